@@ -1,0 +1,3 @@
+from ragcore.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""Small text utilities shared by every stage: language, sentences, lengths."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*|\d+(?:\.\d+)?%?")
+_SPACE = re.compile(r"\s+")
+# Sentence ends: Chinese full stops always; Latin ones when followed by space/end (not 3.14, e.g.).
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])\s*|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*")
+TRUNCATION_MARKERS = ("...", "…", "……")
+
+
+def normalize_space(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def detect_lang(text: str) -> str:
+    """'zh' when Chinese characters make up a real share of the text, else 'en'."""
+    cjk = cjk_count(text)
+    latin = len(_LATIN_WORD.findall(text))
+    return "zh" if cjk and cjk >= latin * 0.5 else "en"
+
+
+def count_words(text: str) -> int:
+    """Paper length as researchers count it: Chinese characters plus English words."""
+    return cjk_count(text) + len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at sentence ends in both languages; keeps the end punctuation."""
+    parts = _SENTENCE_END.split(text.strip())
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def is_truncated(text: str) -> bool:
+    """True when a text was cut off (ends with an ellipsis marker)."""
+    return text.rstrip().endswith(TRUNCATION_MARKERS)
+
+
+def ends_properly(text: str) -> bool:
+    """True when a text ends at a sentence end (or a list item/heading), not mid-sentence."""
+    stripped = text.rstrip()
+    if not stripped:
+        return False
+    if is_truncated(stripped):
+        return False
+    last_line = stripped.splitlines()[-1].strip()
+    if last_line.startswith(("#", "|", "-", "*", "$$")) or re.match(r"^\d+[.)、]", last_line):
+        return True
+    return stripped[-1] in "。！？.!?」』”\"')）]】*$`"
+
+
+def cut_at_sentence(text: str, limit: int) -> str:
+    """The longest prefix of whole sentences within `limit` characters (at least one sentence)."""
+    if len(text) <= limit:
+        return text
+    out = ""
+    for sentence in split_sentences(text):
+        candidate = f"{out} {sentence}".strip() if out and not _CJK.search(sentence[:1]) else out + sentence
+        if len(candidate) > limit and out:
+            break
+        out = candidate
+    return out
