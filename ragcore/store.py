@@ -1,0 +1,439 @@
+"""The card store: Chroma collections for cards and raw section text, SQLite for papers.
+
+Vectors always come from our embedder (collections are created with no embedding function, so
+Chroma never downloads its own model). The embedder's name and dimension are kept in the
+collection metadata: opening the store with another embedder is refused with a clear message
+until the user re-embeds (`ragcore reembed`), so vectors of two models never mix.
+
+Cards carry a `state`: `ready` cards are visible; `pending` ones belong to an ingest that has
+not finished and are invisible until `publish_paper` flips them, so a killed run shows nothing
+half-done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+
+from ragcore import db
+from ragcore.cards import Card, Origin, Paper, SummaryType
+from ragcore.embeddings import Embedder, Vectors, get_embedder
+from ragcore.errors import StoreError
+from ragcore.progress import ProgressCallback, report
+from ragcore.settings import Settings
+from ragcore.text import normalize_space
+
+CARDS = "cards"
+RAW = "raw_chunks"
+READY, PENDING = "ready", "pending"
+_WRITE_BATCH = 512
+_PAPERS_DDL = """
+CREATE TABLE IF NOT EXISTS papers (
+    paper_id TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    updated_at TEXT DEFAULT CURRENT_TIMESTAMP
+);
+"""
+
+
+@dataclass
+class RawChunk:
+    paper_id: str
+    role: str
+    heading: str
+    text: str
+    chunk_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.chunk_id:
+            key = f"{self.paper_id}\x1f{self.role}\x1f{normalize_space(self.text)}"
+            self.chunk_id = "r" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+
+
+@dataclass
+class UpsertResult:
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def make_client(settings: Settings) -> Any:
+    """Chroma's HttpClient when a server address is set, else the embedded persistent store."""
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as error:  # connection refused, DNS, protocol mismatch
+            raise StoreError(
+                f"the Chroma server at {settings.chroma_url} cannot be reached "
+                f"({type(error).__name__}); start it with `chroma run` or unset RAGCORE_CHROMA_URL"
+            ) from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def _card_metadata(card: Card, state: str) -> dict[str, Any]:
+    return {
+        "paper_id": card.paper_id,
+        "summary_type": card.summary_type.value,
+        "source_sections": json.dumps(card.source_sections, ensure_ascii=False),
+        "tags": json.dumps(card.tags, ensure_ascii=False),
+        "lang": card.lang,
+        "origin": card.origin.value,
+        "title": card.title,
+        "created_at": card.created_at.isoformat(),
+        "updated_at": card.updated_at.isoformat(),
+        "state": state,
+    }
+
+
+def _card_from_chroma(card_id: str, document: str, meta: dict[str, Any]) -> Card:
+    return Card(
+        card_id=card_id,
+        paper_id=str(meta["paper_id"]),
+        summary_type=SummaryType(str(meta["summary_type"])),
+        text=document,
+        source_sections=json.loads(str(meta.get("source_sections") or "[]")),
+        tags=json.loads(str(meta.get("tags") or "[]")),
+        lang=str(meta.get("lang") or ""),
+        origin=Origin(str(meta.get("origin") or "imported")),
+        title=str(meta.get("title") or ""),
+        created_at=datetime.fromisoformat(str(meta["created_at"])),
+        updated_at=datetime.fromisoformat(str(meta["updated_at"])),
+    )
+
+
+def _where(**conditions: Any) -> dict[str, Any] | None:
+    """Chroma's filter syntax: one condition as is, several under `$and`; lists become `$in`."""
+    parts = []
+    for key, value in conditions.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            parts.append({key: {"$in": list(value)}})
+        else:
+            parts.append({key: value})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def similarity(distance: float) -> float:
+    """Cosine distance (0 = same direction) as a relevance in [0, 1], higher better."""
+    return float(min(1.0, max(0.0, 1.0 - distance)))
+
+
+class CardStore:
+    def __init__(self, settings: Settings, client: Any, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._client = client
+        self._cards = self._collection(CARDS)
+        self._raw = self._collection(RAW)
+        db.ensure_schema(settings.db_path, "papers", _PAPERS_DDL)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> CardStore:
+        return cls(settings, make_client(settings), embedder or get_embedder(settings.embedder))
+
+    # -- collections and the embedder check ------------------------------------------------
+    def _collection(self, name: str) -> Any:
+        meta = {"embedder": self.embedder.name, "dimension": self.embedder.dimension}
+        collection = self._client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata=meta,
+        )
+        stored = collection.metadata or {}
+        if stored.get("embedder") != self.embedder.name and collection.count() > 0:
+            raise StoreError(
+                f"the store's {name} were embedded with {stored.get('embedder')!r} but the "
+                f"embedder is now {self.embedder.name!r}; run `ragcore reembed` to re-embed "
+                f"{collection.count()} items, or set RAGCORE_EMBEDDER={stored.get('embedder')}"
+            )
+        return collection
+
+    @classmethod
+    def reembed(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> int:
+        """Re-embed every card and chunk with the configured embedder; safe to interrupt.
+
+        New vectors go into a fresh collection that replaces the old one only when complete.
+        """
+        embedder = embedder or get_embedder(settings.embedder)
+        client = make_client(settings)
+        moved = 0
+        for name in (CARDS, RAW):
+            moved += _rebuild_collection(client, name, embedder, progress)
+        return moved
+
+    # -- cards ------------------------------------------------------------------------------
+    def _embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors:
+        return self.embedder.embed(list(texts), progress)
+
+    def embed_query(self, text: str) -> Vectors:
+        return self._embed([text])[0]
+
+    def upsert_cards(
+        self, cards: Sequence[Card], progress: ProgressCallback | None = None, *, state: str = READY
+    ) -> UpsertResult:
+        """Add cards whose content id is new; cards already stored are skipped (idempotent)."""
+        unique = list({card.card_id: card for card in cards}.values())
+        existing = (
+            set(self._cards.get(ids=[c.card_id for c in unique], include=[])["ids"])
+            if unique
+            else set()
+        )
+        new = [card for card in unique if card.card_id not in existing]
+        result = UpsertResult(skipped=[c.card_id for c in cards if c.card_id in existing])
+        if new:
+            vectors = self._embed([c.text for c in new], progress)
+            for start in range(0, len(new), _WRITE_BATCH):
+                batch = new[start : start + _WRITE_BATCH]
+                self._cards.add(
+                    ids=[c.card_id for c in batch],
+                    embeddings=vectors[start : start + _WRITE_BATCH],
+                    documents=[c.text for c in batch],
+                    metadatas=[_card_metadata(c, state) for c in batch],
+                )
+            result.added = [c.card_id for c in new]
+        report(progress, "store", len(unique), len(unique))
+        return result
+
+    def replace_card(self, old_id: str, card: Card) -> None:
+        """Swap a card for its new version (e.g. a user edit) in one step for readers."""
+        self.upsert_cards([card])
+        if old_id != card.card_id:
+            self._cards.delete(ids=[old_id])
+
+    def publish_paper(self, paper_id: str, card_ids: Sequence[str]) -> None:
+        """Make a finished ingest visible: the paper's cards become exactly `card_ids`."""
+        current = self._cards.get(where=_where(paper_id=paper_id), include=["metadatas"])
+        keep = set(card_ids)
+        stale = [cid for cid in current["ids"] if cid not in keep]
+        flip = [
+            cid
+            for cid, m in zip(current["ids"], current["metadatas"], strict=True)
+            if cid in keep and m.get("state") != READY
+        ]
+        if flip:
+            self._cards.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
+        if stale:
+            self._cards.delete(ids=stale)
+
+    def discard_pending(self, paper_id: str | None = None) -> int:
+        where = _where(paper_id=paper_id, state=PENDING)
+        ids = self._cards.get(where=where, include=[])["ids"]
+        if ids:
+            self._cards.delete(ids=ids)
+        return len(ids)
+
+    def get_cards(
+        self,
+        *,
+        paper_id: str | None = None,
+        summary_type: SummaryType | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[Card]:
+        where = _where(
+            paper_id=paper_id,
+            summary_type=summary_type.value if summary_type else None,
+            state=READY,
+        )
+        got = self._cards.get(
+            ids=list(ids) if ids is not None else None,
+            where=where,
+            include=["documents", "metadatas"],
+        )
+        cards = [
+            _card_from_chroma(i, d, m)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(
+            cards, key=lambda c: (c.paper_id, list(SummaryType).index(c.summary_type), c.card_id)
+        )
+
+    def get_card(self, card_id: str) -> Card | None:
+        found = self.get_cards(ids=[card_id])
+        return found[0] if found else None
+
+    def delete_cards(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._cards.delete(ids=list(ids))
+
+    def count(self) -> int:
+        return len(self._cards.get(where=_where(state=READY), include=[])["ids"])
+
+    def dense_search(
+        self,
+        query_embedding: Vectors,
+        *,
+        summary_type: SummaryType | None = None,
+        paper_ids: Sequence[str] | None = None,
+        k: int = 10,
+    ) -> list[tuple[Card, float]]:
+        where = _where(
+            summary_type=summary_type.value if summary_type else None,
+            paper_id=list(paper_ids) if paper_ids is not None else None,
+            state=READY,
+        )
+        got = self._cards.query(
+            query_embeddings=np.asarray([query_embedding], dtype=np.float32),
+            n_results=max(1, k),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (_card_from_chroma(i, d, m), similarity(dist))
+            for i, d, m, dist in zip(
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
+            )
+        ]
+
+    # -- raw section text -----------------------------------------------------------------
+    def add_raw_chunks(
+        self, chunks: Sequence[RawChunk], progress: ProgressCallback | None = None
+    ) -> int:
+        unique = list({c.chunk_id: c for c in chunks}.values())
+        if not unique:
+            return 0
+        existing = set(self._raw.get(ids=[c.chunk_id for c in unique], include=[])["ids"])
+        new = [c for c in unique if c.chunk_id not in existing]
+        if new:
+            vectors = self._embed([c.text for c in new], progress)
+            for start in range(0, len(new), _WRITE_BATCH):
+                batch = new[start : start + _WRITE_BATCH]
+                self._raw.add(
+                    ids=[c.chunk_id for c in batch],
+                    embeddings=vectors[start : start + _WRITE_BATCH],
+                    documents=[c.text for c in batch],
+                    metadatas=[
+                        {"paper_id": c.paper_id, "role": c.role, "heading": c.heading}
+                        for c in batch
+                    ],
+                )
+        return len(new)
+
+    def delete_raw(self, paper_id: str) -> None:
+        ids = self._raw.get(where=_where(paper_id=paper_id), include=[])["ids"]
+        if ids:
+            self._raw.delete(ids=ids)
+
+    def get_raw_chunks(self, paper_id: str) -> list[RawChunk]:
+        got = self._raw.get(where=_where(paper_id=paper_id), include=["documents", "metadatas"])
+        return [
+            RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i)
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def search_raw(
+        self,
+        query_embedding: Vectors,
+        *,
+        paper_ids: Sequence[str] | None = None,
+        roles: Sequence[str] | None = None,
+        k: int = 5,
+    ) -> list[tuple[RawChunk, float]]:
+        where = _where(
+            paper_id=list(paper_ids) if paper_ids is not None else None,
+            role=list(roles) if roles is not None else None,
+        )
+        got = self._raw.query(
+            query_embeddings=np.asarray([query_embedding], dtype=np.float32),
+            n_results=max(1, k),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (
+                RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i),
+                similarity(dist),
+            )
+            for i, d, m, dist in zip(
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
+            )
+        ]
+
+    # -- papers (SQLite) ------------------------------------------------------------------
+    def upsert_paper(self, paper: Paper) -> None:
+        with db.connect(self.settings.db_path) as conn:
+            conn.execute(
+                "INSERT INTO papers(paper_id, data) VALUES(?, ?) ON CONFLICT(paper_id) "
+                "DO UPDATE SET data=excluded.data, updated_at=CURRENT_TIMESTAMP",
+                (paper.paper_id, paper.model_dump_json()),
+            )
+
+    def get_paper(self, paper_id: str) -> Paper | None:
+        with db.connect(self.settings.db_path) as conn:
+            row = conn.execute("SELECT data FROM papers WHERE paper_id=?", (paper_id,)).fetchone()
+        return Paper.model_validate_json(row["data"]) if row else None
+
+    def list_papers(self) -> list[Paper]:
+        with db.connect(self.settings.db_path) as conn:
+            rows = conn.execute("SELECT data FROM papers ORDER BY paper_id").fetchall()
+        return [Paper.model_validate_json(r["data"]) for r in rows]
+
+    def delete_paper(self, paper_id: str) -> None:
+        ids = self._cards.get(where=_where(paper_id=paper_id), include=[])["ids"]
+        self.delete_cards(ids)
+        self.delete_raw(paper_id)
+        with db.connect(self.settings.db_path) as conn:
+            conn.execute("DELETE FROM papers WHERE paper_id=?", (paper_id,))
+
+
+def _rebuild_collection(
+    client: Any, name: str, embedder: Embedder, progress: ProgressCallback | None
+) -> int:
+    staging = f"{name}-reembed"
+    if staging in {c.name for c in client.list_collections()}:
+        client.delete_collection(staging)  # left over from an interrupted run
+    try:
+        old = client.get_collection(name, embedding_function=None)
+    except Exception:  # no such collection yet: nothing to move
+        return 0
+    got = old.get(include=["documents", "metadatas"])
+    new = client.create_collection(
+        staging,
+        embedding_function=None,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"embedder": embedder.name, "dimension": embedder.dimension},
+    )
+    total = len(got["ids"])
+    for start in range(0, total, _WRITE_BATCH):
+        end = start + _WRITE_BATCH
+        new.add(
+            ids=got["ids"][start:end],
+            documents=got["documents"][start:end],
+            metadatas=got["metadatas"][start:end],
+            embeddings=embedder.embed(got["documents"][start:end]),
+        )
+        report(progress, f"reembed:{name}", min(end, total), total)
+    client.delete_collection(name)
+    new.modify(name=name)
+    return total
