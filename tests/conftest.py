@@ -1,0 +1,39 @@
+"""Repo-wide fixtures: every test runs offline in its own home folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ragcore.settings import Settings, load_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+EVAL = SHARED / "eval"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No user setting leaks into a test; the default home is a fresh temporary folder."""
+    for name in list(os.environ):
+        if name.startswith("RAGCORE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("RAGCORE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("RAGCORE_EMBEDDER", "fake")
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(home=tmp_path / "home", embedder="fake")
+
+
+def seed_file(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))

@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from ragcore.settings import OFFLINE_MODEL, SettingsError, load_settings
+
+
+def test_defaults_work_offline_without_any_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAGCORE_HOME")
+    monkeypatch.delenv("RAGCORE_EMBEDDER")
+    settings = load_settings()
+    assert settings.model == OFFLINE_MODEL
+    assert settings.embedder == "use"
+    assert settings.chroma_url is None
+    assert settings.home.name == "home"
+
+
+def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "llm.yaml"
+    config.write_text("model_list: []\n")
+    monkeypatch.setenv("RAGCORE_CHROMA_URL", "http://127.0.0.1:8000/")
+    monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
+    monkeypatch.setenv("RAGCORE_MODEL", "gpt-4o")
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__K", "8")
+    settings = load_settings()
+    assert settings.chroma_url == "http://127.0.0.1:8000"
+    assert settings.llm_config == config
+    assert settings.model == "gpt-4o"
+    assert settings.retrieval.k == 8
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("RAGCORE_EMBEDDER", "word2vec", "RAGCORE_EMBEDDER='word2vec' is not valid: expected one of"),
+        ("RAGCORE_CHROMA_URL", "localhost", "RAGCORE_CHROMA_URL='localhost' is not valid: expected"),
+        ("RAGCORE_LLM_CONFIG", "/nope.yaml", "RAGCORE_LLM_CONFIG='/nope.yaml' is not valid"),
+        ("RAGCORE_RETRIEVAL__K", "0", "RAGCORE_RETRIEVAL__K='0' is not valid"),
+        ("RAGCORE_LANG", "fr", "RAGCORE_LANG='fr' is not valid"),
+    ],
+)
+def test_invalid_value_is_one_sentence_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_settings_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    toml = tmp_path / "ragcore.toml"
+    toml.write_text('model = "deepseek-chat"\n[retrieval]\nk = 7\n')
+    monkeypatch.setenv("RAGCORE_SETTINGS_FILE", str(toml))
+    monkeypatch.setenv("RAGCORE_MODEL", "from-env")
+    settings = load_settings()
+    assert settings.retrieval.k == 7
+    assert settings.model == "from-env"  # the environment wins over the file
+
+
+def test_missing_settings_file_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAGCORE_SETTINGS_FILE", "/no/such.toml")
+    with pytest.raises(SettingsError, match="RAGCORE_SETTINGS_FILE"):
+        load_settings()
