@@ -1,0 +1,76 @@
+"""Card store benchmark: embed-and-upsert throughput against raw encode, typed search latency.
+
+    .venv/bin/python benchmarks/bench_store.py [--embedder use] [--sizes 1000 10000]
+
+Texts are synthetic cards built from real CSL abstracts (../shared/eval/retrieval/corpus.jsonl),
+so lengths and language match a real Chinese library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from ragcore.cards import Card, SummaryType
+from ragcore.embeddings import get_embedder
+from ragcore.settings import load_settings
+from ragcore.store import CardStore
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "retrieval" / "corpus.jsonl"
+
+
+def make_cards(n: int) -> list[Card]:
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    types = list(SummaryType)
+    cards = []
+    for i in range(n):
+        record = records[i % len(records)]
+        text = f"{record['abstract']}（样本 {i}）"
+        cards.append(Card(paper_id=f"paper-{i // 10}", summary_type=types[i % 10], text=text))
+    return cards
+
+
+def bench(embedder_name: str, n: int) -> dict[str, float]:
+    embedder = get_embedder(embedder_name)
+    cards = make_cards(n)
+    texts = [c.text for c in cards]
+    start = time.perf_counter()
+    embedder.embed(texts)
+    raw = n / (time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as home:
+        settings = load_settings(home=Path(home), embedder=embedder_name)
+        store = CardStore.open(settings, embedder)
+        start = time.perf_counter()
+        store.upsert_cards(cards)
+        upsert = n / (time.perf_counter() - start)
+        query = store.embed_query("基于深度学习的图像分类方法研究")
+        latencies = []
+        for i in range(200):
+            start = time.perf_counter()
+            store.dense_search(query, summary_type=list(SummaryType)[i % 10], k=5)
+            latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    return {"raw": raw, "upsert": upsert, "p50": statistics.median(latencies),
+            "p95": latencies[int(len(latencies) * 0.95)]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--embedder", default="use")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    args = parser.parse_args()
+    get_embedder(args.embedder).embed(["warm up"])
+    print(f"| embedder | cards | raw encode (cards/s) | embed+upsert (cards/s) | ratio | typed search p50 (ms) | p95 (ms) |")
+    print("|---|---|---|---|---|---|---|")
+    for n in args.sizes:
+        r = bench(args.embedder, n)
+        print(f"| {args.embedder} | {n} | {r['raw']:.0f} | {r['upsert']:.0f} | {r['upsert'] / r['raw']:.2f} "
+              f"| {r['p50']:.1f} | {r['p95']:.1f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
