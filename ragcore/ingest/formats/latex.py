@@ -1,0 +1,166 @@
+"""LaTeX source: `\\input`/`\\include` of files beside it expanded, sectioning commands become
+explicit headings, the rest converted to text by pylatexenc."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+from ragcore.errors import InputError
+from ragcore.ingest.formats.plaintext import decode_text, paragraphs
+from ragcore.ingest.model import Block, ParsedDocument
+
+_INPUT = re.compile(r"\\(?:input|include)\s*\{([^}]+)\}")
+_COMMENT = re.compile(r"(?<!\\)%.*")
+_SECTIONING = re.compile(
+    r"\\(chapter|section|subsection|subsubsection|paragraph)\*?\s*(?:\[[^\]]*\])?\s*\{"
+)
+_LEVELS = {"chapter": 1, "section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4}
+_MARKERS = re.compile(
+    r"\\appendix\b|\\begin\{abstract\}|\\end\{abstract\}|\\begin\{thebibliography\}|\\bibliography\{[^}]*\}"
+)
+_MAX_DEPTH = 8
+# References and labels carry no prose; front-matter commands are read separately as metadata.
+_DROP = re.compile(
+    r"\\(?:cite[a-z]*|ref|eqref|autoref|cref|Cref|label)\*?(?:\[[^\]]*\])*\{[^}]*\}|\\maketitle\b|~"
+)
+_FRONT = re.compile(r"\\(?:title|author|date|thanks)\s*(?:\[[^\]]*\])?\s*\{")
+
+
+def _expand_inputs(path: Path, text: str, depth: int = 0) -> str:
+    if depth > _MAX_DEPTH:
+        raise InputError(f"{path}: \\input files include each other too deeply (a loop?).")
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        target = path.parent / name
+        if not target.suffix:
+            target = target.with_suffix(".tex")
+        if not target.is_file():
+            line = text.count("\n", 0, match.start()) + 1
+            raise InputError(
+                f"{path}, line {line}: \\input{{{name}}} names a file that is not beside it."
+            )
+        child, _ = decode_text(target, target.read_bytes())
+        return _expand_inputs(target, _strip_comments(child), depth + 1)
+
+    return _INPUT.sub(replace, text)
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(_COMMENT.sub("", line) for line in text.split("\n"))
+
+
+def check_braces(path: Path, text: str) -> None:
+    """Raise with the line of the first unmatched brace: pylatexenc would silently swallow it."""
+    opened: list[int] = []
+    line = 1
+    escaped = False
+    for char in text:
+        if char == "\n":
+            line += 1
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "{":
+            opened.append(line)
+        elif char == "}":
+            if not opened:
+                raise InputError(
+                    f"{path}, line {line}: unbalanced braces: '}}' without a matching '{{'."
+                )
+            opened.pop()
+    if opened:
+        raise InputError(f"{path}, line {opened[-1]}: unbalanced braces: '{{' is never closed.")
+
+
+def _braced(text: str, start: int) -> tuple[str, int]:
+    """The content of the brace group opening just before `start`, and the index after it."""
+    depth = 1
+    index = start
+    while index < len(text) and depth:
+        if text[index] == "\\":
+            index += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        index += 1
+    return text[start : index - 1], index
+
+
+def _command_arg(text: str, name: str) -> str:
+    match = re.search(rf"\\{name}\s*(?:\[[^\]]*\])?\s*\{{", text)
+    return _braced(text, match.end())[0] if match else ""
+
+
+def _to_text(converter: LatexNodes2Text, latex: str) -> str:
+    latex = _DROP.sub(lambda m: " " if m.group(0) == "~" else "", latex)
+    text = converter.latex_to_text(latex).replace("\xa0", " ")
+    return re.sub(r"[ \t]+([.,;:])", r"\1", text).strip()
+
+
+def _drop_front_matter(body: str) -> str:
+    while match := _FRONT.search(body):
+        _, end = _braced(body, match.end())
+        body = body[: match.start()] + body[end:]
+    return body
+
+
+def _body_blocks(converter: LatexNodes2Text, body: str) -> list[Block]:
+    blocks: list[Block] = []
+    role: str | None = None  # set by \appendix and the bibliography, kept for later headings
+    position = 0
+    pattern = re.compile(f"{_SECTIONING.pattern}|{_MARKERS.pattern}")
+    for match in pattern.finditer(body):
+        if match.start() < position:
+            continue
+        blocks.extend(paragraphs(_to_text(converter, body[position : match.start()])))
+        command = match.group(0)
+        if match.group(1):
+            title, position = _braced(body, match.end())
+            blocks.append(
+                Block(_to_text(converter, title), _LEVELS[match.group(1)], role_hint=role)
+            )
+            continue
+        position = match.end()
+        if command.startswith("\\appendix"):
+            role = "appendix"
+        elif command.startswith("\\begin{abstract"):
+            blocks.append(Block("Abstract", 1, role_hint="abstract"))
+        elif command.startswith(("\\begin{thebibliography", "\\bibliography")):
+            blocks.append(Block("References", 1, role_hint="references"))
+    blocks.extend(paragraphs(_to_text(converter, body[position:])))
+    return [b for b in blocks if b.text.strip()]
+
+
+def parse(path: Path, data: bytes) -> ParsedDocument:
+    text, encoding = decode_text(path, data)
+    text = _expand_inputs(path, _strip_comments(text))
+    check_braces(path, text)
+    converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    begin = text.find("\\begin{document}")
+    end = text.find("\\end{document}")
+    preamble = text[:begin] if begin >= 0 else text
+    body = (
+        text[begin + len("\\begin{document}") : end if end > begin else None]
+        if begin >= 0
+        else text
+    )
+    doc = ParsedDocument(
+        path=path, fmt="latex", blocks=_body_blocks(converter, _drop_front_matter(body))
+    )
+    doc.hints["encoding"] = encoding
+    title = _command_arg(preamble, "title") or _command_arg(body, "title")
+    if title:
+        doc.hints["title"] = _to_text(converter, title)
+    authors = _command_arg(preamble, "author") or _command_arg(body, "author")
+    if authors:
+        names = re.split(r"\\and|,|\\\\", authors)
+        doc.authors = [n for n in (_to_text(converter, a) for a in names) if n and len(n) < 80]
+    date = _command_arg(preamble, "date")
+    if date:
+        doc.hints["date"] = _to_text(converter, date)
+    return doc

@@ -1,0 +1,51 @@
+"""Markdown: ATX (`#`) and setext (underlined) headings are explicit; code fences are body."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ragcore.ingest.formats.plaintext import check_binary, decode_text
+from ragcore.ingest.model import Block, ParsedDocument
+
+_ATX = re.compile(r"^(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^(=+|-+)\s*$")
+
+
+def _flush(lines: list[str], blocks: list[Block]) -> None:
+    text = "\n".join(lines).strip("\n")
+    if text.strip():
+        blocks.append(Block(text))
+    lines.clear()
+
+
+def parse(path: Path, data: bytes) -> ParsedDocument:
+    text, encoding = decode_text(path, data)
+    check_binary(path, text)
+    blocks: list[Block] = []
+    pending: list[str] = []
+    in_fence = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            pending.append(line)
+            continue
+        heading = None if in_fence else _ATX.match(line)
+        if heading:
+            _flush(pending, blocks)
+            if heading.group(2).strip():  # an empty `###` carries nothing
+                blocks.append(Block(heading.group(2).strip(), heading_level=len(heading.group(1))))
+        elif not in_fence and _SETEXT.match(line) and len(pending) == 1 and pending[0].strip():
+            level = 1 if line.strip().startswith("=") else 2
+            blocks.append(Block(pending[0].strip(), heading_level=level))
+            pending.clear()
+        elif not line.strip() and not in_fence:
+            _flush(pending, blocks)
+        else:
+            pending.append(line)
+    _flush(pending, blocks)
+    doc = ParsedDocument(path=path, fmt="markdown", blocks=blocks)
+    doc.hints["encoding"] = encoding
+    if blocks and blocks[0].heading_level == 1:
+        doc.hints["title"] = blocks[0].text
+    return doc

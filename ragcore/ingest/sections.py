@@ -1,0 +1,197 @@
+"""Split a parsed document into sections: headings (marked up or detected), their nesting
+level, and a role for every section, keeping the original heading text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ragcore.ingest.formats.plaintext import join_lines
+from ragcore.ingest.headings import HeadingMatch, match_heading, split_inline_label
+from ragcore.ingest.model import ParsedDocument, Section
+from ragcore.ingest.roles import is_keyword_heading, role_from_position, role_from_words
+
+_EXPLICIT_FORMATS = {"markdown", "latex", "jats"}
+_APPENDIX_NUMBER = re.compile(r"^(?:[A-H]|S\d{1,2})(?:\.\d+)*$")
+
+
+@dataclass
+class _Heading:
+    line: str
+    match: HeadingMatch
+    markup_level: int | None = None
+    role_hint: str | None = None
+    body: list[str] = field(default_factory=list)
+    level: int = 1
+    role: str | None = None
+    orphan: bool = False  # "7.1" with no "7" heading: its parent is missing, do not inherit
+
+
+def _numbered_match(line: str) -> HeadingMatch:
+    """Number and words of a marked-up heading (it is a heading whatever it looks like)."""
+    found = match_heading(line, isolated=True)
+    return found if found and found.number else HeadingMatch("", line.strip(), "markup")
+
+
+def _collect(doc: ParsedDocument) -> tuple[list[str], list[_Heading]]:
+    """Preface text (before any heading) and the headings with their body paragraphs."""
+    preface: list[str] = []
+    headings: list[_Heading] = []
+    explicit = doc.fmt in _EXPLICIT_FORMATS
+    title = doc.hints.get("title", "").strip()
+
+    def add_body(text: str) -> None:
+        (headings[-1].body if headings else preface).append(text)
+
+    for index, block in enumerate(doc.blocks):
+        if block.heading_level is not None:
+            if index == 0 and block.heading_level == 1 and block.text.strip() == title:
+                continue  # the document title, not a section
+            match = _numbered_match(block.text)
+            headings.append(
+                _Heading(block.text.strip(), match, block.heading_level, block.role_hint)
+            )
+            continue
+        lines = [line for line in block.text.split("\n") if line.strip()]
+        inline = split_inline_label(block.text)
+        found = None
+        if not explicit and lines and (index > 0 or len(doc.blocks) == 1):
+            following = doc.blocks[index + 1].text if index + 1 < len(doc.blocks) else ""
+            found = match_heading(
+                lines[0],
+                isolated=len(lines) == 1,
+                emphasis=block.emphasis,
+                followed_by_text=_is_paragraph(following, lines[0]),
+            )
+        if found:
+            headings.append(_Heading(lines[0].strip(), found))
+            rest = lines[1:]
+        elif inline and not explicit:
+            label, text = inline
+            headings.append(_Heading(label, HeadingMatch("", label, "keyword")))
+            rest = [text]
+        else:
+            rest = lines if not explicit else [block.text]
+        if rest:
+            add_body(join_lines(rest) if not explicit else "\n".join(rest))
+    return preface, headings
+
+
+def _is_paragraph(text: str, heading: str) -> bool:
+    """A body paragraph, clearly longer than the candidate heading and ending like prose."""
+    return len(text) > max(200, 3 * len(heading)) and text.rstrip()[-1:] in ".。!?！？)]:"
+
+
+def _number_parts(number: str) -> list[str]:
+    return number.split(".")
+
+
+def _assign_levels(headings: list[_Heading]) -> None:
+    """Nesting from numbers ("2.1" is under "2"; a run restarting at 1 nests under the previous
+    heading, as in files that drop the parent number), else from markup, else from kind."""
+    explicit_levels = [h.markup_level for h in headings if h.markup_level is not None]
+    base = min(explicit_levels) if explicit_levels else 1
+    stack: list[int] = []  # last number seen at each depth
+    dotted = False  # a paper that writes "2.1" writes top-level numbers bare: "3" is never nested
+    for heading in headings:
+        number = heading.match.number
+        if heading.match.kind == "zh":
+            heading.level = (
+                heading.match.zh_depth if not number[:1].isdigit() else len(_number_parts(number))
+            )
+        elif number and number.isdigit():
+            prefer_top = dotted or is_keyword_heading(heading.match.title)
+            if dotted:
+                stack.clear()
+            heading.level = _plain_number_level(int(number), stack, prefer_top)
+        elif number and all(part.isdigit() for part in _number_parts(number)):
+            parts = [int(p) for p in _number_parts(number)]
+            heading.orphan = stack[: len(parts) - 1] != parts[:-1]
+            dotted = True
+            heading.level = len(parts)
+            stack[:] = parts
+        elif number:  # letters and roman numerals: top level (appendix A, section IV)
+            heading.level = 1
+            stack[:] = [-10]  # a following "1 ..." run nests under it
+            if _APPENDIX_NUMBER.match(number) and not heading.role_hint:
+                heading.role_hint = "appendix"
+        elif heading.markup_level is not None:
+            heading.level = heading.markup_level - base + 1
+        elif heading.match.kind == "keyword":
+            heading.level = 1
+            stack.clear()
+        else:
+            heading.level = len(stack) + 1 if stack else 1
+
+
+def _plain_number_level(number: int, stack: list[int], prefer_top: bool) -> int:
+    """Deepest level the number continues, or the shallowest for standard headings
+    ("5 Experiments" after "4.4" continues the top level, not the run under "4")."""
+    if prefer_top and (not stack or stack[0] + 1 == number):
+        stack[:] = [number]
+        return 1
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth] + 1 == number:
+            del stack[depth + 1 :]
+            stack[depth] = number
+            return depth + 1
+    if number == 1 and stack:
+        stack.append(1)
+        return len(stack)
+    stack[:] = [number]
+    return 1
+
+
+def _assign_roles(headings: list[_Heading]) -> None:
+    parents: list[_Heading] = []
+    top_level: list[_Heading] = []
+    for heading in headings:
+        while parents and (parents[-1].level >= heading.level or heading.orphan):
+            parents.pop()
+        own = heading.role_hint or role_from_words(heading.match.title)
+        parent_role = parents[-1].role if parents else None
+        heading.role = parent_role if parent_role not in (None, "other") else own
+        parents.append(heading)
+        if len(parents) == 1:
+            top_level.append(heading)
+    _fill_by_position(top_level)
+    for heading in headings:  # children of sections whose role came from position
+        if heading.role is None:
+            heading.role = _nearest_parent_role(headings, heading)
+
+
+def _fill_by_position(top_level: list[_Heading]) -> None:
+    for index, heading in enumerate(top_level):
+        if heading.role is not None:
+            continue
+        previous = next((h.role for h in reversed(top_level[:index]) if h.role), None)
+        following = next((h.role for h in top_level[index + 1 :] if h.role), None)
+        heading.role = role_from_position(previous, following)
+
+
+def _nearest_parent_role(headings: list[_Heading], heading: _Heading) -> str:
+    index = headings.index(heading)
+    for candidate in reversed(headings[:index]):
+        if candidate.level < heading.level and candidate.role:
+            return candidate.role
+    previous = next((h.role for h in reversed(headings[:index]) if h.role), None)
+    return role_from_position(previous, None) if previous else "other"
+
+
+def split_sections(doc: ParsedDocument) -> list[Section]:
+    """Sections in document order; text before the first heading becomes a heading-less section."""
+    preface, headings = _collect(doc)
+    _assign_levels(headings)
+    _assign_roles(headings)
+    sections: list[Section] = []
+    preface_text = "\n\n".join(preface).strip()
+    if preface_text:
+        sections.append(Section("", "other", 0, preface_text))
+    for heading in headings:
+        text = "\n\n".join(heading.body).strip()
+        sections.append(
+            Section(
+                heading.line, heading.role or "other", heading.level, text, heading.match.number
+            )
+        )
+    return sections
