@@ -113,7 +113,9 @@ def body_variables(template_id: str, body: str) -> set[str]:
     return set(meta.find_undeclared_variables(ast))
 
 
-def parse_template(text: str, *, where: str, source: str = "shipped", version: int = 0) -> PromptTemplate:
+def parse_template(
+    text: str, *, where: str, source: str = "shipped", version: int = 0
+) -> PromptTemplate:
     """Parse and check a template file's text; `where` names it in error messages."""
     match = _FRONT_MATTER.match(text.lstrip("\ufeff").replace("\r\n", "\n"))
     if not match:
@@ -181,7 +183,9 @@ class PromptLibrary:
 
     # ---- reading -----------------------------------------------------------------------------
     def ids(self) -> list[str]:
-        found = (p.relative_to(self.shipped_dir).with_suffix("") for p in self.shipped_dir.rglob("*.md"))
+        found = (
+            p.relative_to(self.shipped_dir).with_suffix("") for p in self.shipped_dir.rglob("*.md")
+        )
         return sorted(p.as_posix() for p in found if p.name.lower() != "readme")
 
     def default(self, template_id: str) -> PromptTemplate:
@@ -217,7 +221,9 @@ class PromptLibrary:
         out = []
         for path in sorted(folder.glob("[0-9][0-9][0-9][0-9].md")):
             stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
-            out.append(OverrideVersion(int(path.stem), content_hash(path.read_text("utf-8")), stamp, path))
+            out.append(
+                OverrideVersion(int(path.stem), content_hash(path.read_text("utf-8")), stamp, path)
+            )
         return out
 
     def render(self, template_id: str, **values: Any) -> RenderedPrompt:
@@ -287,7 +293,9 @@ class PromptLibrary:
         try:
             state = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
-            raise PromptError(f"{path}: not valid JSON; delete it to use the latest saved version") from None
+            raise PromptError(
+                f"{path}: not valid JSON; delete it to use the latest saved version"
+            ) from None
         return state if isinstance(state, dict) else {}
 
     def _write_state(self, template_id: str, state: dict[str, Any]) -> None:
