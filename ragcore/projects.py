@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field, ValidationError
 from ragcore import db
 from ragcore.cards import SummaryType
 from ragcore.errors import InputError
+from ragcore.evidence import EvidenceChoices, manual_note
+from ragcore.sectionplan import SectionPlan, load_plan, merge_plan
 from ragcore.settings import Settings
 
 _DDL = """
@@ -52,8 +54,9 @@ class ProjectMeta(BaseModel):
     topic: str
     lang: Literal["zh", "en"] = "zh"
     model: str = ""
-    # The user's section plan for this project (the plan's own JSON form); None = default plan.
-    section_plan: list[dict[str, Any]] | None = None
+    # The project's changes to the default section plan, in the form `sectionplan.merge_plan`
+    # takes ({"sections": [...], "order": [...]}); None = the default plan.
+    section_plan: dict[str, Any] | None = None
 
 
 class Project(ProjectMeta):
@@ -62,28 +65,22 @@ class Project(ProjectMeta):
     updated_at: str
 
 
-class SectionEvidence(BaseModel):
-    """The evidence state of one section: what retrieval found and what the user changed."""
+class SectionState(BaseModel):
+    """One section's evidence state: what retrieval found and what the user chose."""
 
     section: str
     retrieved: list[str] = Field(default_factory=list)  # card ids, best first
     excluded: list[str] = Field(default_factory=list)
     pinned: list[str] = Field(default_factory=list)
-    added: list[str] = Field(default_factory=list)  # cards the user included by hand
-    query: str = ""
-
-    def selected_ids(self) -> list[str]:
-        """Pins first, then hand-added, then retrieved; excluded ones dropped; no duplicates."""
-        excluded = set(self.excluded) - set(self.pinned)
-        ordered = dict.fromkeys([*self.pinned, *self.added, *self.retrieved])
-        return [card_id for card_id in ordered if card_id not in excluded]
+    query: str = ""  # the query of the last retrieval when not the topic
+    k: int | None = None
 
 
 class ManualNote(BaseModel):
     note_id: str
     section: str
     text: str
-    summary_type: SummaryType | None = None
+    summary_type: SummaryType
     created_at: str = Field(default_factory=_now)
 
 
@@ -114,7 +111,7 @@ class ProjectStore:
         name: str = "",
         lang: Literal["zh", "en"] | None = None,
         model: str = "",
-        section_plan: list[dict[str, Any]] | None = None,
+        section_plan: dict[str, Any] | None = None,
     ) -> Project:
         from ragcore.text import detect_lang
 
@@ -186,18 +183,34 @@ class ProjectStore:
             conn.execute("DELETE FROM projects WHERE project_id = ?", (project_id,))
 
     # ---- evidence ----------------------------------------------------------------------------
-    def evidence(self, project_id: str, section: str) -> SectionEvidence:
+    def section_state(self, project_id: str, section: str) -> SectionState:
         data = self._latest(project_id, "evidence", section)
-        return SectionEvidence.model_validate(data) if data else SectionEvidence(section=section)
+        return SectionState.model_validate(data) if data else SectionState(section=section)
 
-    def all_evidence(self, project_id: str) -> dict[str, SectionEvidence]:
-        return {
-            key: SectionEvidence.model_validate(data)
-            for key, data in self._latest_all(project_id, "evidence").items()
-        }
+    def set_section_state(self, project_id: str, state: SectionState) -> None:
+        self._write(project_id, "evidence", state.section, state.model_dump(mode="json"))
 
-    def set_evidence(self, project_id: str, evidence: SectionEvidence) -> None:
-        self._write(project_id, "evidence", evidence.section, evidence.model_dump(mode="json"))
+    def choices(self, project_id: str, section: str) -> EvidenceChoices:
+        """The user's choices for a section in the form `SectionEvidence.apply` takes."""
+        state = self.section_state(project_id, section)
+        notes = [
+            manual_note(note.text, note.summary_type) for note in self.notes(project_id, section)
+        ]
+        return EvidenceChoices(
+            pinned=set(state.pinned),
+            excluded=set(state.excluded) - set(state.pinned),
+            edits=self.edited_texts(project_id),
+            notes=notes,
+        )
+
+    def plan(self, project: Project) -> SectionPlan:
+        """The project's section plan: the default merged with the project's changes."""
+        plan = load_plan()
+        if project.section_plan:
+            plan = merge_plan(
+                plan, project.section_plan, f"section plan of project {project.name!r}"
+            )
+        return plan
 
     # ---- the project's own card texts ----------------------------------------------------------
     def edit_card(self, project_id: str, card_id: str, text: str | None) -> None:
@@ -211,7 +224,7 @@ class ProjectStore:
 
     # ---- manual notes ---------------------------------------------------------------------------
     def add_note(
-        self, project_id: str, section: str, text: str, summary_type: SummaryType | None = None
+        self, project_id: str, section: str, text: str, summary_type: SummaryType
     ) -> ManualNote:
         if not text.strip():
             raise InputError("a manual note must not be empty")
@@ -316,8 +329,12 @@ def _clean_topic(topic: str) -> str:
 
 
 def _meta(**data: Any) -> ProjectMeta:
+    """Checked project settings; a bad section plan is refused before anything is saved."""
     try:
-        return ProjectMeta(**data)
+        meta = ProjectMeta(**data)
+        if meta.section_plan:
+            merge_plan(load_plan(), meta.section_plan, "the project's section plan")
+        return meta
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
