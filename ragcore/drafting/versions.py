@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ragcore import db
+from ragcore.drafting.review import SectionReview
 from ragcore.errors import InputError
 from ragcore.settings import Settings
 
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS section_versions (
     evidence_ids TEXT NOT NULL DEFAULT '[]',
     edited_texts TEXT NOT NULL DEFAULT '{}',
     citation_keys TEXT NOT NULL DEFAULT '{}',
+    review TEXT NOT NULL DEFAULT '{}',
     brief_version INTEGER,
     tokens_in INTEGER NOT NULL DEFAULT 0,
     tokens_out INTEGER NOT NULL DEFAULT 0,
@@ -58,7 +60,7 @@ Origin = Literal["generated", "extractive", "edited"]
 # complete: ends properly; incomplete: stopped for length and could not finish; stopped: the
 # user stopped it; failed: the model failed (text is what arrived, message says why).
 Status = Literal["complete", "incomplete", "stopped", "failed"]
-_JSON_FIELDS = ("evidence_ids", "edited_texts", "citation_keys")
+_JSON_FIELDS = ("evidence_ids", "edited_texts", "citation_keys", "review")
 
 
 @dataclass
@@ -76,6 +78,7 @@ class SectionVersion:
     evidence_ids: list[str] = field(default_factory=list)
     edited_texts: dict[str, str] = field(default_factory=dict)
     citation_keys: dict[str, str] = field(default_factory=dict)  # "1" -> paper id
+    review: dict[str, Any] = field(default_factory=dict)  # SectionReview.to_dict()
     brief_version: int | None = None
     tokens_in: int = 0
     tokens_out: int = 0
@@ -86,6 +89,10 @@ class SectionVersion:
     based_on: int | None = None  # the version a hand edit started from
     created_at: str = ""
     version_id: int = 0
+
+    @property
+    def checks(self) -> SectionReview:
+        return SectionReview.from_dict(self.review)
 
     @property
     def usable(self) -> bool:
@@ -127,12 +134,16 @@ class VersionStore:
             version_id = int(cursor.lastrowid or 0)
         return self.get(version_id)
 
-    def save_edit(self, base: SectionVersion, text: str) -> SectionVersion:
-        """A hand edit of `base`: same provenance, new text, origin `edited`."""
+    def save_edit(
+        self, base: SectionVersion, text: str, review: SectionReview | None = None
+    ) -> SectionVersion:
+        """A hand edit of `base`: same provenance, new text, origin `edited`. Pass the review
+        of the new text (`review_section` with the section's evidence) to keep checks current."""
         if not text.strip():
             raise InputError("the edited section text is empty; nothing was saved")
         edited = SectionVersion(**{**asdict(base), "text": text.strip(), "origin": "edited"})
         edited.status, edited.message, edited.based_on = "complete", "", base.version_id
+        edited.review = review.to_dict() if review is not None else {}
         return self.save(edited)
 
     def get(self, version_id: int) -> SectionVersion:
