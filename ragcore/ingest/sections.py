@@ -29,7 +29,7 @@ class _Heading:
 
 def _numbered_match(line: str) -> HeadingMatch:
     """Number and words of a marked-up heading (it is a heading whatever it looks like)."""
-    found = match_heading(line, isolated=True)
+    found = match_heading(line, isolated=True) if line.strip() else None
     return found if found and found.number else HeadingMatch("", line.strip(), "markup")
 
 
@@ -48,9 +48,9 @@ def _collect(doc: ParsedDocument) -> tuple[list[str], list[_Heading]]:
             if index == 0 and block.heading_level == 1 and block.text.strip() == title:
                 continue  # the document title, not a section
             match = _numbered_match(block.text)
-            headings.append(
-                _Heading(block.text.strip(), match, block.heading_level, block.role_hint)
-            )
+            heading = _Heading(block.text.strip(), match, block.heading_level, block.role_hint)
+            heading.orphan = not heading.line  # an empty heading: its role comes from position
+            headings.append(heading)
             continue
         lines = [line for line in block.text.split("\n") if line.strip()]
         inline = split_inline_label(block.text)
@@ -150,7 +150,9 @@ def _assign_roles(headings: list[_Heading]) -> None:
             parents.pop()
         own = heading.role_hint or role_from_words(heading.match.title)
         parent_role = parents[-1].role if parents else None
-        heading.role = parent_role if parent_role not in (None, "other") else own
+        # An abstract has no subsections: what follows it under a deeper heading is body text.
+        inherits = parent_role not in (None, "other", "abstract")
+        heading.role = parent_role if inherits else own
         parents.append(heading)
         if len(parents) == 1:
             top_level.append(heading)

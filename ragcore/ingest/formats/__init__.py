@@ -31,6 +31,8 @@ SUPPORTED_SUFFIXES = frozenset(_PARSERS)
 
 def parse_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> ParsedDocument:
     """Parse `path`; raise InputError with a plain reason when it cannot be used."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
     parser = _PARSERS.get(path.suffix.lower())
     if parser is None:
         allowed = ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -56,8 +58,8 @@ def parse_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> ParsedDocument:
 def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Files to ingest: given files as they are, folders walked recursively for known types.
 
-    Files named explicitly are yielded even with an unknown suffix, so the user hears why they
-    were not read; inside folders unknown files are silently passed over.
+    Files named explicitly are yielded even when missing or of an unknown type, so the user
+    hears why they were not read; inside folders unknown files are silently passed over.
     """
     for path in paths:
         if path.is_dir():
@@ -65,7 +67,5 @@ def collect_files(paths: Iterable[Path]) -> Iterator[Path]:
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not hidden:
                     yield child
-        elif path.exists():
-            yield path
         else:
-            raise InputError(f"{path}: no such file or folder.")
+            yield path  # a missing file is reported by `parse_file`, with the run going on

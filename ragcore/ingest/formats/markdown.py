@@ -33,8 +33,8 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
         heading = None if in_fence else _ATX.match(line)
         if heading:
             _flush(pending, blocks)
-            if heading.group(2).strip():  # an empty `###` carries nothing
-                blocks.append(Block(heading.group(2).strip(), heading_level=len(heading.group(1))))
+            # An empty `###` still ends the previous section: what follows has no heading of its own.
+            blocks.append(Block(heading.group(2).strip(), heading_level=len(heading.group(1))))
         elif not in_fence and _SETEXT.match(line) and len(pending) == 1 and pending[0].strip():
             level = 1 if line.strip().startswith("=") else 2
             blocks.append(Block(pending[0].strip(), heading_level=level))
@@ -44,6 +44,8 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
         else:
             pending.append(line)
     _flush(pending, blocks)
+    while blocks and blocks[-1].heading_level is not None and not blocks[-1].text:
+        blocks.pop()
     doc = ParsedDocument(path=path, fmt="markdown", blocks=blocks)
     doc.hints["encoding"] = encoding
     if blocks and blocks[0].heading_level == 1:

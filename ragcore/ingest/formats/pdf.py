@@ -56,7 +56,7 @@ def _check_header(path: Path, data: bytes) -> None:
 def _open(path: Path, data: bytes) -> Any:  # pymupdf ships no usable type hints
     _check_header(path, data)
     try:
-        doc = pymupdf.open(stream=data, filetype="pdf")
+        doc = pymupdf.open(stream=data, filetype="pdf")  # type: ignore[no-untyped-call]
     except Exception:  # PyMuPDF raises several types for broken files
         raise InputError(f"{path}: the PDF is damaged and cannot be read.") from None
     if doc.needs_pass:

@@ -1,0 +1,61 @@
+"""The offline summarizer: for each summary type, the paper's own most informative sentences,
+scored by the type's cue phrases (Chinese and English) and their position in the section.
+It never writes a word that is not in the paper."""
+
+from __future__ import annotations
+
+import re
+
+from ragcore.ingest.routing import Route, Routing
+from ragcore.text import cjk_count, split_sentences
+
+_NOISE = re.compile(r"^\[|\\[a-z]+|\$|REF\b|<cit\.>")
+_ENDS = tuple(".!?。！？")
+_MAX_CHARS = {"zh": 600, "en": 1100}
+
+
+def _usable(sentence: str, lang: str) -> bool:
+    size = cjk_count(sentence) if lang == "zh" else len(sentence.split())
+    low, high = (12, 160) if lang == "zh" else (8, 70)
+    if not low <= size <= high or _NOISE.search(sentence) or not sentence.endswith(_ENDS):
+        return False
+    letters = sum(c.isalpha() for c in sentence)
+    return letters >= len(sentence) * 0.6  # formulas and tables are mostly symbols
+
+
+def _position_score(index: int, count: int, position: str) -> float:
+    if count <= 1 or position == "any":
+        return 0.0
+    relative = index / (count - 1)
+    return 1.0 - relative if position == "start" else relative
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for paragraph in text.split("\n\n"):
+        out.extend(split_sentences(" ".join(paragraph.split())))
+    return out
+
+
+def summarize_extractive(source_text: str, route: Route, routing: Routing, lang: str) -> str:
+    """Up to `route.sentences` sentences of the source, in document order."""
+    sentences = _sentences(source_text)
+    matchers = [routing.matcher(name) for name in route.cues]
+    scored: list[tuple[float, int]] = []
+    for index, sentence in enumerate(sentences):
+        if not _usable(sentence, lang):
+            continue
+        cue_hits = sum(len(m.findall(sentence)) for m in matchers)
+        score = min(cue_hits, 3) + 0.8 * _position_score(index, len(sentences), route.position)
+        if cue_hits or route.position != "any":
+            scored.append((score, index))
+    chosen: list[int] = []
+    budget = _MAX_CHARS.get(lang, 1100)
+    for _, index in sorted(scored, key=lambda item: (-item[0], item[1])):
+        if len(chosen) >= route.sentences:
+            break
+        if sum(len(sentences[i]) for i in chosen) + len(sentences[index]) > budget and chosen:
+            continue
+        chosen.append(index)
+    joiner = "" if lang == "zh" else " "
+    return joiner.join(sentences[i] for i in sorted(chosen))

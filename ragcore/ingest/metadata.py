@@ -1,0 +1,114 @@
+"""Paper metadata: title, authors, year, venue, arXiv id, DOI, language and a stable paper id.
+
+Identifiers are looked for only in the file's head (and its name): the reference list cites
+other papers' ids, which must never become this paper's id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ragcore.cards import Paper
+from ragcore.ingest.model import ParsedDocument, Section
+from ragcore.text import detect_lang, normalize_space
+
+_HEAD_CHARS = 3000
+_ARXIV = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+_ARXIV_NAME = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\]]+)")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_AUTHORS_LINE = re.compile(r"^(?:authors?|作者)\s*[:：]\s*(.+)$", re.I | re.M)
+_VENUE_LINE = re.compile(r"^(?:journal|venue|published in|conference|期刊)\s*[:：]\s*(.+)$", re.I | re.M)
+_SLUG = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+
+
+def _head(doc: ParsedDocument) -> str:
+    return doc.full_text[:_HEAD_CHARS]
+
+
+def find_arxiv_id(doc: ParsedDocument) -> str:
+    found = _ARXIV.search(_head(doc))
+    if found:
+        return found.group(1)
+    by_name = _ARXIV_NAME.search(doc.path.stem) if "arxiv" in doc.path.stem.lower() else None
+    return by_name.group(1) if by_name else doc.hints.get("arxiv", "")
+
+
+def find_doi(doc: ParsedDocument) -> str:
+    if doc.hints.get("doi"):
+        return doc.hints["doi"]
+    found = _DOI.search(_head(doc))
+    return found.group(1).rstrip(".,;)") if found else ""
+
+
+def find_title(doc: ParsedDocument) -> str:
+    title = doc.hints.get("title", "").strip()
+    if title and not title.lower().startswith(("untitled", "microsoft word")):
+        return normalize_space(title)
+    for block in doc.blocks[:3]:
+        first = block.text.strip().split("\n")[0].strip()
+        if first and len(first.split()) <= 30 and len(first) <= 200 and not first.endswith("."):
+            return normalize_space(first)
+    return doc.path.stem.replace("_", " ")
+
+
+def find_authors(doc: ParsedDocument) -> list[str]:
+    if doc.authors:
+        return doc.authors
+    line = _AUTHORS_LINE.search(_head(doc))
+    if not line:
+        return []
+    names = re.split(r",|;|，|、|\band\b", line.group(1))
+    return [n.strip() for n in names if n.strip() and len(n.strip()) < 60]
+
+
+def find_year(doc: ParsedDocument, arxiv_id: str) -> int | None:
+    for key in ("year", "date", "creationDate"):
+        found = _YEAR.search(doc.hints.get(key, "").removeprefix("D:"))
+        if found:
+            return int(found.group(1))
+    if re.match(r"\d{4}\.", arxiv_id):
+        return 2000 + int(arxiv_id[:2])
+    found = _YEAR.search(_head(doc))
+    return int(found.group(1)) if found else None
+
+
+def find_venue(doc: ParsedDocument) -> str:
+    if doc.hints.get("venue"):
+        return doc.hints["venue"]
+    line = _VENUE_LINE.search(_head(doc))
+    return normalize_space(line.group(1)) if line else ""
+
+
+def paper_lang(sections: list[Section]) -> str:
+    body = " ".join(s.text for s in sections if s.role not in ("references", "appendix"))
+    return detect_lang(body[:20000])
+
+
+def make_paper_id(arxiv_id: str, doi: str, title: str, content: str) -> str:
+    """The identifier when the file has one, else a readable slug plus a content hash."""
+    if arxiv_id:
+        return f"arxiv:{arxiv_id}"
+    if doi:
+        return f"doi:{doi.lower()}"
+    slug = _SLUG.sub("-", title.lower()).strip("-")[:60].strip("-") or "paper"
+    digest = hashlib.sha1(normalize_space(content).encode("utf-8")).hexdigest()[:10]
+    return f"{slug}-{digest}"
+
+
+def extract_paper(doc: ParsedDocument, sections: list[Section]) -> Paper:
+    arxiv_id = find_arxiv_id(doc)
+    doi = find_doi(doc)
+    title = find_title(doc)
+    return Paper(
+        paper_id=make_paper_id(arxiv_id, doi, title, doc.full_text),
+        title=title,
+        authors=find_authors(doc),
+        year=find_year(doc, arxiv_id),
+        venue=find_venue(doc),
+        source=str(doc.path),
+        lang=paper_lang(sections),
+        doi=doi,
+        arxiv_id=arxiv_id,
+    )

@@ -1,0 +1,215 @@
+"""Ingest files into the card store: parse → sections → metadata → summaries → cards.
+
+Incremental: a file whose content (and summarizer) has not changed since a completed ingest is
+skipped. Resumable and all-or-nothing: the ledger marks an ingest `pending` before anything is
+written; cards are written `pending` (invisible) and flipped visible by `publish_paper` only when
+everything else is stored; a killed run leaves a pending ledger row whose cards the next run
+discards before ingesting the file again. Failures of one file never stop the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ragcore.cards import Card, Paper
+from ragcore.errors import InputError, RagcoreError
+from ragcore.ingest.chunks import section_chunks
+from ragcore.ingest.formats import MAX_FILE_BYTES, collect_files, parse_file
+from ragcore.ingest.ledger import DONE, Ledger, file_hash
+from ragcore.ingest.metadata import extract_paper
+from ragcore.ingest.model import FailedSummary, FileReport, Section
+from ragcore.ingest.routing import Routing, load_routing
+from ragcore.ingest.sections import split_sections
+from ragcore.ingest.summarize import Summarizer, Summary
+from ragcore.ingest.tags import extract_tags
+from ragcore.llm import Gateway
+from ragcore.progress import ProgressCallback, report
+from ragcore.prompts import PromptLibrary
+from ragcore.settings import OFFLINE_MODEL, Settings
+from ragcore.store import PENDING, CardStore
+
+
+@dataclass
+class IngestOptions:
+    model: str | None = None  # None or "offline/extractive": the extractive summarizer
+    lang: str = "zh"  # language of LLM summaries (extractive ones keep the paper's language)
+    max_bytes: int = MAX_FILE_BYTES
+    force: bool = False  # re-ingest even unchanged files
+
+    @property
+    def key(self) -> str:
+        """What the ledger compares: a different summarizer makes different cards."""
+        if self.model in (None, OFFLINE_MODEL):
+            return OFFLINE_MODEL
+        return f"{self.model}|{self.lang}"
+
+
+@dataclass
+class StageTimer:
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        store: CardStore,
+        options: IngestOptions | None = None,
+        *,
+        gateway: Gateway | None = None,
+        routing: Routing | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.options = options or IngestOptions(lang=settings.lang)
+        self.ledger = Ledger(settings)
+        self.timer = StageTimer()
+        offline = self.options.model in (None, OFFLINE_MODEL)
+        self.summarizer = Summarizer(
+            routing or load_routing(),
+            model=self.options.model,
+            lang=self.options.lang,
+            gateway=None if offline else (gateway or Gateway.from_settings(settings)),
+            prompts=None if offline else PromptLibrary.from_settings(settings),
+        )
+
+    # ---- public ------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[Path], progress: ProgressCallback | None = None) -> list[FileReport]:
+        """Ingest files and folders (walked recursively); one report per file, in order."""
+        self.recover()
+        files = list(collect_files(paths))
+        reports = []
+        for done, path in enumerate(files, start=1):
+            report(progress, "files", done - 1, len(files), path.name)
+            reports.append(self.ingest_file(path.resolve(), progress))
+            report(progress, "files", done, len(files), path.name)
+        return reports
+
+    def recover(self) -> int:
+        """Hide what a killed run left: pending cards of unfinished ingests are discarded."""
+        removed = 0
+        for entry in self.ledger.pending():
+            if entry.paper_id:
+                removed += self.store.discard_pending(entry.paper_id)
+        return removed
+
+    def ingest_file(self, path: Path, progress: ProgressCallback | None = None) -> FileReport:
+        result = FileReport(file=str(path))
+        try:
+            if not path.is_file():
+                raise InputError(f"{path}: no such file.")
+            content_hash = file_hash(path)
+            entry = self.ledger.get(path)
+            if (
+                entry is not None
+                and entry.status == DONE
+                and entry.content_hash == content_hash
+                and entry.options == self.options.key
+                and not self.options.force
+            ):
+                return self._unchanged(path, entry.report)
+            self._ingest(path, content_hash, result, progress)
+        except InputError as error:
+            result.error = str(error).removeprefix(f"{path}: ")
+            result.status = "failed"
+        except (RagcoreError, OSError) as error:
+            result.error = f"could not be stored: {error}"
+            result.status = "failed"
+            if result.paper_id:
+                self.store.discard_pending(result.paper_id)
+        return result
+
+    # ---- steps -------------------------------------------------------------------------
+    def _ingest(self, path: Path, content_hash: str, result: FileReport, progress: ProgressCallback | None) -> None:
+        report(progress, "parse", 0, 1, path.name)
+        with self.timer.stage("parse"):
+            doc = parse_file(path, self.options.max_bytes)
+        with self.timer.stage("split"):
+            sections = split_sections(doc)
+            if not any(s.heading for s in sections):
+                raise InputError(
+                    f"{path}: no section headings were found, so the paper cannot be divided into "
+                    "introduction, method, results...; add headings such as '1 Introduction'."
+                )
+            paper = extract_paper(doc, sections)
+        result.paper_id, result.title = paper.paper_id, paper.title
+        result.sections = [(s.heading, s.role) for s in sections if s.level > 0]
+        with self.timer.stage("summarize"):
+            summaries = self.summarizer.summarize(sections, paper.title, paper.lang, progress)
+            tags = extract_tags(paper.title, sections, paper.lang)
+        cards = [_card(paper, s, tags) for s in summaries if s.ok]
+        result.failed = [FailedSummary(s.summary_type, s.reason) for s in summaries if not s.ok]
+        result.cards = [(c.card_id, c.summary_type) for c in cards]
+        self._store(path, content_hash, paper, sections, cards, progress)
+        self.ledger.finish(path, result.to_json())
+
+    def _store(
+        self,
+        path: Path,
+        content_hash: str,
+        paper: Paper,
+        sections: list[Section],
+        cards: list[Card],
+        progress: ProgressCallback | None,
+    ) -> None:
+        previous = self.ledger.get(path)
+        self.ledger.start(path, content_hash, paper.paper_id, self.options.key)
+        self.store.discard_pending(paper.paper_id)
+        with self.timer.stage("store"):
+            self.store.upsert_cards(cards, progress, state=PENDING)
+            self.store.delete_raw(paper.paper_id)
+            self.store.add_raw_chunks(section_chunks(paper.paper_id, sections), progress)
+            self.store.publish_paper(paper.paper_id, [c.card_id for c in cards])
+            self.store.upsert_paper(paper)
+            # The file changed so much that its id changed (slug + content hash): drop the old paper.
+            old_id = previous.paper_id if previous else ""
+            if old_id and old_id != paper.paper_id and not self.ledger.other_paths_of(old_id, path):
+                self.store.delete_paper(old_id)
+        report(progress, "store", 1, 1, paper.paper_id)
+
+    def _unchanged(self, path: Path, saved: dict[str, object]) -> FileReport:
+        result = FileReport(file=str(path), status="unchanged")
+        result.paper_id = str(saved.get("paper_id", ""))
+        result.title = str(saved.get("title", ""))
+        sections = saved.get("sections", [])
+        result.sections = [(s["heading"], s["role"]) for s in sections] if isinstance(sections, list) else []
+        result.cards = [(c.card_id, c.summary_type) for c in self.store.get_cards(paper_id=result.paper_id)]
+        return result
+
+
+def _card(paper: Paper, summary: Summary, tags: list[str]) -> Card:
+    return Card(
+        paper_id=paper.paper_id,
+        summary_type=summary.summary_type,
+        text=summary.text,
+        source_sections=summary.source_headings,
+        tags=tags,
+        lang=summary.lang,
+        origin=summary.origin,
+        title=paper.title,
+    )
+
+
+def ingest_paths(
+    settings: Settings,
+    paths: Sequence[Path],
+    options: IngestOptions | None = None,
+    progress: ProgressCallback | None = None,
+    store: CardStore | None = None,
+) -> list[FileReport]:
+    """One call for the CLI and the app: open the store, ingest, return one report per file."""
+    pipeline = IngestPipeline(settings, store or CardStore.open(settings), options)
+    return pipeline.ingest(paths, progress)

@@ -1,0 +1,90 @@
+"""Load `data/summary_routing.yaml`: the source sections and cue phrases of each summary type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ragcore.cards import SummaryType
+from ragcore.errors import InputError
+from ragcore.ingest.model import ROLES, Section
+from ragcore.settings import PROJECT_ROOT
+
+ROUTING_FILE = PROJECT_ROOT / "data" / "summary_routing.yaml"
+
+
+@dataclass(frozen=True)
+class Source:
+    role: str
+    paragraphs: str | None = None  # cue set a paragraph must match to be used
+
+
+@dataclass(frozen=True)
+class Route:
+    summary_type: SummaryType
+    sources: tuple[Source, ...]
+    position: str
+    sentences: int
+    cues: tuple[str, ...]  # cue set names
+
+    def source_text(self, sections: list[Section], routing: Routing) -> tuple[str, list[str]]:
+        """The text this type is summarised from, and the headings it came from."""
+        parts: list[str] = []
+        headings: list[str] = []
+        for source in self.sources:
+            for section in sections:
+                if section.role != source.role or not section.text.strip():
+                    continue
+                text = section.text
+                if source.paragraphs:
+                    matcher = routing.matcher(source.paragraphs)
+                    text = "\n\n".join(p for p in text.split("\n\n") if matcher.search(p))
+                if text.strip():
+                    parts.append(text)
+                    headings.append(section.heading or section.role)
+        return "\n\n".join(parts), headings
+
+
+@dataclass(frozen=True)
+class Routing:
+    routes: dict[SummaryType, Route]
+    cue_sets: dict[str, tuple[str, ...]]
+
+    def matcher(self, cue_set: str) -> re.Pattern[str]:
+        return _compile(self.cue_sets[cue_set])
+
+
+@lru_cache(maxsize=64)
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    parts = [re.escape(p) if re.search(r"[\u4e00-\u9fff]", p) else r"\b" + re.escape(p) for p in phrases]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def load_routing(path: Path = ROUTING_FILE) -> Routing:
+    """Read and check the routing file; errors name the file and the bad entry."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cue_sets = {name: tuple(str(p) for p in phrases) for name, phrases in raw["cue_sets"].items()}
+        routes = {}
+        for name, entry in raw["types"].items():
+            summary_type = SummaryType.parse(name)
+            sources = tuple(Source(s["role"], s.get("paragraphs")) for s in entry["sources"])
+            for source in sources:
+                if source.role not in ROLES:
+                    raise ValueError(f"type {name}: unknown role {source.role!r}")
+                if source.paragraphs and source.paragraphs not in cue_sets:
+                    raise ValueError(f"type {name}: unknown cue set {source.paragraphs!r}")
+            cues = tuple(entry.get("cues", []))
+            missing = [c for c in cues if c not in cue_sets]
+            if missing:
+                raise ValueError(f"type {name}: unknown cue sets {missing}")
+            routes[summary_type] = Route(
+                summary_type, sources, entry.get("position", "any"), int(entry.get("sentences", 4)), cues
+            )
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as error:
+        raise InputError(f"{path}: the summary routing file is not valid: {error}") from None
+    return Routing(routes, cue_sets)
