@@ -97,7 +97,7 @@ class GroundingReport:
         return out
 
 
-def _is_name(token: str) -> bool:
+def is_name(token: str) -> bool:
     if token.lower() in GENERIC_TERMS or len(token) < 2:
         return False
     has_digit = any(c.isdigit() for c in token)
@@ -143,7 +143,7 @@ def _claims(sentence: str) -> list[tuple[str, ClaimKind, list[str]]]:
     claims: list[tuple[str, ClaimKind, list[str]]] = []
     name_spans: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
-        if _is_name(match.group(0)):
+        if is_name(match.group(0)):
             claims.append((match.group(0), "name", []))
             name_spans.append(match.span())
     for match in _NUMBER.finditer(text):

@@ -1,0 +1,221 @@
+"""The paper brief: one study that every section describes.
+
+Working title, research question, the core method (one name, one idea), three or four
+contributions, datasets and metrics. Generated from the topic and the selected evidence by the
+model (asked for JSON), or composed extractively from the evidence offline; editable, and saved
+as a new project version on every change. Every section prompt includes the current brief.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from ragcore.cards import SummaryType
+from ragcore.drafting.grounding import is_name
+from ragcore.errors import InputError
+from ragcore.evidence import EvidenceItem
+from ragcore.llm import Gateway
+from ragcore.llm.composer import clean_sentences
+from ragcore.projects import ProjectStore
+from ragcore.prompts import PromptLibrary
+from ragcore.settings import OFFLINE_MODEL
+
+_ACRONYM_DEFINED = re.compile(r"[（(]\s*([A-Z][A-Za-z0-9\-]{1,15})\s*[)）]")
+_NAME = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")
+_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+BRIEF_EVIDENCE_CHARS = 6000
+_BRIEF_TYPES = (
+    SummaryType.CHALLENGES,
+    SummaryType.INNOVATIONS,
+    SummaryType.METHODOLOGY,
+    SummaryType.EXPEDESIGN,
+    SummaryType.METRIC,
+    SummaryType.BACKGROUND,
+)
+
+
+class Brief(BaseModel):
+    title: str = Field(min_length=1)
+    research_question: str = Field(min_length=1)
+    method_name: str = Field(min_length=1, max_length=80)
+    method_idea: str = Field(min_length=1)
+    contributions: list[str] = Field(min_length=1, max_length=6)
+    datasets: list[str] = Field(default_factory=list)
+    metrics: list[str] = Field(default_factory=list)
+    source: str = "model"  # "model", "extractive" or "edited"
+
+    @field_validator("contributions", "datasets", "metrics", mode="before")
+    @classmethod
+    def _list_of_text(cls, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        return [str(v).strip() for v in value or [] if str(v).strip()]
+
+    def to_markdown(self, lang: str) -> str:
+        """The brief as the section prompts include it."""
+        en = lang == "en"
+        labels = (
+            (
+                "Working title",
+                "Research question",
+                "Core method",
+                "Contributions",
+                "Datasets",
+                "Metrics",
+            )
+            if en
+            else ("暂定标题", "研究问题", "核心方法", "主要贡献", "数据集", "评价指标")
+        )
+        sep = ", " if en else "、"
+        none = "none named" if en else "未指定"
+        contributions = "\n".join(f"   {n}. {c}" for n, c in enumerate(self.contributions, 1))
+        return "\n".join(
+            [
+                "## Paper brief" if en else "## 论文纲要",
+                f"- {labels[0]}: {self.title}",
+                f"- {labels[1]}: {self.research_question}",
+                f"- {labels[2]}: {self.method_name} — {self.method_idea}",
+                f"- {labels[3]}:\n{contributions}",
+                f"- {labels[4]}: {sep.join(self.datasets) or none}",
+                f"- {labels[5]}: {sep.join(self.metrics) or none}",
+            ]
+        )
+
+    def terms(self) -> list[str]:
+        """Names the brief introduces; the grounding check accepts them in every section."""
+        return [self.method_name, self.title, *self.datasets, *self.metrics]
+
+
+def brief_evidence(items: Sequence[EvidenceItem], limit_chars: int = BRIEF_EVIDENCE_CHARS) -> str:
+    """Compact evidence for the brief prompt: `[n] (Type) text`, best items of each type."""
+    lines: list[str] = []
+    used = 0
+    ranked = sorted(items, key=lambda i: (_type_rank(i.summary_type), -i.relevance))
+    for item in ranked:
+        line = f"[{item.citation_key or item.paper_id}] ({item.summary_type.label}) {' '.join(item.text.split())}"
+        if used + len(line) > limit_chars and lines:
+            break
+        lines.append(line)
+        used += len(line)
+    return "\n".join(lines)
+
+
+def _type_rank(summary_type: SummaryType) -> int:
+    return _BRIEF_TYPES.index(summary_type) if summary_type in _BRIEF_TYPES else len(_BRIEF_TYPES)
+
+
+def parse_brief_json(text: str) -> Brief:
+    """A brief from a model answer: a JSON object, possibly inside a code fence or prose."""
+    match = _JSON_OBJECT.search(text)
+    if not match:
+        raise InputError("the model's brief is not a JSON object")
+    try:
+        data = json.loads(match.group(0))
+        return Brief.model_validate({**data, "source": "model"})
+    except (json.JSONDecodeError, ValidationError) as error:
+        raise InputError(f"the model's brief could not be read ({type(error).__name__})") from None
+
+
+# -------------------------------------------------------------------- extractive brief
+
+
+def _sentences(items: Sequence[EvidenceItem], summary_type: SummaryType) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item.summary_type == summary_type:
+            out.extend(clean_sentences(item.text)[:1])
+    return list(dict.fromkeys(out))
+
+
+def _method_name(items: Sequence[EvidenceItem], lang: str) -> str:
+    texts = [
+        i.text
+        for i in items
+        if i.summary_type in (SummaryType.INNOVATIONS, SummaryType.METHODOLOGY)
+    ]
+    for text in texts:
+        if match := _ACRONYM_DEFINED.search(text):
+            return match.group(1)
+    return "the proposed method" if lang == "en" else "本文方法"
+
+
+def _names(items: Sequence[EvidenceItem], summary_type: SummaryType, limit: int = 5) -> list[str]:
+    counts: Counter[str] = Counter()
+    for item in items:
+        if item.summary_type == summary_type:
+            counts.update(n for n in _NAME.findall(item.text) if is_name(n))
+    return [name for name, _ in counts.most_common(limit)]
+
+
+def extractive_brief(topic: str, items: Sequence[EvidenceItem], lang: str) -> Brief:
+    """A brief made only of the evidence's own sentences and names (offline mode)."""
+    en = lang == "en"
+    challenges = _sentences(items, SummaryType.CHALLENGES)
+    methods = _sentences(items, SummaryType.METHODOLOGY)
+    contributions = _sentences(items, SummaryType.INNOVATIONS)[:4]
+    contributions += [m for m in methods[1:] if m not in contributions][
+        : max(0, 3 - len(contributions))
+    ]
+    question = (
+        challenges[0]
+        if challenges
+        else (
+            f"How can {topic} be addressed effectively?"
+            if en
+            else f"{topic}的关键问题是什么，如何有效解决？"
+        )
+    )
+    return Brief(
+        title=topic,
+        research_question=question,
+        method_name=_method_name(items, lang),
+        method_idea=methods[0] if methods else question,
+        contributions=contributions or [question],
+        datasets=_names(items, SummaryType.EXPEDESIGN),
+        metrics=_names(items, SummaryType.METRIC),
+        source="extractive",
+    )
+
+
+# ------------------------------------------------------------------------- generation
+
+
+def generate_brief(
+    topic: str,
+    items: Sequence[EvidenceItem],
+    lang: str,
+    *,
+    gateway: Gateway,
+    prompts: PromptLibrary,
+    model: str | None = None,
+) -> Brief:
+    """Ask the model for the brief; the offline model (or an unreadable answer) gives the
+    extractive brief, labelled as such."""
+    if (model or gateway.default_model) == OFFLINE_MODEL:
+        return extractive_brief(topic, items, lang)
+    rendered = prompts.render("brief", topic=topic, evidence=brief_evidence(items), lang=lang)
+    answer = gateway.complete([{"role": "user", "content": rendered.text}], model)
+    try:
+        return parse_brief_json(answer.text)
+    except InputError:
+        brief = extractive_brief(topic, items, lang)
+        brief.source = "extractive (the model's answer was not a readable brief)"
+        return brief
+
+
+def save_brief(projects: ProjectStore, project_id: str, brief: Brief) -> int:
+    """Store a brief (generated or edited) as the project's new current version."""
+    return projects.save_brief(project_id, brief.model_dump(mode="json"))
+
+
+def current_brief(projects: ProjectStore, project_id: str) -> tuple[int, Brief] | None:
+    revision = projects.brief(project_id)
+    if revision is None:
+        return None
+    return revision.version, Brief.model_validate(revision.data)

@@ -1,0 +1,374 @@
+"""Section writing through the LLM gateway: streaming, generate-all with a concurrency limit,
+regenerate one, stop (keeping what arrived), and bounded continuation on `finish_reason="length"`.
+
+Every attempt is saved as a section version, failed ones included (with the reason), so a model
+failing mid-way never loses a finished section and the failed one says why. With the offline
+model each section is composed extractively from its evidence in the section's rhetorical order,
+and labelled as an extractive draft.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ragcore.cards import SummaryType
+from ragcore.drafting.brief import Brief
+from ragcore.drafting.review import review_section
+from ragcore.drafting.versions import SectionVersion, Status, VersionStore
+from ragcore.errors import LLMError
+from ragcore.llm import Gateway, compose_extractive, parse_evidence
+from ragcore.llm.records import CallRecord
+from ragcore.progress import ProgressCallback, report
+from ragcore.prompts import PromptLibrary, RenderedPrompt
+from ragcore.sectionplan import SectionSpec
+from ragcore.text import count_words, ends_properly
+
+SectionDelta = Callable[[str, str], None]  # (section key, text so far)
+OVERLAP_SEARCH = 300
+# The order in which a section's evidence is told; types not listed follow in plan order.
+RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
+    "introduction": (
+        SummaryType.BACKGROUND,
+        SummaryType.CHALLENGES,
+        SummaryType.RELATEDWORK,
+        SummaryType.INNOVATIONS,
+    ),
+    "related_work": (SummaryType.BACKGROUND, SummaryType.RELATEDWORK, SummaryType.BASELINE),
+    "method": (SummaryType.CHALLENGES, SummaryType.METHODOLOGY, SummaryType.INNOVATIONS),
+    "experiments": (
+        SummaryType.EXPEDESIGN,
+        SummaryType.METRIC,
+        SummaryType.BASELINE,
+        SummaryType.RESULTANALYSIS,
+    ),
+    "conclusion": (SummaryType.CONCLUSION, SummaryType.INNOVATIONS, SummaryType.RESULTANALYSIS),
+}
+_SYSTEM = {
+    "zh": "你是严谨的学术写作助手。只根据给出的证据写作，用 [n] 标注引用，不编造数字和名称。",
+    "en": "You are a careful academic writing assistant. Write only from the given evidence, "
+    "cite it as [n], and never invent numbers or names.",
+}
+_CONTINUE = {
+    "zh": "你的回答因长度限制被截断。请从中断处继续写完本节，不要重复已写内容，并以完整的句子结束。",
+    "en": "Your answer was cut off by the length limit. Continue exactly where it stopped, "
+    "do not repeat what is written, and finish the section with a complete sentence.",
+}
+
+
+@dataclass
+class SectionInput:
+    """Everything one section is written from; built by the pipeline from the project's evidence."""
+
+    spec: SectionSpec
+    context: str  # the rendered structured context, evidence carrying [n] keys
+    citation_keys: dict[str, str]  # "1" -> paper id
+    evidence_ids: list[str] = field(default_factory=list)
+    evidence_texts: list[str] = field(default_factory=list)
+    edited_texts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DraftRequest:
+    project_id: str
+    topic: str
+    lang: str
+    model: str
+    brief: Brief
+    brief_version: int | None = None
+
+
+@dataclass
+class _Attempt:
+    text: str = ""
+    record: CallRecord | None = None
+    continuations: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_s: float = 0.0
+    cost_usd: float | None = 0.0
+
+    def absorb(self, record: CallRecord) -> None:
+        self.record = record
+        self.tokens_in += record.tokens_in
+        self.tokens_out += record.tokens_out
+        self.latency_s += record.latency_s
+        self.cost_usd = (
+            None
+            if record.cost_usd is None or self.cost_usd is None
+            else self.cost_usd + record.cost_usd
+        )
+
+
+def join_continuation(text: str, more: str) -> str:
+    """Append a continuation, dropping any repeat of the text's end the model started with."""
+    head = more.lstrip()
+    tail = text[-OVERLAP_SEARCH:]
+    for size in range(min(len(tail), len(head)), 7, -1):
+        if tail.endswith(head[:size]):
+            head = head[size:]
+            break
+    return text + head
+
+
+def rhetorical_context(context: str, section_key: str) -> str:
+    """The context's evidence blocks re-told in the section's rhetorical order (offline mode)."""
+    order = [t.label for t in RHETORICAL_ORDER.get(section_key, ())]
+    blocks = parse_evidence(context)
+    blocks.sort(key=lambda b: order.index(b.section) if b.section in order else len(order))
+    lines: list[str] = []
+    for n, block in enumerate(blocks, 1):
+        heading = f"### {block.section} 总结" if block.kind == "card" else "### 参考原文"
+        if not lines or lines[-2] != heading:
+            lines += ["", heading]
+        key = f" [{block.key}]" if block.key else ""
+        if block.kind == "card":
+            lines.append(f"**总结{n}** (来源: {block.source}){key}: {block.text}")
+        else:
+            lines += [f"**论文 {block.source} - 原文**{key}:", f"片段1: {block.text}"]
+    return "\n".join(lines)
+
+
+class SectionWriter:
+    def __init__(
+        self,
+        gateway: Gateway,
+        prompts: PromptLibrary,
+        versions: VersionStore,
+        *,
+        max_continuations: int = 2,
+        timeout: float | None = None,
+    ) -> None:
+        self.gateway = gateway
+        self.prompts = prompts
+        self.versions = versions
+        self.max_continuations = max_continuations
+        self.timeout = timeout
+
+    def is_offline(self, model: str) -> bool:
+        deployments = self.gateway.config.deployments(model)
+        return bool(deployments) and all(d.is_offline for d in deployments)
+
+    def render(self, request: DraftRequest, section: SectionInput) -> RenderedPrompt:
+        spec = section.spec
+        return self.prompts.render(
+            f"section/{spec.key}"
+            if f"section/{spec.key}" in self.prompts.ids()
+            else "section/generic",
+            topic=request.topic,
+            brief=request.brief.to_markdown(request.lang),
+            context=section.context,
+            word_min=spec.words[0],
+            word_max=spec.words[1],
+            lang=request.lang,
+            section_name=spec.name(request.lang),
+        )
+
+    # ---- one section ---------------------------------------------------------------------------
+    def write(
+        self,
+        request: DraftRequest,
+        section: SectionInput,
+        *,
+        on_delta: SectionDelta | None = None,
+        cancel: threading.Event | None = None,
+    ) -> SectionVersion:
+        """Write (or regenerate) one section and save the attempt as a version."""
+        rendered = self.render(request, section)
+        attempt = _Attempt()
+        status: Status
+        message = ""
+        try:
+            if self.is_offline(request.model):
+                self._compose_offline(request, section, attempt, on_delta)
+            else:
+                self._stream(request, section, rendered, attempt, on_delta, cancel)
+            status, message = self._judge(attempt, request.lang)
+        except LLMError as error:
+            attempt.text = (
+                join_continuation(attempt.text, error.partial_text)
+                if error.partial_text
+                else attempt.text
+            )
+            record = getattr(error, "record", None)
+            if isinstance(record, CallRecord):
+                attempt.absorb(record)
+            status, message = "failed", str(error)
+        return self._save(request, section, rendered, attempt, status, message)
+
+    def _stream(
+        self,
+        request: DraftRequest,
+        section: SectionInput,
+        rendered: RenderedPrompt,
+        attempt: _Attempt,
+        on_delta: SectionDelta | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        lang = "en" if request.lang == "en" else "zh"
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": _SYSTEM[lang]},
+            {"role": "user", "content": rendered.text},
+        ]
+        key = section.spec.key
+        while True:
+            before, streamed = attempt.text, list[str]()
+
+            def delta(piece: str, before: str = before, streamed: list[str] = streamed) -> None:
+                streamed.append(piece)
+                if on_delta is not None:
+                    so_far = "".join(streamed)
+                    on_delta(key, join_continuation(before, so_far) if before else so_far)
+
+            # A failure raises LLMError; `write` keeps its partial text and saves the reason.
+            completion = self.gateway.stream(
+                messages, request.model, on_delta=delta, cancel=cancel, timeout=self.timeout
+            )
+            attempt.text = join_continuation(before, completion.text) if before else completion.text
+            attempt.absorb(completion.record)
+            stopped = cancel is not None and cancel.is_set()
+            if completion.record.finish_reason != "length" or stopped:
+                return
+            if attempt.continuations >= self.max_continuations:
+                return
+            attempt.continuations += 1
+            messages += [
+                {"role": "assistant", "content": attempt.text},
+                {"role": "user", "content": _CONTINUE[lang]},
+            ]
+
+    def _compose_offline(
+        self,
+        request: DraftRequest,
+        section: SectionInput,
+        attempt: _Attempt,
+        on_delta: SectionDelta | None,
+    ) -> None:
+        started = time.perf_counter()
+        context = rhetorical_context(section.context, section.spec.key)
+        composed = compose_extractive(context, lang=request.lang, target_words=section.spec.words)
+        attempt.text = composed.text
+        if on_delta is not None:
+            for end in range(1, len(composed.text.split("\n\n")) + 1):
+                on_delta(section.spec.key, "\n\n".join(composed.text.split("\n\n")[:end]))
+        record = CallRecord(
+            model_requested=request.model,
+            model_used=request.model,
+            tokens_in=count_words(context),
+            tokens_out=composed.words,
+            latency_s=time.perf_counter() - started,
+            finish_reason="stop",
+            cost_usd=0.0,
+            extractive=True,
+        )
+        attempt.absorb(record)
+
+    def _judge(self, attempt: _Attempt, lang: str) -> tuple[Status, str]:
+        record = attempt.record
+        en = lang == "en"
+        if record is None or not attempt.text.strip():
+            return "failed", "the model returned no text" if en else "模型没有返回任何文字"
+        if record.finish_reason == "cancelled":
+            return (
+                "stopped",
+                "stopped by the user; the text is what arrived"
+                if en
+                else "已被用户停止，保留了已生成的文字",
+            )
+        if record.finish_reason == "cut" or record.error:
+            return "failed", record.error or "the answer broke off"
+        if record.finish_reason == "length":
+            why = f"still cut by the length limit after {attempt.continuations} continuations"
+            return (
+                "incomplete",
+                why if en else f"续写 {attempt.continuations} 次后仍因长度限制被截断",
+            )
+        if not ends_properly(attempt.text):
+            return "incomplete", "the text ends mid-sentence" if en else "正文在句子中间结束"
+        return "complete", ""
+
+    def _save(
+        self,
+        request: DraftRequest,
+        section: SectionInput,
+        rendered: RenderedPrompt,
+        attempt: _Attempt,
+        status: Status,
+        message: str,
+    ) -> SectionVersion:
+        record = attempt.record
+        review = review_section(
+            attempt.text, section.citation_keys, section.evidence_texts, request.brief.terms()
+        )
+        offline = record is not None and record.extractive
+        return self.versions.save(
+            SectionVersion(
+                project_id=request.project_id,
+                section=section.spec.key,
+                text=attempt.text,
+                origin="extractive" if offline else "generated",
+                status=status,
+                message=message,
+                model_used=(record.model_used or request.model) if record else request.model,
+                template_id=rendered.template_id,
+                template_hash=rendered.template_hash,
+                prompt_hash=rendered.prompt_hash,
+                evidence_ids=section.evidence_ids,
+                edited_texts=section.edited_texts,
+                citation_keys=section.citation_keys,
+                review=review.to_dict() if attempt.text.strip() else {},
+                brief_version=request.brief_version,
+                tokens_in=attempt.tokens_in,
+                tokens_out=attempt.tokens_out,
+                latency_s=attempt.latency_s,
+                finish_reason=(record.finish_reason or "") if record else "error",
+                cost_usd=attempt.cost_usd,
+                continuations=attempt.continuations,
+            )
+        )
+
+    # ---- all sections -------------------------------------------------------------------------
+    def write_all(
+        self,
+        request: DraftRequest,
+        sections: Sequence[SectionInput],
+        *,
+        concurrency: int = 3,
+        progress: ProgressCallback | None = None,
+        on_delta: SectionDelta | None = None,
+        cancel: threading.Event | None = None,
+    ) -> dict[str, SectionVersion]:
+        """Write the sections concurrently (at most `concurrency` at once), each streaming.
+
+        Progress: stage `draft` counts finished sections; stage `section:<key>` reports each
+        section's start (0/1) and end (1/1, message = status). Sections not started when
+        `cancel` is set are skipped; running ones stop and keep what arrived."""
+        total = len(sections)
+        done = 0
+        lock = threading.Lock()
+        results: dict[str, SectionVersion] = {}
+
+        def run(section: SectionInput) -> None:
+            nonlocal done
+            key = section.spec.key
+            if cancel is not None and cancel.is_set():
+                return
+            report(progress, f"section:{key}", 0, 1, "writing")
+            version = self.write(request, section, on_delta=on_delta, cancel=cancel)
+            with lock:
+                results[key] = version
+                done += 1
+                report(progress, f"section:{key}", 1, 1, version.status)
+                report(progress, "draft", done, total, f"{key}: {version.status}")
+
+        report(progress, "draft", 0, total, "starting")
+        with ThreadPoolExecutor(
+            max_workers=max(1, concurrency), thread_name_prefix="draft"
+        ) as pool:
+            for future in [pool.submit(run, section) for section in sections]:
+                future.result()  # a bug (not a model failure) surfaces here, after the others finish
+        return {s.spec.key: results[s.spec.key] for s in sections if s.spec.key in results}
