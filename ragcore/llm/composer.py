@@ -1,0 +1,284 @@
+"""The extractive composer: an answer made only of whole sentences taken from the evidence.
+
+It reads the evidence blocks of a structured context (seed format and ours, Chinese and English):
+
+    ### Background 总结                       ### Background summaries
+    **总结1** (来源: 0728) [1]:                **Summary 1** (source: 0728) [1]:
+    <card text>                                <card text>
+    ### 参考原文                                ### Source excerpts
+    **论文 0728 - 方法 章节** [1]:              **Paper 0728 - Methods section** [1]:
+    片段1: <raw text>                           Excerpt 1: <raw text>
+
+and writes sentences from them, each followed by its citation (`[k]`, or `[paper_id]` when the
+context has no keys). Label prefixes ("核心思想: ") and markdown emphasis are dropped; the rest
+of each sentence is the evidence verbatim. Trend statistics and writing requirements are not
+evidence and are never used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ragcore.text import count_words, detect_lang, is_truncated, split_sentences
+
+DEFAULT_TARGET = (150, 300)
+
+_TYPE_HEADING = re.compile(r"^###\s+([A-Za-z][\w-]*)\s+(?:总结|[Ss]ummar(?:y|ies))\s*$")
+_EXCERPT_HEADING = re.compile(r"^###\s+(?:参考原文|[Ss]ource excerpts?)\s*$")
+_OTHER_HEADING = re.compile(
+    r"^(?:#\s+\S|###\s+(?:研究趋势分析|写作要求|[Rr]esearch trends?|[Ww]riting requirements?)\s*$)"
+)
+_CARD = re.compile(
+    r"^\*\*(?:总结|[Ss]ummary)\s*\d+\*\*\s*[(（](?:来源|[Ss]ource)\s*[:：]\s*([^)）]+?)\s*[)）]"
+    r"\s*(?:\[([^\]]+)\])?\s*[:：]\s*(.*)$"
+)
+_PAPER = re.compile(
+    r"^\*\*(?:论文|[Pp]aper)\s+(.+?)\s+-\s+[^*]+\*\*\s*(?:\[([^\]]+)\])?\s*[:：]?\s*$"
+)
+_SNIPPET = re.compile(r"^(?:片段|[Ee]xcerpt|[Ss]nippet)\s*\d+\s*[:：]\s*(.*)$")
+_UNIT = r"\s*(?:个)?(?:字(?!符)|词|words?\b)"  # not "字符": "上下文长度：6719 字符" is no request
+_RANGE = re.compile(r"(\d{2,5})\s*(?:-|–|—|~|～|到|至)\s*(\d{2,5})" + _UNIT)
+_SINGLE = re.compile(r"(\d{2,5})" + _UNIT)
+
+# Line furniture that is not content: list markers, heading hashes, emphasis.
+_LIST_MARK = re.compile(r"^(?:#{1,6}\s*|[-*•·]\s+|\d{1,2}[.)、]\s*|[(（]\d{1,2}[)）]\s*|[一二三四五六七八九十]+[、.]\s*)+")
+_LABEL = re.compile(r"^[^\s:：。，,；;]{1,16}\s*[:：]\s*(?=\S)")
+_TYPE_NOTE = re.compile(r"\s*[(（]\s*(?:类型|[Tt]ype)\s*[:：]\s*\[[^\]]*\]\s*[)）]\s*$")
+# Residue of prompt templates stored as cards (a seed defect) and notes about the summary itself.
+_TEMPLATE = re.compile(r"##|简洁描述|请提供|请根据|例如，新|继续列出|^[(（]?注[:：]|^[(（]?[Nn]ote:|作为科研论文分析师")
+_END_PUNCT = "。！？.!?；;"
+
+
+@dataclass(frozen=True)
+class EvidenceBlock:
+    kind: str  # "card" or "excerpt"
+    section: str  # summary type label ("Background") or "excerpt"
+    source: str  # paper id
+    key: str | None  # citation key from the context, e.g. "1"
+    text: str
+
+    @property
+    def citation(self) -> str:
+        return f"[{self.key or self.source}]"
+
+
+@dataclass(frozen=True)
+class ComposedSentence:
+    text: str  # verbatim from the evidence (minus label prefix / emphasis)
+    source: str
+    key: str | None
+    section: str
+    position: tuple[int, int] = (0, 0)  # (block, sentence) in the context: keeps papers together
+
+
+@dataclass
+class ComposedText:
+    text: str
+    sentences: list[ComposedSentence] = field(default_factory=list)
+    lang: str = "zh"
+    target: tuple[int, int] = DEFAULT_TARGET
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(s.source for s in self.sentences))
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+
+def parse_evidence(prompt: str) -> list[EvidenceBlock]:
+    """Evidence blocks of a structured context, in order; other parts are ignored."""
+    blocks: list[EvidenceBlock] = []
+    section: str | None = None
+    paper: tuple[str, str | None] | None = None
+    current: dict[str, object] | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        nonlocal current
+        if current is not None and "\n".join(lines).strip():
+            blocks.append(EvidenceBlock(text="\n".join(lines).strip(), **current))  # type: ignore[arg-type]
+        current = None
+        lines.clear()
+
+    for line in prompt.splitlines():
+        stripped = line.strip()
+        if heading := _TYPE_HEADING.match(stripped):
+            close()
+            section, paper = heading.group(1), None
+        elif _EXCERPT_HEADING.match(stripped):
+            close()
+            section, paper = "excerpt", None
+        elif _OTHER_HEADING.match(stripped):
+            close()
+            section, paper = None, None
+        elif section not in (None, "excerpt") and (card := _CARD.match(stripped)):
+            close()
+            current = {"kind": "card", "section": section, "source": card.group(1), "key": card.group(2)}
+            lines.append(card.group(3))
+        elif section == "excerpt" and (head := _PAPER.match(stripped)):
+            close()
+            paper = (head.group(1), head.group(2))
+        elif section == "excerpt" and paper and (snippet := _SNIPPET.match(stripped)):
+            close()
+            current = {"kind": "excerpt", "section": "excerpt", "source": paper[0], "key": paper[1]}
+            lines.append(snippet.group(1))
+        elif current is not None:
+            lines.append(line)
+    close()
+    return blocks
+
+
+def requested_length(prompt: str) -> tuple[int, int] | None:
+    """The length a prompt asks for ("字数控制在800-1200字之间", "800-1200 words", "约500字")."""
+    if match := _RANGE.search(prompt):
+        low, high = sorted((int(match.group(1)), int(match.group(2))))
+        return low, high
+    if match := _SINGLE.search(prompt):
+        value = int(match.group(1))
+        return int(value * 0.8), int(value * 1.2)
+    return None
+
+
+def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
+    """Whole, informative sentences of one evidence text, each verbatim after light cleaning."""
+    out: list[str] = []
+    for raw_line in text.splitlines():
+        line = _LIST_MARK.sub("", raw_line.strip().replace("**", "")).strip()
+        if not line or _TEMPLATE.search(line):
+            continue
+        line = _TYPE_NOTE.sub("", _LABEL.sub("", line)).strip()
+        sentences = split_sentences(line)
+        if sentences and is_truncated(sentences[-1]):
+            sentences.pop()  # the card was cut off mid-sentence: drop the stub, keep the rest
+        out.extend(s for s in sentences if _informative(s, min_words))
+    return out
+
+
+def _informative(sentence: str, min_words: int | None) -> bool:
+    if sentence.endswith((":", "：")) or is_truncated(sentence):
+        return False
+    # A line of a few words is a label or heading, not a statement.
+    needed = min_words if min_words is not None else (12 if detect_lang(sentence) == "zh" else 6)
+    return count_words(sentence) >= needed
+
+
+def compose_extractive(
+    prompt: str,
+    *,
+    lang: str | None = None,
+    target_words: tuple[int, int] | None = None,
+    max_words: int | None = None,
+) -> ComposedText:
+    """Compose an answer from the evidence in `prompt` (see module doc); never invents text.
+
+    `lang` and `target_words` default to what the prompt asks for. Without evidence blocks the
+    whole prompt is the evidence (e.g. a paper to summarise), cited by nothing.
+    """
+    blocks = parse_evidence(prompt)
+    lang = lang or detect_lang(_instructions(prompt, blocks))
+    target = target_words or requested_length(prompt) or DEFAULT_TARGET
+    if max_words is not None:
+        target = (min(target[0], max_words), min(target[1], max_words))
+    candidates = _candidates(blocks, lang)
+    if not any(any(b) for section in candidates.values() for b in section):
+        # No structured evidence (e.g. a paper to summarise, a quick chat): the prompt is it.
+        whole = EvidenceBlock("card", "text", "", None, prompt)
+        candidates = _candidates([whole], lang, min_words=1)
+    chosen = _select(candidates, target)
+    return ComposedText(_render(chosen, lang), chosen, lang, target)
+
+
+def _instructions(prompt: str, blocks: list[EvidenceBlock]) -> str:
+    """The prompt without its evidence: the instructions say which language is wanted."""
+    rest = prompt
+    for block in blocks:
+        rest = rest.replace(block.text, "")
+    return rest if rest.strip() else prompt
+
+
+def _candidates(
+    blocks: list[EvidenceBlock], lang: str, min_words: int | None = None
+) -> dict[str, list[list[ComposedSentence]]]:
+    """Sentences per section and block, deduplicated; other-language ones only when needed."""
+    seen: set[str] = set()
+    sections: dict[str, list[list[ComposedSentence]]] = {}
+    wrong_lang: dict[str, list[list[ComposedSentence]]] = {}
+    for block_index, block in enumerate(blocks):
+        same: list[ComposedSentence] = []
+        other: list[ComposedSentence] = []
+        for sentence_index, sentence in enumerate(clean_sentences(block.text, min_words)):
+            fingerprint = re.sub(r"\W", "", sentence)
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            position = (block_index, sentence_index)
+            item = ComposedSentence(sentence, block.source, block.key, block.section, position)
+            (same if detect_lang(sentence) == lang else other).append(item)
+        sections.setdefault(block.section, []).append(same)
+        wrong_lang.setdefault(block.section, []).append(other)
+    if not any(any(block) for blocks_ in sections.values() for block in blocks_):
+        return wrong_lang
+    return sections
+
+
+def _select(
+    sections: dict[str, list[list[ComposedSentence]]], target: tuple[int, int]
+) -> list[ComposedSentence]:
+    """Round-robin over the papers of each section, each section its share of the length."""
+    low, high = target
+    goal = (low + high) // 2
+    queues = {name: _round_robin(blocks) for name, blocks in sections.items()}
+    queues = {name: queue for name, queue in queues.items() if queue}
+    share = goal // max(1, len(queues))
+    picked: dict[str, list[ComposedSentence]] = {name: [] for name in queues}
+    total = 0
+    for name, queue in queues.items():
+        used = 0
+        while queue and (used < share or not picked[name]):
+            size = count_words(queue[0].text)
+            if total + size > high:
+                break
+            picked[name].append(queue.pop(0))
+            used, total = used + size, total + size
+    for name, queue in queues.items():  # fill up to the goal with what is left, in order
+        while queue and total < goal:
+            size = count_words(queue[0].text)
+            if total + size > high:
+                break
+            picked[name].append(queue.pop(0))
+            total += size
+    # Chosen round-robin for coverage, written paper by paper so each paragraph reads in order.
+    return [s for name in queues for s in sorted(picked[name], key=lambda s: s.position)]
+
+
+def _round_robin(blocks: list[list[ComposedSentence]]) -> list[ComposedSentence]:
+    out: list[ComposedSentence] = []
+    for depth in range(max((len(b) for b in blocks), default=0)):
+        out.extend(block[depth] for block in blocks if depth < len(block))
+    return out
+
+
+def _render(sentences: list[ComposedSentence], lang: str) -> str:
+    paragraphs: list[list[str]] = []
+    last_section: str | None = None
+    for sentence in sentences:
+        if sentence.section != last_section:
+            paragraphs.append([])
+            last_section = sentence.section
+        paragraphs[-1].append(_cite(sentence, lang))
+    joiner = "" if lang == "zh" else " "
+    return "\n\n".join(joiner.join(p) for p in paragraphs)
+
+
+def _cite(sentence: ComposedSentence, lang: str) -> str:
+    """Put the citation before the sentence's final punctuation (adding one if it has none)."""
+    text = sentence.text
+    if text[-1] in "；;":  # a list item ending in a semicolon ends its sentence here
+        text = text[:-1] + ("。" if lang == "zh" else ".")
+    marker = f"[{sentence.key or sentence.source}]" if (sentence.key or sentence.source) else ""
+    if text[-1] in _END_PUNCT:
+        return f"{text[:-1]}{marker}{text[-1]}"
+    return f"{text}{marker}{'。' if lang == 'zh' else '.'}"

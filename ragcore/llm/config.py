@@ -1,0 +1,177 @@
+"""The model configuration, in LiteLLM proxy format (`model_list` + `router_settings`).
+
+Keys are never in the file: `api_key: os.environ/NAME` names an environment variable, which
+LiteLLM reads at call time. The offline model is always in the list.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ragcore.errors import InputError
+from ragcore.settings import OFFLINE_MODEL
+
+ENV_PREFIX = "os.environ/"
+# Literal values local servers accept in place of a key; anything else must come from the env.
+PLACEHOLDER_KEYS = {"", "none", "empty", "no-key", "not-needed", "ollama"}
+OFFLINE_ENTRY: dict[str, Any] = {
+    "model_name": OFFLINE_MODEL,
+    "litellm_params": {"model": OFFLINE_MODEL},
+}
+# Defaults chosen for interactive use: fail over fast instead of the long default backoff.
+DEFAULT_ROUTER_SETTINGS: dict[str, Any] = {"num_retries": 2, "timeout": 60, "allowed_fails": 3}
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One deployment of `model_list`."""
+
+    name: str
+    params: dict[str, Any]
+
+    @property
+    def model(self) -> str:
+        return str(self.params["model"])
+
+    @property
+    def provider(self) -> str:
+        return self.model.split("/", 1)[0] if "/" in self.model else "openai"
+
+    @property
+    def api_base(self) -> str | None:
+        base = self.params.get("api_base")
+        return str(base).rstrip("/") if base else None
+
+    @property
+    def key_env(self) -> str | None:
+        """The environment variable holding this deployment's key, if it uses one."""
+        key = self.params.get("api_key")
+        if isinstance(key, str) and key.startswith(ENV_PREFIX):
+            return key.removeprefix(ENV_PREFIX)
+        return None
+
+    @property
+    def is_offline(self) -> bool:
+        return self.provider == "offline"
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    entries: tuple[ModelEntry, ...]
+    router_settings: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def model_names(self) -> list[str]:
+        return list(dict.fromkeys(entry.name for entry in self.entries))
+
+    def deployments(self, name: str) -> list[ModelEntry]:
+        return [entry for entry in self.entries if entry.name == name]
+
+    @property
+    def num_retries(self) -> int:
+        return int(self.router_settings.get("num_retries", 0))
+
+    def secret_values(self) -> list[str]:
+        """Current values of the key variables, so any text can be scrubbed of them."""
+        names = {entry.key_env for entry in self.entries if entry.key_env}
+        return [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+
+    def router_model_list(self) -> list[dict[str, Any]]:
+        return [{"model_name": e.name, "litellm_params": dict(e.params)} for e in self.entries]
+
+
+def offline_config() -> LLMConfig:
+    """The configuration used when no file is set: only the offline model."""
+    return _build([OFFLINE_ENTRY], {}, None)
+
+
+def load_llm_config(path: Path | None) -> LLMConfig:
+    """Read and check a LiteLLM YAML file; `None` means the offline model only."""
+    if path is None:
+        return offline_config()
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"cannot read the LLM config {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("model_list", []), list):
+        raise InputError(f"{path}: expected a mapping with a `model_list:` list (LiteLLM format)")
+    entries = data.get("model_list") or []
+    router_settings = data.get("router_settings") or {}
+    if not isinstance(router_settings, dict):
+        raise InputError(f"{path}: `router_settings:` must be a mapping")
+    return _build(entries, router_settings, Path(path))
+
+
+def _build(raw_entries: list[Any], router_settings: dict[str, Any], source: Path | None) -> LLMConfig:
+    where = str(source) if source else "LLM config"
+    entries = [_entry(raw, index, where) for index, raw in enumerate(raw_entries, start=1)]
+    if not any(entry.name == OFFLINE_MODEL for entry in entries):
+        entries.append(_entry(OFFLINE_ENTRY, len(entries) + 1, where))
+    settings = {**DEFAULT_ROUTER_SETTINGS, **router_settings}
+    _check_router_settings(settings, where)
+    config = LLMConfig(tuple(entries), settings, source)
+    _check_fallbacks(config, where)
+    return config
+
+
+def _entry(raw: Any, index: int, where: str) -> ModelEntry:
+    if not isinstance(raw, dict) or not isinstance(raw.get("model_name"), str):
+        raise InputError(f"{where}: model_list entry {index} needs a `model_name:` string")
+    name = raw["model_name"]
+    params = raw.get("litellm_params")
+    if not isinstance(params, dict) or not isinstance(params.get("model"), str):
+        raise InputError(f"{where}: model {name!r} needs `litellm_params:` with a `model:` string")
+    key = params.get("api_key")
+    if key is not None and not (
+        isinstance(key, str) and (key.startswith(ENV_PREFIX) or key.lower() in PLACEHOLDER_KEYS)
+    ):
+        # The value itself is never repeated: it may be a real key.
+        raise InputError(
+            f"{where}: model {name!r} has a key written in the file; keys must come from the "
+            f"environment: write `api_key: os.environ/NAME` and set NAME"
+        )
+    return ModelEntry(name, dict(params))
+
+
+@cache
+def _router_parameters() -> frozenset[str]:
+    from ragcore.llm._litellm import Router
+
+    return frozenset(inspect.signature(Router.__init__).parameters) - {"self", "model_list"}
+
+
+def _check_router_settings(settings: dict[str, Any], where: str) -> None:
+    unknown = sorted(set(settings) - _router_parameters())
+    if unknown:
+        raise InputError(f"{where}: unknown router_settings {', '.join(unknown)}")
+    for name in ("num_retries", "allowed_fails"):
+        value = settings.get(name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise InputError(f"{where}: router_settings.{name} must be a whole number >= 0")
+
+
+def _check_fallbacks(config: LLMConfig, where: str) -> None:
+    known = set(config.model_names)
+    for rule in config.router_settings.get("fallbacks") or []:
+        if not isinstance(rule, dict):
+            raise InputError(f"{where}: each router_settings.fallbacks item maps a model to a list")
+        for source, targets in rule.items():
+            names = [source, *(targets if isinstance(targets, list) else [targets])]
+            missing = [n for n in names if n != "*" and n not in known]
+            if missing:
+                raise InputError(
+                    f"{where}: fallbacks name {', '.join(map(repr, missing))}, "
+                    f"which is not a model_name in model_list"
+                )

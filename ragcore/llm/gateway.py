@@ -1,0 +1,280 @@
+"""The one door to language models: a small adapter over `litellm.Router`.
+
+    gateway = Gateway.from_settings(load_settings())
+    answer = gateway.complete([{"role": "user", "content": prompt}])
+    answer = gateway.stream(messages, on_delta=print_piece, cancel=stop_event)
+    answer.text, answer.record.model_used, answer.record.partial
+
+Retries, backoff, timeouts and fallbacks are the Router's, configured by `router_settings`.
+This module adds what the product needs on top: a call record, cancellation, partial text kept
+when a stream breaks, and failures as one plain sentence (`LLMCallError`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ragcore.errors import InputError
+from ragcore.llm._litellm import Router, cost_per_token, litellm
+from ragcore.llm.config import LLMConfig, load_llm_config, offline_config
+from ragcore.llm.failures import LLMCallError, describe, failed_api_base, scrub, tries_count
+from ragcore.llm.offline import register_offline_provider
+from ragcore.llm.records import CallRecord, Completion
+from ragcore.settings import OFFLINE_MODEL, Settings
+from ragcore.text import count_words
+
+Messages = str | Sequence[Mapping[str, Any]]
+OnDelta = Callable[[str], None]
+
+
+@dataclass
+class _Call:
+    """What accumulates during one call."""
+
+    record: CallRecord
+    started: float = field(default_factory=time.perf_counter)
+    parts: list[str] = field(default_factory=list)
+    usage: Any = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def absorb(self, chunk: Any) -> str:
+        """Take one stream chunk; return its new text."""
+        if getattr(chunk, "usage", None):
+            self.usage = chunk.usage
+        if not getattr(chunk, "choices", None):
+            return ""
+        choice = chunk.choices[0]
+        if choice.finish_reason:
+            self.record.finish_reason = choice.finish_reason
+        piece = getattr(choice.delta, "content", None) or ""
+        if piece:
+            if not self.parts:
+                self.record.ttft_s = time.perf_counter() - self.started
+            self.parts.append(piece)
+        return piece
+
+
+class Gateway:
+    def __init__(self, config: LLMConfig | None = None, *, default_model: str = OFFLINE_MODEL) -> None:
+        register_offline_provider()
+        self.config = config or offline_config()
+        if default_model not in self.config.model_names:
+            raise InputError(self._unknown(default_model))
+        self.default_model = default_model
+        self._router = Router(
+            model_list=self.config.router_model_list(), **self.config.router_settings
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Gateway:
+        """Build from `RAGCORE_LLM_CONFIG` and `RAGCORE_MODEL` (offline when neither is set)."""
+        return cls(load_llm_config(settings.llm_config), default_model=settings.model)
+
+    @property
+    def models(self) -> list[str]:
+        return self.config.model_names
+
+    # ---- sync ------------------------------------------------------------------------------
+    def complete(self, messages: Messages, model: str | None = None, *, max_tokens: int | None = None,
+                 temperature: float | None = None, timeout: float | None = None) -> Completion:
+        call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout)
+        try:
+            response = self._router.completion(**kwargs)
+        except Exception as error:
+            raise self._failed(call, error) from None
+        return self._from_response(call, response)
+
+    def stream(self, messages: Messages, model: str | None = None, *, on_delta: OnDelta | None = None,
+               cancel: threading.Event | None = None, max_tokens: int | None = None,
+               temperature: float | None = None, timeout: float | None = None) -> Completion:
+        """Stream one answer. Cancellation is checked between chunks; `timeout` bounds waits."""
+        call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
+        try:
+            response: Any = self._router.completion(**kwargs)
+            chunks = iter(response)
+        except Exception as error:
+            raise self._failed(call, error) from None
+        while not (cancel is not None and cancel.is_set()):
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return self._finished_stream(call, response)
+            except Exception as error:
+                return self._broken_stream(call, error)
+            piece = call.absorb(chunk)
+            if piece and on_delta is not None:
+                on_delta(piece)
+        with contextlib.suppress(Exception):
+            response.close()  # frees the connection; nothing more is read
+        return self._cancelled(call, response)
+
+    # ---- async -----------------------------------------------------------------------------
+    async def acomplete(self, messages: Messages, model: str | None = None, *, max_tokens: int | None = None,
+                        temperature: float | None = None, timeout: float | None = None) -> Completion:
+        call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout)
+        try:
+            response = await self._router.acompletion(**kwargs)
+        except Exception as error:
+            raise self._failed(call, error) from None
+        return self._from_response(call, response)
+
+    async def astream(self, messages: Messages, model: str | None = None, *, on_delta: OnDelta | None = None,
+                      cancel: asyncio.Event | None = None, max_tokens: int | None = None,
+                      temperature: float | None = None, timeout: float | None = None) -> Completion:
+        """Async stream; setting `cancel` stops it at once, even while waiting for the server."""
+        call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
+        response: Any = None
+        try:
+            response = await _unless_cancelled(self._router.acompletion(**kwargs), cancel)
+            chunks = response.__aiter__()
+            while True:
+                chunk = await _unless_cancelled(chunks.__anext__(), cancel)
+                piece = call.absorb(chunk)
+                if piece and on_delta is not None:
+                    on_delta(piece)
+        except StopAsyncIteration:
+            return self._finished_stream(call, response)
+        except _Cancelled:
+            if response is not None:
+                with contextlib.suppress(Exception):
+                    await response.aclose()
+            return self._cancelled(call, response)
+        except Exception as error:
+            if response is None:
+                raise self._failed(call, error) from None
+            return self._broken_stream(call, error)
+
+    # ---- shared steps ----------------------------------------------------------------------
+    def _begin(self, messages: Messages, model: str | None, max_tokens: int | None,
+               temperature: float | None, timeout: float | None, stream: bool = False,
+               ) -> tuple[_Call, dict[str, Any]]:
+        name = model or self.default_model
+        if name not in self.config.model_names:
+            raise InputError(self._unknown(name))
+        chat = [{"role": "user", "content": messages}] if isinstance(messages, str) else [dict(m) for m in messages]
+        kwargs: dict[str, Any] = {"model": name, "messages": chat}
+        optional = {"max_tokens": max_tokens, "temperature": temperature, "timeout": timeout}
+        kwargs.update({key: value for key, value in optional.items() if value is not None})
+        if stream:
+            kwargs |= {"stream": True, "stream_options": {"include_usage": True}}
+        record = CallRecord(model_requested=name)
+        record.tokens_in = count_words(" ".join(str(m.get("content", "")) for m in chat))
+        return _Call(record), kwargs
+
+    def _from_response(self, call: _Call, response: Any) -> Completion:
+        choice = response.choices[0]
+        call.parts.append(choice.message.content or "")
+        call.record.finish_reason = choice.finish_reason
+        call.usage = getattr(response, "usage", None)
+        return self._done(call, response)
+
+    def _finished_stream(self, call: _Call, response: Any) -> Completion:
+        if not call.parts and call.record.finish_reason is None:
+            raise self._failed(call, RuntimeError("empty stream"))
+        return self._done(call, response)
+
+    def _broken_stream(self, call: _Call, error: BaseException) -> Completion:
+        """A stream that fails after some text keeps the text; with none it is a failure."""
+        if not call.parts:
+            raise self._failed(call, error)
+        record = call.record
+        record.error = self._message(call, error, received=len(call.text))
+        record.partial, record.finish_reason = True, "cut"
+        return self._done(call, None)
+
+    def _cancelled(self, call: _Call, response: Any) -> Completion:
+        call.record.partial, call.record.finish_reason = True, "cancelled"
+        call.record.error = "cancelled before the answer was complete"
+        return self._done(call, response)
+
+    def _done(self, call: _Call, response: Any) -> Completion:
+        record = call.record
+        record.latency_s = time.perf_counter() - call.started
+        hidden = getattr(response, "_hidden_params", None) or {}
+        headers = hidden.get("additional_headers") or {}
+        record.model_used = headers.get("x-litellm-model-group") or record.model_used or record.model_requested
+        record.retries = int(headers.get("x-litellm-attempted-retries") or 0)
+        record.fallbacks = int(headers.get("x-litellm-attempted-fallbacks") or 0)
+        record.extractive = str(record.model_used).startswith("offline/")
+        if call.usage is not None:
+            record.tokens_in = int(getattr(call.usage, "prompt_tokens", 0) or record.tokens_in)
+            record.tokens_out = int(getattr(call.usage, "completion_tokens", 0) or 0)
+        if not record.tokens_out:
+            record.tokens_out = count_words(call.text)  # estimate when the server sent no usage
+        record.cost_usd = 0.0 if record.extractive else _cost(hidden.get("litellm_model_name"), record)
+        return Completion(call.text, record)
+
+    def _failed(self, call: _Call, error: BaseException) -> LLMCallError:
+        record = call.record
+        record.error = self._message(call, error)
+        record.finish_reason, record.partial = "error", bool(call.parts)
+        record.latency_s = time.perf_counter() - call.started
+        return LLMCallError(record.error, call.text, record)
+
+    def _message(self, call: _Call, error: BaseException, received: int = 0) -> str:
+        base = failed_api_base(error, self._deployment_base) or self._group_base(call.record.model_requested)
+        model = call.record.model_requested
+        where = f"the model server at {base}" if base else f"the model {model!r}"
+        message = describe(error, where=where, tries=tries_count(error), received=received)
+        return scrub(message, self.config.secret_values())
+
+    def _deployment_base(self, deployment_id: str) -> str | None:
+        deployment = self._router.get_deployment(model_id=deployment_id)
+        base = deployment.litellm_params.api_base if deployment is not None else None
+        return str(base).rstrip("/") if base else None
+
+    def _group_base(self, name: str) -> str | None:
+        return next((e.api_base for e in self.config.deployments(name) if e.api_base), None)
+
+    def _unknown(self, name: str) -> str:
+        where = self.config.source or "the LLM config (RAGCORE_LLM_CONFIG)"
+        return f"model {name!r} is not in {where}; known models: {', '.join(self.config.model_names)}"
+
+
+class _Cancelled(Exception):
+    pass
+
+
+async def _unless_cancelled(awaitable: Any, cancel: asyncio.Event | None) -> Any:
+    """Await `awaitable`, or raise `_Cancelled` as soon as `cancel` is set."""
+    if cancel is None:
+        return await awaitable
+    if cancel.is_set():
+        if asyncio.iscoroutine(awaitable):
+            awaitable.close()
+        raise _Cancelled
+    work = asyncio.ensure_future(awaitable)
+    waiter = asyncio.ensure_future(cancel.wait())
+    done, _ = await asyncio.wait({work, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if work in done:
+        waiter.cancel()
+        return work.result()
+    work.cancel()
+    with contextlib.suppress(BaseException):
+        await work
+    raise _Cancelled
+
+
+def _cost(litellm_model: Any, record: CallRecord) -> float | None:
+    """Price from LiteLLM's bundled table; None when the model is not in it."""
+    if not isinstance(litellm_model, str):
+        return None
+    prices = litellm.model_cost.get(litellm_model) or litellm.model_cost.get(litellm_model.split("/", 1)[-1])
+    if not prices or prices.get("input_cost_per_token") is None:
+        return None  # the Router registers unknown models with no prices; LiteLLM would say 0.0
+    try:
+        prompt_cost, completion_cost = cost_per_token(
+            model=litellm_model, prompt_tokens=record.tokens_in, completion_tokens=record.tokens_out
+        )
+    except Exception:  # unknown model: LiteLLM raises rather than guess
+        return None
+    return float(prompt_cost + completion_cost)

@@ -1,0 +1,57 @@
+"""Fixtures of the LLM tests: a real OpenAI-compatible server on loopback, and config files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ragcore.llm import Gateway, load_llm_config
+from ragcore.llm._litellm import litellm
+from ragcore.testing import FakeOpenAIServer
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SECRET = "sk-test-very-secret-value-9f3a"
+
+
+@pytest.fixture
+def openai_server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def backup_server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer(default_reply="Answer from the backup server.") as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LiteLLM's real backoff (0.5 s doubling, plus jitter) would make retry tests slow;
+    the retry logic under test is unchanged, only the sleep is shortened."""
+    monkeypatch.setattr(litellm.utils, "INITIAL_RETRY_DELAY", 0.01)
+    monkeypatch.setattr(litellm.utils, "JITTER", 0.0)
+
+
+def entry(name: str, server: FakeOpenAIServer, **params: Any) -> dict[str, Any]:
+    return {
+        "model_name": name,
+        "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none", **params},
+    }
+
+
+@pytest.fixture
+def make_gateway(tmp_path: Path) -> Callable[..., Gateway]:
+    """Write a real LiteLLM YAML file and build the gateway from it."""
+
+    def build(entries: list[dict[str, Any]], default: str | None = None, **router: Any) -> Gateway:
+        path = tmp_path / "llm.yaml"
+        router = {"num_retries": 0, **router}
+        path.write_text(yaml.safe_dump({"model_list": entries, "router_settings": router}))
+        return Gateway(load_llm_config(path), default_model=default or entries[0]["model_name"])
+
+    return build
