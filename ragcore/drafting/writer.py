@@ -26,7 +26,7 @@ from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
 from ragcore.prompts import PromptLibrary, RenderedPrompt
 from ragcore.sectionplan import SectionSpec
-from ragcore.text import count_words, ends_properly
+from ragcore.text import cjk_count, count_words, ends_properly
 
 SectionDelta = Callable[[str, str], None]  # (section key, text so far)
 OVERLAP_SEARCH = 300
@@ -108,11 +108,12 @@ def join_continuation(text: str, more: str) -> str:
     """Append a continuation, dropping any repeat of the text's end the model started with."""
     head = more.lstrip()
     tail = text[-OVERLAP_SEARCH:]
-    for size in range(min(len(tail), len(head)), 7, -1):
-        if tail.endswith(head[:size]):
-            head = head[size:]
-            break
-    return text + head
+    for size in range(min(len(tail), len(head)), 1, -1):
+        overlap = head[:size]
+        # Two Chinese characters already say something; Latin needs more to be a real repeat.
+        if (size >= 8 or cjk_count(overlap) >= 2) and tail.endswith(overlap):
+            return text + head[size:]
+    return text + more
 
 
 def rhetorical_context(context: str, section_key: str) -> str:

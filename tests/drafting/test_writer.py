@@ -1,0 +1,146 @@
+"""Section writing over real HTTP (the gateway's test server) and with the offline provider:
+streaming, continuation on finish_reason="length", stop, and faults in generate-all."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ragcore.drafting.versions import VersionStore
+from ragcore.drafting.writer import SectionInput, SectionWriter, join_continuation, rhetorical_context
+from ragcore.llm import Gateway
+from ragcore.progress import ProgressEvent
+from ragcore.sectionplan import SectionPlan
+from ragcore.testing import FakeOpenAIServer
+from ragcore.testing.openai_server import Behaviour
+from tests.drafting.conftest import context_text, request, section_input, server_gateway
+
+WriterFactory = Callable[..., SectionWriter]
+GOOD = "本文的方法基于自适应边缘损失[1]，并结合伪标签对比聚类[2]。"
+
+
+def test_offline_generate_all_is_extractive_cited_and_complete(
+    make_writer: WriterFactory, inputs: list[SectionInput], versions: VersionStore
+) -> None:
+    deltas: dict[str, str] = {}
+    events: list[ProgressEvent] = []
+    results = make_writer(Gateway()).write_all(
+        request(), inputs, concurrency=2, progress=events.append, on_delta=deltas.__setitem__
+    )
+    assert list(results) == [s.spec.key for s in inputs]
+    for key, version in results.items():
+        assert version.origin == "extractive" and version.status == "complete"
+        assert version.model_used == "offline/extractive" and "[1]" in version.text
+        assert version.checks.citation_issues == [] and deltas[key] == version.text
+        assert version.template_id == f"section/{key}" and version.prompt_hash and version.brief_version == 1
+        assert versions.current("p1", key) == version
+    assert events[-1].stage == "draft" and events[-1].done == events[-1].total == len(inputs)
+    assert {e.stage for e in events} >= {f"section:{s.spec.key}" for s in inputs}
+
+
+def test_offline_composition_follows_the_rhetorical_order(plan: SectionPlan) -> None:
+    reordered = rhetorical_context(context_text(), "method")
+    assert reordered.index("### Methodology") < reordered.index("### Innovations")
+    reordered = rhetorical_context(context_text(), "conclusion")
+    assert reordered.index("### Innovations") < reordered.index("### Methodology")
+
+
+def test_streamed_section_sends_the_brief_and_records_everything(
+    make_writer: WriterFactory, plan: SectionPlan, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.reply_next(GOOD)
+    streamed: list[str] = []
+    version = make_writer(server_gateway(server, tmp_path / "llm.yaml")).write(
+        request("test-model"), section_input(plan, "method"), on_delta=lambda _k, text: streamed.append(text)
+    )
+    assert version.status == "complete" and version.text == GOOD and version.origin == "generated"
+    assert streamed[-1] == GOOD and len(streamed) > 5
+    prompt = server.chat_requests[0].prompt
+    assert "PaceSync" in prompt and "论文纲要" in prompt and "[1]" in prompt and "800-1200" in prompt
+    assert version.tokens_in > 0 and version.tokens_out > 0 and version.finish_reason == "stop"
+    assert version.model_used == "test-model" and version.evidence_ids == ["card1", "card2", "card3"]
+
+
+def test_length_stop_is_continued_until_the_section_ends(
+    make_writer: WriterFactory, plan: SectionPlan, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.script(Behaviour.length("本文的方法基于自适应边缘损失[1]，并且"), Behaviour.reply("并且结合伪标签对比聚类[2]。"))
+    version = make_writer(server_gateway(server, tmp_path / "llm.yaml")).write(
+        request("test-model"), section_input(plan, "method")
+    )
+    assert version.text == "本文的方法基于自适应边缘损失[1]，并且结合伪标签对比聚类[2]。"
+    assert version.status == "complete" and version.continuations == 1
+    follow_up = server.chat_requests[1].body["messages"]
+    assert follow_up[-2]["role"] == "assistant" and "继续" in follow_up[-1]["content"]
+
+
+def test_continuation_is_bounded_and_then_marked_incomplete(
+    make_writer: WriterFactory, plan: SectionPlan, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.script(*[Behaviour.length(f"第{n}段文字，没有写完") for n in range(5)])
+    version = make_writer(server_gateway(server, tmp_path / "llm.yaml"), max_continuations=2).write(
+        request("test-model"), section_input(plan, "method")
+    )
+    assert version.status == "incomplete" and version.continuations == 2
+    assert "长度" in version.message and len(server.chat_requests) == 3
+
+
+def test_a_text_ending_mid_sentence_is_marked_incomplete(
+    make_writer: WriterFactory, plan: SectionPlan, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.reply_next("移除动态资源调度器会使边缘设备")  # the seed's cut-off ending
+    version = make_writer(server_gateway(server, tmp_path / "llm.yaml")).write(
+        request("test-model"), section_input(plan, "method")
+    )
+    assert version.status == "incomplete" and version.checks.no_citations
+
+
+def test_stop_keeps_what_arrived(
+    make_writer: WriterFactory, plan: SectionPlan, tmp_path: Path, versions: VersionStore
+) -> None:
+    with FakeOpenAIServer(token_latency=0.005, default_reply=GOOD * 20) as slow:
+        cancel = threading.Event()
+
+        def stop_after_some(_key: str, text: str) -> None:
+            if len(text) > 30:
+                cancel.set()
+
+        version = make_writer(server_gateway(slow, tmp_path / "llm.yaml")).write(
+            request("test-model"), section_input(plan, "method"), on_delta=stop_after_some, cancel=cancel
+        )
+    assert version.status == "stopped" and 30 < len(version.text) < len(GOOD * 20)
+    assert versions.current("p1", "method") == version  # kept, and usable
+
+
+def test_faults_mid_way_keep_finished_sections_and_regenerate_works(
+    make_writer: WriterFactory, inputs: list[SectionInput], server: FakeOpenAIServer, tmp_path: Path,
+    versions: VersionStore,
+) -> None:
+    server.script(
+        Behaviour.reply(GOOD),
+        Behaviour.error(500),
+        Behaviour.error(429),
+        Behaviour.hang(5),
+        Behaviour.cut(4, GOOD),
+    )
+    writer = make_writer(server_gateway(server, tmp_path / "llm.yaml", timeout=1.0))
+    results = writer.write_all(request("test-model"), inputs, concurrency=1)
+    status = {key: (v.status, v.message) for key, v in results.items()}
+    assert status["introduction"] == ("complete", "")
+    assert status["related_work"][0] == "failed" and "500" in status["related_work"][1]
+    assert status["method"][0] == "failed" and "429" in status["method"][1]
+    assert status["experiments"][0] == "failed" and "in time" in status["experiments"][1]
+    assert status["conclusion"][0] == "failed" and "broke off" in status["conclusion"][1]
+    assert results["conclusion"].text  # what arrived before the cut is kept
+    assert versions.current("p1", "introduction") == results["introduction"]
+    assert versions.current("p1", "method") is None  # a failure never becomes the current text
+    server.reply_next(GOOD)
+    again = writer.write(request("test-model"), inputs[2])
+    assert again.status == "complete" and versions.current("p1", "method") == again
+    assert versions.current("p1", "introduction") == results["introduction"]  # untouched
+
+
+def test_join_continuation_drops_a_repeated_overlap() -> None:
+    assert join_continuation("我们提出了一种新的方法，", "提出了一种新的方法，它很快。") == "我们提出了一种新的方法，它很快。"
+    assert join_continuation("Short", " text.") == "Short text."
