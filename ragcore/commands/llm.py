@@ -24,12 +24,16 @@ def models(
 
     settings = load_settings()
     config = load_llm_config(settings.llm_config)
-    table = Table(title=f"models from {config.source or 'built-in defaults (no RAGCORE_LLM_CONFIG)'}")
+    table = Table(
+        title=f"models from {config.source or 'built-in defaults (no RAGCORE_LLM_CONFIG)'}"
+    )
     for column in ("name", "model", "api base", "key", "reachable"):
         table.add_column(column)
     for check in check_models(config, network=not offline_only):
         default = " (default)" if check.name == settings.model else ""
-        table.add_row(check.name + default, check.model, check.api_base or "-", check.key, check.reachable)
+        table.add_row(
+            check.name + default, check.model, check.api_base or "-", check.key, check.reachable
+        )
     Console(soft_wrap=True).print(table)
 
 

@@ -42,11 +42,18 @@ _RANGE = re.compile(r"(\d{2,5})\s*(?:-|–|—|~|～|到|至)\s*(\d{2,5})" + _UN
 _SINGLE = re.compile(r"(\d{2,5})" + _UNIT)
 
 # Line furniture that is not content: list markers, heading hashes, emphasis.
-_LIST_MARK = re.compile(r"^(?:#{1,6}\s*|[-*•·]\s+|\d{1,2}[.)、]\s*|[(（]\d{1,2}[)）]\s*|[一二三四五六七八九十]+[、.]\s*)+")
-_LABEL = re.compile(r"^[^\s:：。，,；;]{1,16}\s*[:：]\s*(?=\S)")
+_LIST_MARK = re.compile(
+    r"^(?:#{1,6}\s*|[-*•·]\s+|\d{1,2}[.)、]\s*|[(（]\d{1,2}[)）]\s*|[一二三四五六七八九十]+[、.]\s*)+"
+)
+# "核心思想: ..." / "Core idea: ...": a short label (one CJK term or up to four words).
+_LABEL = re.compile(
+    r"^(?:[A-Za-z][\w/&-]*(?: [A-Za-z][\w/&-]*){0,3}|[^\s:：。，,；;]{1,16})\s*[:：]\s*(?=\S)"
+)
 _TYPE_NOTE = re.compile(r"\s*[(（]\s*(?:类型|[Tt]ype)\s*[:：]\s*\[[^\]]*\]\s*[)）]\s*$")
 # Residue of prompt templates stored as cards (a seed defect) and notes about the summary itself.
-_TEMPLATE = re.compile(r"##|简洁描述|请提供|请根据|例如，新|继续列出|^[(（]?注[:：]|^[(（]?[Nn]ote:|作为科研论文分析师")
+_TEMPLATE = re.compile(
+    r"##|简洁描述|请提供|请根据|例如，新|继续列出|^[(（]?注[:：]|^[(（]?[Nn]ote:|作为科研论文分析师"
+)
 _END_PUNCT = "。！？.!?；;"
 
 
@@ -116,7 +123,12 @@ def parse_evidence(prompt: str) -> list[EvidenceBlock]:
             section, paper = None, None
         elif section not in (None, "excerpt") and (card := _CARD.match(stripped)):
             close()
-            current = {"kind": "card", "section": section, "source": card.group(1), "key": card.group(2)}
+            current = {
+                "kind": "card",
+                "section": section,
+                "source": card.group(1),
+                "key": card.group(2),
+            }
             lines.append(card.group(3))
         elif section == "excerpt" and (head := _PAPER.match(stripped)):
             close()

@@ -104,7 +104,9 @@ def load_llm_config(path: Path | None) -> LLMConfig:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
+        raise InputError(
+            f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("model_list", []), list):
         raise InputError(f"{path}: expected a mapping with a `model_list:` list (LiteLLM format)")
     entries = data.get("model_list") or []
@@ -114,7 +116,9 @@ def load_llm_config(path: Path | None) -> LLMConfig:
     return _build(entries, router_settings, Path(path))
 
 
-def _build(raw_entries: list[Any], router_settings: dict[str, Any], source: Path | None) -> LLMConfig:
+def _build(
+    raw_entries: list[Any], router_settings: dict[str, Any], source: Path | None
+) -> LLMConfig:
     where = str(source) if source else "LLM config"
     entries = [_entry(raw, index, where) for index, raw in enumerate(raw_entries, start=1)]
     if not any(entry.name == OFFLINE_MODEL for entry in entries):

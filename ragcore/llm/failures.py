@@ -49,13 +49,17 @@ def describe(error: BaseException, *, where: str, tries: int, received: int = 0)
     status = getattr(error, "status_code", None)
     text = str(error)
     if received:
-        return f"the answer from {where} broke off after {received} characters ({_cause(error, text)})"
+        return (
+            f"the answer from {where} broke off after {received} characters ({_cause(error, text)})"
+        )
     if isinstance(error, exceptions.Timeout):
         return f"{where} did not answer in time{after}"
     if "api_key" in text and "must be set" in text:
         return f"no API key for {where}: set the environment variable its `api_key: os.environ/...` names"
     if isinstance(error, exceptions.AuthenticationError):
-        return f"{where} refused the API key (401 unauthorized); check the key's environment variable"
+        return (
+            f"{where} refused the API key (401 unauthorized); check the key's environment variable"
+        )
     if isinstance(error, exceptions.NotFoundError):
         return f"{where} answered 404 not found; check the model name in the LLM config"
     if "Expecting" in text and ("value" in text or "delimiter" in text):

@@ -64,7 +64,9 @@ class _Call:
 
 
 class Gateway:
-    def __init__(self, config: LLMConfig | None = None, *, default_model: str = OFFLINE_MODEL) -> None:
+    def __init__(
+        self, config: LLMConfig | None = None, *, default_model: str = OFFLINE_MODEL
+    ) -> None:
         register_offline_provider()
         self.config = config or offline_config()
         if default_model not in self.config.model_names:
@@ -84,8 +86,15 @@ class Gateway:
         return self.config.model_names
 
     # ---- sync ------------------------------------------------------------------------------
-    def complete(self, messages: Messages, model: str | None = None, *, max_tokens: int | None = None,
-                 temperature: float | None = None, timeout: float | None = None) -> Completion:
+    def complete(
+        self,
+        messages: Messages,
+        model: str | None = None,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        timeout: float | None = None,
+    ) -> Completion:
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout)
         try:
             response = self._router.completion(**kwargs)
@@ -93,9 +102,17 @@ class Gateway:
             raise self._failed(call, error) from None
         return self._from_response(call, response)
 
-    def stream(self, messages: Messages, model: str | None = None, *, on_delta: OnDelta | None = None,
-               cancel: threading.Event | None = None, max_tokens: int | None = None,
-               temperature: float | None = None, timeout: float | None = None) -> Completion:
+    def stream(
+        self,
+        messages: Messages,
+        model: str | None = None,
+        *,
+        on_delta: OnDelta | None = None,
+        cancel: threading.Event | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        timeout: float | None = None,
+    ) -> Completion:
         """Stream one answer. Cancellation is checked between chunks; `timeout` bounds waits."""
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
         try:
@@ -118,8 +135,15 @@ class Gateway:
         return self._cancelled(call, response)
 
     # ---- async -----------------------------------------------------------------------------
-    async def acomplete(self, messages: Messages, model: str | None = None, *, max_tokens: int | None = None,
-                        temperature: float | None = None, timeout: float | None = None) -> Completion:
+    async def acomplete(
+        self,
+        messages: Messages,
+        model: str | None = None,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        timeout: float | None = None,
+    ) -> Completion:
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout)
         try:
             response = await self._router.acompletion(**kwargs)
@@ -127,9 +151,17 @@ class Gateway:
             raise self._failed(call, error) from None
         return self._from_response(call, response)
 
-    async def astream(self, messages: Messages, model: str | None = None, *, on_delta: OnDelta | None = None,
-                      cancel: asyncio.Event | None = None, max_tokens: int | None = None,
-                      temperature: float | None = None, timeout: float | None = None) -> Completion:
+    async def astream(
+        self,
+        messages: Messages,
+        model: str | None = None,
+        *,
+        on_delta: OnDelta | None = None,
+        cancel: asyncio.Event | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        timeout: float | None = None,
+    ) -> Completion:
         """Async stream; setting `cancel` stops it at once, even while waiting for the server."""
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
         response: Any = None
@@ -154,13 +186,23 @@ class Gateway:
             return self._broken_stream(call, error)
 
     # ---- shared steps ----------------------------------------------------------------------
-    def _begin(self, messages: Messages, model: str | None, max_tokens: int | None,
-               temperature: float | None, timeout: float | None, stream: bool = False,
-               ) -> tuple[_Call, dict[str, Any]]:
+    def _begin(
+        self,
+        messages: Messages,
+        model: str | None,
+        max_tokens: int | None,
+        temperature: float | None,
+        timeout: float | None,
+        stream: bool = False,
+    ) -> tuple[_Call, dict[str, Any]]:
         name = model or self.default_model
         if name not in self.config.model_names:
             raise InputError(self._unknown(name))
-        chat = [{"role": "user", "content": messages}] if isinstance(messages, str) else [dict(m) for m in messages]
+        chat = (
+            [{"role": "user", "content": messages}]
+            if isinstance(messages, str)
+            else [dict(m) for m in messages]
+        )
         kwargs: dict[str, Any] = {"model": name, "messages": chat}
         optional = {"max_tokens": max_tokens, "temperature": temperature, "timeout": timeout}
         kwargs.update({key: value for key, value in optional.items() if value is not None})
@@ -201,7 +243,9 @@ class Gateway:
         record.latency_s = time.perf_counter() - call.started
         hidden = getattr(response, "_hidden_params", None) or {}
         headers = hidden.get("additional_headers") or {}
-        record.model_used = headers.get("x-litellm-model-group") or record.model_used or record.model_requested
+        record.model_used = (
+            headers.get("x-litellm-model-group") or record.model_used or record.model_requested
+        )
         record.retries = int(headers.get("x-litellm-attempted-retries") or 0)
         record.fallbacks = int(headers.get("x-litellm-attempted-fallbacks") or 0)
         record.extractive = str(record.model_used).startswith("offline/")
@@ -210,7 +254,9 @@ class Gateway:
             record.tokens_out = int(getattr(call.usage, "completion_tokens", 0) or 0)
         if not record.tokens_out:
             record.tokens_out = count_words(call.text)  # estimate when the server sent no usage
-        record.cost_usd = 0.0 if record.extractive else _cost(hidden.get("litellm_model_name"), record)
+        record.cost_usd = (
+            0.0 if record.extractive else _cost(hidden.get("litellm_model_name"), record)
+        )
         return Completion(call.text, record)
 
     def _failed(self, call: _Call, error: BaseException) -> LLMCallError:
@@ -221,7 +267,9 @@ class Gateway:
         return LLMCallError(record.error, call.text, record)
 
     def _message(self, call: _Call, error: BaseException, received: int = 0) -> str:
-        base = failed_api_base(error, self._deployment_base) or self._group_base(call.record.model_requested)
+        base = failed_api_base(error, self._deployment_base) or self._group_base(
+            call.record.model_requested
+        )
         model = call.record.model_requested
         where = f"the model server at {base}" if base else f"the model {model!r}"
         message = describe(error, where=where, tries=tries_count(error), received=received)
@@ -237,7 +285,9 @@ class Gateway:
 
     def _unknown(self, name: str) -> str:
         where = self.config.source or "the LLM config (RAGCORE_LLM_CONFIG)"
-        return f"model {name!r} is not in {where}; known models: {', '.join(self.config.model_names)}"
+        return (
+            f"model {name!r} is not in {where}; known models: {', '.join(self.config.model_names)}"
+        )
 
 
 class _Cancelled(Exception):
@@ -268,7 +318,9 @@ def _cost(litellm_model: Any, record: CallRecord) -> float | None:
     """Price from LiteLLM's bundled table; None when the model is not in it."""
     if not isinstance(litellm_model, str):
         return None
-    prices = litellm.model_cost.get(litellm_model) or litellm.model_cost.get(litellm_model.split("/", 1)[-1])
+    prices = litellm.model_cost.get(litellm_model) or litellm.model_cost.get(
+        litellm_model.split("/", 1)[-1]
+    )
     if not prices or prices.get("input_cost_per_token") is None:
         return None  # the Router registers unknown models with no prices; LiteLLM would say 0.0
     try:

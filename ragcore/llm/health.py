@@ -31,7 +31,9 @@ class ModelCheck:
         return "missing" not in self.key and not self.reachable.startswith("no")
 
 
-def check_models(config: LLMConfig, *, network: bool = True, timeout: float = 3.0) -> list[ModelCheck]:
+def check_models(
+    config: LLMConfig, *, network: bool = True, timeout: float = 3.0
+) -> list[ModelCheck]:
     return [_check(entry, network, timeout) for entry in config.entries]
 
 
@@ -41,7 +43,11 @@ def _check(entry: ModelEntry, network: bool, timeout: float) -> ModelCheck:
     if key_env:
         key = f"{key_env} {'set' if key_value else 'missing'}"
     else:
-        key = "not needed" if entry.provider in KEYLESS_PROVIDERS or entry.api_base else "none configured"
+        key = (
+            "not needed"
+            if entry.provider in KEYLESS_PROVIDERS or entry.api_base
+            else "none configured"
+        )
     base = entry.api_base or KNOWN_BASES.get(entry.provider)
     if entry.is_offline:
         return ModelCheck(entry.name, entry.model, None, "not needed", "built in")

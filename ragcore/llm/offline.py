@@ -38,7 +38,11 @@ def _compose(messages: list[Any], optional_params: dict[str, Any]) -> tuple[str,
 def _usage(prompt: str, text: str) -> dict[str, int]:
     # Word counts stand in for tokens: there is no tokenizer behind this provider.
     tokens_in, tokens_out = count_words(prompt), count_words(text)
-    return {"prompt_tokens": tokens_in, "completion_tokens": tokens_out, "total_tokens": tokens_in + tokens_out}
+    return {
+        "prompt_tokens": tokens_in,
+        "completion_tokens": tokens_out,
+        "total_tokens": tokens_in + tokens_out,
+    }
 
 
 def _pieces(composed: ComposedText) -> list[str]:
@@ -83,10 +87,24 @@ class OfflineExtractiveLLM(CustomLLM):  # type: ignore[misc]
         prompt, composed = _compose(kwargs["messages"], kwargs.get("optional_params") or {})
         marker = {"extractive": True}
         for piece in _pieces(composed):
-            yield {"text": piece, "is_finished": False, "finish_reason": "", "usage": None,
-                   "index": 0, "tool_use": None, "provider_specific_fields": marker}
-        yield {"text": "", "is_finished": True, "finish_reason": "stop", "index": 0, "tool_use": None,
-               "usage": _usage(prompt, composed.text), "provider_specific_fields": marker}
+            yield {
+                "text": piece,
+                "is_finished": False,
+                "finish_reason": "",
+                "usage": None,
+                "index": 0,
+                "tool_use": None,
+                "provider_specific_fields": marker,
+            }
+        yield {
+            "text": "",
+            "is_finished": True,
+            "finish_reason": "stop",
+            "index": 0,
+            "tool_use": None,
+            "usage": _usage(prompt, composed.text),
+            "provider_specific_fields": marker,
+        }
 
     async def astreaming(self, *args: Any, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:  # type: ignore[override]
         for chunk in self.streaming(*args, **kwargs):
@@ -96,4 +114,6 @@ class OfflineExtractiveLLM(CustomLLM):  # type: ignore[misc]
 def register_offline_provider() -> None:
     """Add the provider to `litellm.custom_provider_map` once."""
     if not any(item.get("provider") == PROVIDER for item in litellm.custom_provider_map):
-        litellm.custom_provider_map.append({"provider": PROVIDER, "custom_handler": OfflineExtractiveLLM()})
+        litellm.custom_provider_map.append(
+            {"provider": PROVIDER, "custom_handler": OfflineExtractiveLLM()}
+        )

@@ -117,7 +117,12 @@ class FakeOpenAIServer:
         httpd.block_on_close = False  # hanging handlers are woken by `_stopping`, never joined
         httpd.handle_error = _ignore_client_errors  # type: ignore[method-assign]
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-openai",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -206,7 +211,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorised():
             return
         if self.path.rstrip("/").endswith("/models"):
-            data = [{"id": m, "object": "model", "owned_by": "ragcore-test"} for m in self.owner.models]
+            data = [
+                {"id": m, "object": "model", "owned_by": "ragcore-test"} for m in self.owner.models
+            ]
             self._send_json(200, {"object": "list", "data": data})
         else:
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})

@@ -40,7 +40,12 @@ def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 def entry(name: str, server: FakeOpenAIServer, **params: Any) -> dict[str, Any]:
     return {
         "model_name": name,
-        "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none", **params},
+        "litellm_params": {
+            "model": "openai/test-model",
+            "api_base": server.base_url,
+            "api_key": "none",
+            **params,
+        },
     }
 
 

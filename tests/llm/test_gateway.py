@@ -15,7 +15,9 @@ from tests.llm.conftest import entry
 GatewayFactory = Callable[..., Gateway]
 
 
-def test_complete_returns_text_and_record(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_complete_returns_text_and_record(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.reply_next("Retrieval helps drafting.")
 
@@ -23,14 +25,20 @@ def test_complete_returns_text_and_record(openai_server: FakeOpenAIServer, make_
 
     assert answer.text == "Retrieval helps drafting."
     record = answer.record
-    assert (record.model_requested, record.model_used, record.finish_reason) == ("main", "main", "stop")
+    assert (record.model_requested, record.model_used, record.finish_reason) == (
+        "main",
+        "main",
+        "stop",
+    )
     assert record.tokens_out == 3 and record.tokens_in == 2
     assert record.cost_usd is None  # LiteLLM has no price for a test model: unknown, not 0
     assert not record.extractive and not record.partial and record.error is None
     assert openai_server.chat_requests[-1].prompt == "Why retrieval?"
 
 
-def test_stream_delivers_deltas_in_order(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_stream_delivers_deltas_in_order(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.reply_next("one two three four")
     pieces: list[str] = []
@@ -43,7 +51,9 @@ def test_stream_delivers_deltas_in_order(openai_server: FakeOpenAIServer, make_g
     assert openai_server.chat_requests[-1].body["stream"] is True
 
 
-def test_retries_on_429_then_succeeds(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_retries_on_429_then_succeeds(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)], num_retries=2)
     openai_server.fail_next(2, status=429)
 
@@ -54,7 +64,9 @@ def test_retries_on_429_then_succeeds(openai_server: FakeOpenAIServer, make_gate
     assert answer.record.retries == 2
 
 
-def test_exhausted_retries_give_one_plain_message(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_exhausted_retries_give_one_plain_message(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)], num_retries=2)
     openai_server.fail_next(3, status=429)
 
@@ -68,7 +80,9 @@ def test_exhausted_retries_give_one_plain_message(openai_server: FakeOpenAIServe
     assert caught.value.record.finish_reason == "error"
 
 
-def test_server_error_is_retried_too(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_server_error_is_retried_too(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)], num_retries=1)
     openai_server.fail_next(2, status=503)
 
@@ -113,7 +127,9 @@ def test_fallback_chain_ends_at_offline_provider(
         assert "本文提出了一种新的检索增强写作方法。" in answer.text
 
 
-def test_timeout_on_hanging_server(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_timeout_on_hanging_server(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.hang_next(1, seconds=10)
 
@@ -121,7 +137,9 @@ def test_timeout_on_hanging_server(openai_server: FakeOpenAIServer, make_gateway
         gateway.complete("hello", timeout=0.3)
 
 
-def test_cut_stream_keeps_partial_text(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_cut_stream_keeps_partial_text(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.cut_next(3, "alpha beta gamma delta epsilon")
     pieces: list[str] = []
@@ -136,7 +154,9 @@ def test_cut_stream_keeps_partial_text(openai_server: FakeOpenAIServer, make_gat
     )
 
 
-def test_stream_cut_before_any_text_raises(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_stream_cut_before_any_text_raises(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.cut_next(0)
 
@@ -145,17 +165,25 @@ def test_stream_cut_before_any_text_raises(openai_server: FakeOpenAIServer, make
     assert caught.value.partial_text == ""
 
 
-def test_length_finish_is_reported(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_length_finish_is_reported(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.script(Behaviour.length("cut by the limit"), Behaviour.length("cut again"))
 
     assert gateway.complete("x", max_tokens=4).record.finish_reason == "length"
     streamed = gateway.stream("x", max_tokens=2)
-    assert (streamed.text, streamed.record.finish_reason, streamed.record.partial) == ("cut again", "length", False)
+    assert (streamed.text, streamed.record.finish_reason, streamed.record.partial) == (
+        "cut again",
+        "length",
+        False,
+    )
     assert openai_server.chat_requests[0].body["max_tokens"] == 4
 
 
-def test_malformed_json_is_a_plain_failure(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_malformed_json_is_a_plain_failure(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.script(Behaviour.malformed())
 
@@ -179,7 +207,9 @@ def test_sync_cancel_keeps_text_so_far(make_gateway: GatewayFactory) -> None:
     assert answer.record.partial and answer.record.finish_reason == "cancelled"
 
 
-async def test_async_complete_and_stream(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+async def test_async_complete_and_stream(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
     openai_server.reply_next("first answer", "second answer")
     pieces: list[str] = []
@@ -213,7 +243,12 @@ async def test_concurrent_async_streams(make_gateway: GatewayFactory) -> None:
     assert [a.text for a in answers] == prompts
 
 
-def test_unknown_model_is_named(openai_server: FakeOpenAIServer, make_gateway: GatewayFactory) -> None:
+def test_unknown_model_is_named(
+    openai_server: FakeOpenAIServer, make_gateway: GatewayFactory
+) -> None:
     gateway = make_gateway([entry("main", openai_server)])
-    with pytest.raises(Exception, match=r"model 'gpt-9' is not in .*llm.yaml; known models: main, offline/extractive"):
+    with pytest.raises(
+        Exception,
+        match=r"model 'gpt-9' is not in .*llm.yaml; known models: main, offline/extractive",
+    ):
         gateway.complete("x", model="gpt-9")

@@ -1,0 +1,139 @@
+"""The extractive composer on the real seed contexts: only evidence text, only present sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ragcore.llm import compose_extractive, parse_evidence, requested_length
+from ragcore.text import count_words
+from tests.llm.conftest import SEEDS
+
+SEED_CONTEXTS = sorted(
+    p for prefix in ("000_", "002_", "003_") for p in SEEDS.glob(f"{prefix}*.txt")
+)
+CITATION = re.compile(r"\[[^\]]+\]")
+
+
+def _flat(text: str) -> str:
+    """Evidence as the composer may quote it: emphasis markers dropped, whitespace collapsed."""
+    return re.sub(r"\s+", " ", text.replace("**", ""))
+
+
+def _bare(sentence: str) -> str:
+    """An output sentence without its citation and end punctuation."""
+    return CITATION.sub("", sentence).strip().rstrip("。.；;")
+
+
+@pytest.fixture(params=SEED_CONTEXTS, ids=lambda p: p.name[:3])
+def seed(request: pytest.FixtureRequest) -> str:
+    return Path(request.param).read_text(encoding="utf-8")
+
+
+def test_seed_contexts_are_found() -> None:
+    assert len(SEED_CONTEXTS) == 3
+
+
+def test_every_sentence_is_evidence_text(seed: str) -> None:
+    composed = compose_extractive(seed)
+    evidence = _flat("\n".join(block.text for block in parse_evidence(seed)))
+
+    assert composed.sentences
+    for sentence in composed.sentences:
+        assert _flat(sentence.text) in evidence
+        assert "..." not in sentence.text and "…" not in sentence.text
+    # The rendered text is exactly those sentences, each with its citation, and nothing else.
+    rest = CITATION.sub("", composed.text)
+    for sentence in composed.sentences:
+        assert _bare(sentence.text) in rest
+        rest = rest.replace(_bare(sentence.text), "", 1)
+    assert not re.sub(r"[\s。.；;]", "", rest)
+
+
+def test_cites_only_sources_present(seed: str) -> None:
+    composed = compose_extractive(seed)
+    present = {block.source for block in parse_evidence(seed)}
+    cited = {c.strip("[]") for c in CITATION.findall(composed.text)}
+    assert cited and cited <= present
+    assert set(composed.sources) <= present
+
+
+def test_no_trend_statistics_or_template_text(seed: str) -> None:
+    text = compose_extractive(seed).text
+    for junk in ("篇论文中被提及", "简洁描述", "##", "写作要求", "总结1"):
+        assert junk not in text
+
+
+def test_honours_requested_length_without_cutting(seed: str) -> None:
+    composed = compose_extractive(seed, target_words=(200, 300))
+    assert count_words(CITATION.sub("", composed.text)) <= 300
+    assert composed.text.rstrip().endswith(("。", "."))
+
+
+def test_seed_length_request_is_read() -> None:
+    methods = next(p for p in SEED_CONTEXTS if p.name.startswith("002_")).read_text(
+        encoding="utf-8"
+    )
+    assert requested_length(methods) == (800, 1200)
+    assert requested_length("Write 800-1200 words.") == (800, 1200)
+    assert requested_length("上下文长度：6719 字符") is None  # a character count, not a request
+
+
+def test_duplicate_cards_are_used_once() -> None:
+    conclusion = next(p for p in SEED_CONTEXTS if p.name.startswith("000_")).read_text(
+        encoding="utf-8"
+    )
+    texts = [s.text for s in compose_extractive(conclusion).sentences]
+    assert len(texts) == len(set(texts))
+
+
+OUR_FORMAT_EN = """# Materials for the Methods section
+
+### Methodology summaries
+**Summary 1** (source: 2401.00001) [1]:
+Method overview:
+1. Core idea: The method retrieves typed summary cards and fuses dense and lexical scores.
+2. Components: A reranker orders the fused candidates by relevance to the section goal.
+- Truncated point that stops in the middle of...
+
+**Summary 2** (source: 2402.00002) [2]:
+The second paper trains a small encoder on citation pairs to embed paper sections.
+Its encoder is distilled from a larger teacher model with a contrastive loss.
+
+### Source excerpts
+**Paper 2401.00001 - Methods section** [1]:
+Excerpt 1: We evaluate on sixteen papers with manually written reference sections.
+
+### Writing requirements
+1. Write the Methods section.
+2. Keep it to 40-60 words.
+"""
+
+
+def test_our_english_format_with_citation_keys() -> None:
+    composed = compose_extractive(OUR_FORMAT_EN)
+
+    assert composed.lang == "en" and composed.target == (40, 60)
+    assert composed.text.startswith("The method retrieves typed summary cards")
+    assert "[1]." in composed.text and "[2]." in composed.text
+    assert "Truncated point" not in composed.text and "Core idea" not in composed.text
+    assert count_words(CITATION.sub("", composed.text)) <= 60
+
+
+def test_our_chinese_format_with_citation_keys() -> None:
+    prompt = (
+        "### Background 总结\n**总结1** (来源: 0728) [3]:\n问题背景总结：\n"
+        "1、研究领域: 自然语言处理中的大语言模型微调技术及其在下游任务中的适应性问题\n\n"
+        "### 写作要求\n1. 字数控制在100-200字之间\n"
+    )
+    composed = compose_extractive(prompt)
+    assert composed.text == "自然语言处理中的大语言模型微调技术及其在下游任务中的适应性问题[3]。"
+    assert composed.sentences[0].key == "3" and composed.sentences[0].section == "Background"
+
+
+def test_prompt_without_evidence_blocks_quotes_the_prompt() -> None:
+    composed = compose_extractive("本文提出了一种新的检索方法。实验表明它更快。")
+    assert composed.text == "本文提出了一种新的检索方法。实验表明它更快。"
+    assert composed.sources == [""]
