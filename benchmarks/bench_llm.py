@@ -1,0 +1,140 @@
+"""LLM gateway benchmark: overhead per call vs direct HTTP, and concurrent streams.
+
+    .venv/bin/python benchmarks/bench_llm.py [--calls 200] [--concurrent 10]
+
+Prints markdown tables. Everything runs against the local OpenAI-compatible test server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+
+from ragcore.llm import Gateway
+from ragcore.llm.config import LLMConfig, ModelEntry
+from ragcore.testing import FakeOpenAIServer
+
+MESSAGES = [{"role": "user", "content": "Summarise retrieval-augmented drafting in one line."}]
+
+
+def gateway_for(server: FakeOpenAIServer) -> Gateway:
+    params = {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"}
+    config = LLMConfig(
+        (
+            ModelEntry("bench", params),
+            ModelEntry("offline/extractive", {"model": "offline/extractive"}),
+        ),
+        {"num_retries": 0, "timeout": 30},
+    )
+    return Gateway(config, default_model="bench")
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+
+def timed(call: Callable[[], Any], n: int) -> list[float]:
+    call()  # warm up (the first LiteLLM call imports provider code: several seconds)
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        call()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def overhead(n: int) -> None:
+    with FakeOpenAIServer() as server, httpx.Client() as client:
+        gateway = gateway_for(server)
+        url = f"{server.base_url}/chat/completions"
+        body = {"model": "test-model", "messages": MESSAGES}
+
+        def direct() -> None:
+            client.post(url, json=body).json()
+
+        def direct_stream() -> None:
+            with client.stream("POST", url, json={**body, "stream": True}) as response:
+                for _ in response.iter_lines():
+                    pass
+
+        loop = asyncio.new_event_loop()
+        rows = [
+            ("direct httpx, JSON", timed(direct, n)),
+            ("gateway.complete", timed(lambda: gateway.complete(MESSAGES), n)),
+            (
+                "gateway.acomplete",
+                timed(lambda: loop.run_until_complete(gateway.acomplete(MESSAGES)), n),
+            ),
+            ("direct httpx, SSE stream", timed(direct_stream, n)),
+            ("gateway.stream", timed(lambda: gateway.stream(MESSAGES), n)),
+            (
+                "gateway.astream",
+                timed(lambda: loop.run_until_complete(gateway.astream(MESSAGES)), n),
+            ),
+        ]
+        loop.close()
+    base = {"JSON": percentiles(rows[0][1])[0], "SSE": percentiles(rows[3][1])[0]}
+    print(f"\n### Overhead per call ({n} sequential calls, 8-token reply)\n")
+    print("| path | p50 ms | p95 ms | added at p50 ms |")
+    print("|---|---|---|---|")
+    for name, samples in rows:
+        p50, p95 = percentiles(samples)
+        ref = base["SSE"] if "stream" in name else base["JSON"]
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {p50 - ref:+.1f} |")
+
+
+def concurrency(n: int, token_latency: float, tokens: int) -> None:
+    reply = " ".join(f"w{i}" for i in range(tokens))
+    with FakeOpenAIServer(token_latency=token_latency, default_reply=reply) as server:
+        gateway = gateway_for(server)
+        gateway.stream(MESSAGES)  # warm up
+
+        def single() -> float:
+            start = time.perf_counter()
+            gateway.stream(MESSAGES)
+            return time.perf_counter() - start
+
+        one = statistics.median(single() for _ in range(3))
+
+        async def many() -> float:
+            start = time.perf_counter()
+            answers = await asyncio.gather(*(gateway.astream(MESSAGES) for _ in range(n)))
+            assert all(a.text == reply for a in answers)
+            return time.perf_counter() - start
+
+        async_wall = asyncio.run(many())
+        with ThreadPoolExecutor(n) as pool:
+            start = time.perf_counter()
+            list(pool.map(lambda _: gateway.stream(MESSAGES), range(n)))
+            thread_wall = time.perf_counter() - start
+    print(
+        f"\n### {n} concurrent streams ({tokens} tokens, {token_latency * 1000:.0f} ms per token)\n"
+    )
+    print("| run | wall s | × one call |")
+    print("|---|---|---|")
+    print(f"| one call (stream) | {one:.2f} | 1.0 |")
+    print(f"| {n} × astream, asyncio.gather | {async_wall:.2f} | {async_wall / one:.1f} |")
+    print(f"| {n} × stream, {n} threads | {thread_wall:.2f} | {thread_wall / one:.1f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--concurrent", type=int, default=10)
+    parser.add_argument("--token-latency", type=float, default=0.02)
+    parser.add_argument("--tokens", type=int, default=50)
+    args = parser.parse_args()
+    overhead(args.calls)
+    concurrency(args.concurrent, args.token_latency, args.tokens)
+
+
+if __name__ == "__main__":
+    main()
