@@ -1,7 +1,111 @@
-"""CLI commands of this area (filled by its issue)."""
+"""Retrieval commands: `context TOPIC --section S` and `eval retrieval DIR`.
+
+`listing_of(retrieval)` turns hybrid results into the typed listing of seeds/001 (with a plain
+note under each type that has no card above the relevance floor); `ragcore search` uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
+from ragcore.cli_support import progress_bar
+from ragcore.context import section_context
+from ragcore.errors import InputError
+from ragcore.evaluation import render_eval, run_eval
+from ragcore.formats.listing import Listing, ListingCard, ListingSection
+from ragcore.retrieval import Retrieval
+from ragcore.settings import load_settings
+from ragcore.store import CardStore
+
+eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def weak_note(lang: str, floor: float, has_cards: bool) -> str:
+    if not has_cards:
+        return "no card of this type" if lang == "en" else "没有此类型的总结"
+    if lang == "en":
+        return f"no card above the relevance floor ({floor:.2f}); these are weak matches"
+    return f"没有相关度高于阈值 ({floor:.2f}) 的总结；以下仅为弱相关结果"
+
+
+def listing_of(retrieval: Retrieval) -> Listing:
+    """The typed card listing of a retrieval (relevance in [0, 1], higher is better)."""
+    lang = retrieval.lang
+    sections = []
+    for summary_type, result in retrieval.results.items():
+        cards = [
+            ListingCard(
+                paper_id=item.paper_id,
+                text=item.card.text,
+                score=round(item.relevance, 4),
+                source_sections=item.card.source_sections,
+                tags=item.card.tags,
+                title=item.card.title,
+                card_id=item.evidence_id,
+            )
+            for item in result.items
+        ]
+        note = "" if result.has_strong else weak_note(lang, retrieval.floor, bool(cards))
+        sections.append(ListingSection(summary_type, cards, note))
+    return Listing(topic=retrieval.topic, sections=sections, lang=lang)
+
+
+def context_command(
+    topic: Annotated[str, typer.Argument(help="Research topic, in Chinese or English.")],
+    section: Annotated[
+        str, typer.Option("--section", "-s", help="Section: 引言/Introduction, 方法/Method, ...")
+    ],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh or en (default: the topic's language)")
+    ] = None,
+    budget: Annotated[int | None, typer.Option("--budget", help="Token budget.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Print one section's structured context for a topic."""
+    if lang not in (None, "zh", "en"):
+        raise InputError(f"--lang must be zh or en, got {lang!r}")
+    if budget is not None and budget < 100:
+        raise InputError(f"--budget must be at least 100 tokens, got {budget}")
+    settings = load_settings()
+    store = CardStore.open(settings)
+    from ragcore.text import detect_lang
+
+    built = section_context(
+        store, topic, section, settings=settings, lang=lang or detect_lang(topic), budget=budget
+    )
+    if as_json:
+        _echo_json(built.to_dict())
+        return
+    typer.echo(built.text, nl=False)
+    for warning in built.warnings:
+        typer.secho(f"note: {warning}", err=True, fg=typer.colors.YELLOW)
+
+
+def eval_retrieval_command(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder with corpus.jsonl, queries.jsonl, qrels.tsv.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """nDCG@10 and recall@10/100 per channel (bm25, dense, hybrid) on an evaluation folder."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    settings = load_settings()
+    with progress_bar("eval") as progress:
+        result = run_eval(folder, settings, progress)
+    typer.echo(json.dumps(result, indent=2) if as_json else render_eval(result))
+
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the `ragcore` app."""
+    """Add the retrieval commands to the `ragcore` app."""
+    app.command("context")(context_command)
+    eval_app.command("retrieval")(eval_retrieval_command)
+    app.add_typer(eval_app, name="eval")
