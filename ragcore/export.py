@@ -33,6 +33,7 @@ _LABELS = {
         "en": "> Extractive draft: this section is assembled from evidence sentences, not written by a language model.",
     },
     "incomplete": {"zh": "> 本节未完成：{why}", "en": "> This section is incomplete: {why}"},
+    "failed": {"zh": "> 本节生成失败：{why}", "en": "> This section failed: {why}"},
     "review": {"zh": "审阅附录", "en": "Review appendix"},
     "no_findings": {"zh": "未发现问题。", "en": "No findings."},
     "note": {"zh": "项目笔记（非文献）", "en": "Project note (not a publication)"},
@@ -99,7 +100,8 @@ def _section_body(version: SectionVersion | None, numbers: Mapping[str, int], la
     lines = [_label("extractive", lang)] if version.origin == "extractive" else []
     if version.status != "complete":
         why = version.message or version.status
-        lines.append(_label("incomplete", lang).format(why=why))
+        label = "failed" if version.status == "failed" else "incomplete"
+        lines.append(_label(label, lang).format(why=why))
     body = renumber(version.text.strip(), version.citation_keys, numbers)
     return "\n\n".join([*lines, body]) if lines else body
 

@@ -1,7 +1,119 @@
-"""CLI commands of this area (filled by its issue)."""
+"""Drafting commands: `draft TOPIC`, `export PROJECT --format md|html|bib`, `projects`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
 
 import typer
+
+from ragcore.cli_support import progress_bar
+from ragcore.drafting.pipeline import DraftOutcome, draft_project, export_text, project_paper
+from ragcore.drafting.versions import VersionStore
+from ragcore.errors import InputError
+from ragcore.projects import ProjectStore
+from ragcore.settings import load_settings
+
+
+def _write_or_echo(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give a file name for -o")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    typer.secho(f"wrote {output}", err=True)
+
+
+def _summary(outcome: DraftOutcome) -> None:
+    """What the user must know about the draft, on stderr (the paper may be on stdout)."""
+    lang = outcome.project.lang
+    typer.secho(
+        f"project {outcome.project.project_id} ({outcome.project.name}); brief version "
+        f"{outcome.brief_version} ({outcome.brief.source}); {outcome.wall_seconds:.1f} s",
+        err=True,
+    )
+    for key, warnings in outcome.warnings.items():
+        for warning in warnings:
+            typer.secho(f"  {key}: evidence: {warning}", err=True, fg=typer.colors.YELLOW)
+    for key, version in outcome.sections.items():
+        colour = typer.colors.GREEN if version.status == "complete" else typer.colors.RED
+        line = f"  {key}: {version.status}" + (f" — {version.message}" if version.message else "")
+        typer.secho(line, err=True, fg=colour)
+        for finding in version.checks.lines(lang):
+            typer.secho(f"    {finding}", err=True, fg=typer.colors.YELLOW)
+
+
+def draft(
+    topic: Annotated[str, typer.Argument(help="The research topic (Chinese or English).")],
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section", "-s", help="Only this section (repeatable; 中文 or English name)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model name from the LLM config.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the paper here.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Paper language zh or en (default: the topic's).")
+    ] = None,
+    review: Annotated[bool, typer.Option("--review", help="Add the review appendix.")] = False,
+) -> None:
+    """Run the whole pipeline headless: a new project, evidence, brief, sections, paper."""
+    settings = load_settings()
+    if lang not in (None, "zh", "en"):
+        raise InputError(f"--lang must be zh or en, got {lang!r}")
+    paper_lang: Literal["zh", "en"] | None = "en" if lang == "en" else ("zh" if lang else None)
+    project = ProjectStore.from_settings(settings).create(topic, lang=paper_lang, model=model or "")
+    with progress_bar("draft") as callback:
+        outcome = draft_project(
+            settings, project, sections=section or [], model=model, progress=callback
+        )
+    paper = project_paper(settings, project, review_appendix=review)
+    _write_or_echo(export_text(paper, "md"), output)
+    _summary(outcome)
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
+def export(
+    project: Annotated[str, typer.Argument(help="Project id or name (see `ragcore projects`).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or bib.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    review: Annotated[bool, typer.Option("--review", help="Add the review appendix.")] = False,
+) -> None:
+    """Export a project's paper from the current version of each section."""
+    settings = load_settings()
+    if fmt not in ("md", "html", "bib"):
+        raise InputError(f"--format must be md, html or bib, got {fmt!r}")
+    found = ProjectStore.from_settings(settings).find(project)
+    _write_or_echo(export_text(project_paper(settings, found, review_appendix=review), fmt), output)
+
+
+def projects() -> None:
+    """List the projects, most recently changed first."""
+    settings = load_settings()
+    store = ProjectStore.from_settings(settings)
+    versions = VersionStore.from_settings(settings)
+    listed = store.list_projects()
+    if not listed:
+        typer.echo("no projects yet; `ragcore draft TOPIC` creates one")
+        return
+    for project in listed:
+        drafted = len(versions.sections(project.project_id))
+        typer.echo(
+            f"{project.project_id}  {project.lang}  {project.updated_at[:19]}  "
+            f"{drafted} sections drafted  {project.model or '-'}  {project.name}"
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the `ragcore` app."""
+    app.command("draft")(draft)
+    app.command("export")(export)
+    app.command("projects")(projects)

@@ -134,6 +134,17 @@ def rhetorical_context(context: str, section_key: str) -> str:
     return "\n".join(lines)
 
 
+def _no_evidence(lang: str) -> str:
+    if lang == "en":
+        return (
+            "no evidence for this section (no card above the relevance floor); "
+            "pin cards, add a manual note or retrieve again, then regenerate"
+        )
+    return (
+        "本节没有可用的证据（没有相关度高于阈值的卡片）；请固定卡片、添加手工笔记或重新检索后再生成"
+    )
+
+
 class SectionWriter:
     def __init__(
         self,
@@ -183,6 +194,11 @@ class SectionWriter:
         attempt = _Attempt()
         status: Status
         message = ""
+        if not section.citation_keys:
+            # Writing without evidence is how the seeds invented their sections: refuse, say why.
+            return self._save(
+                request, section, rendered, attempt, "failed", _no_evidence(request.lang)
+            )
         try:
             if self.is_offline(request.model):
                 self._compose_offline(request, section, attempt, on_delta)

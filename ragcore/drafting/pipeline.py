@@ -1,0 +1,234 @@
+"""The whole drafting loop for one project, headless: evidence → contexts → brief → sections →
+paper. The CLI (`ragcore draft`, `ragcore export`) and the studio call these functions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ragcore.context import BuiltContext, section_context
+from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
+from ragcore.drafting.versions import SectionVersion, VersionStore
+from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, SectionWriter
+from ragcore.errors import InputError
+from ragcore.evidence import EvidenceItem
+from ragcore.export import ExportedPaper, export_paper, to_bibtex, to_html
+from ragcore.llm import Gateway
+from ragcore.progress import ProgressCallback, report
+from ragcore.projects import Project, ProjectStore
+from ragcore.prompts import PromptLibrary
+from ragcore.sectionplan import SectionPlan, SectionSpec
+from ragcore.settings import Settings
+from ragcore.store import CardStore
+
+
+@dataclass
+class PreparedSection:
+    input: SectionInput
+    built: BuiltContext
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.built.warnings
+
+
+@dataclass
+class DraftOutcome:
+    project: Project
+    brief: Brief
+    brief_version: int
+    sections: dict[str, SectionVersion]
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # context warnings per section
+    wall_seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[str]:
+        return [key for key, v in self.sections.items() if v.status == "failed"]
+
+
+def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
+    """What the writer needs from a built context: text, keys, ids, texts for grounding."""
+    fragments = [f for excerpt in built.context.excerpts for f in excerpt.fragments]
+    return SectionInput(
+        spec=spec,
+        context=built.text,
+        citation_keys={i.citation_key: i.paper_id for i in built.items if i.citation_key},
+        evidence_ids=[i.evidence_id for i in built.items],
+        evidence_texts=[i.text for i in built.items] + fragments,
+        edited_texts={
+            i.evidence_id: i.edited_text for i in built.items if i.edited_text is not None
+        },
+    )
+
+
+def selected_specs(plan: SectionPlan, names: Sequence[str]) -> list[SectionSpec]:
+    """The plan's sections, or the named ones (any accepted spelling) in plan order."""
+    if not names:
+        return list(plan.sections)
+    wanted = {plan.find(name).key for name in names}
+    return [spec for spec in plan.sections if spec.key in wanted]
+
+
+def prepare_sections(
+    store: CardStore,
+    projects: ProjectStore,
+    project: Project,
+    specs: Sequence[SectionSpec],
+    settings: Settings,
+    progress: ProgressCallback | None = None,
+) -> list[PreparedSection]:
+    """Retrieve and build each section's context with the project's choices, and remember what
+    retrieval found in the project's evidence state."""
+    plan = projects.plan(project)
+    prepared = []
+    for done, spec in enumerate(specs):
+        report(progress, "evidence", done, len(specs), spec.key)
+        built = section_context(
+            store,
+            project.topic,
+            spec.key,
+            settings=settings,
+            lang=project.lang,
+            plan=plan,
+            choices=projects.choices(project.project_id, spec.key),
+        )
+        state = projects.section_state(project.project_id, spec.key)
+        retrieved = [i.evidence_id for i in built.items if i.kind == "card"]
+        if state.retrieved != retrieved:
+            projects.set_section_state(
+                project.project_id, state.model_copy(update={"retrieved": retrieved})
+            )
+        prepared.append(PreparedSection(section_input(spec, built), built))
+    report(progress, "evidence", len(specs), len(specs))
+    return prepared
+
+
+def _brief_items(prepared: Sequence[PreparedSection]) -> list[EvidenceItem]:
+    items: dict[str, EvidenceItem] = {}
+    for section in prepared:
+        for item in section.built.items:
+            items.setdefault(item.evidence_id, item)
+    return list(items.values())
+
+
+def ensure_brief(
+    projects: ProjectStore,
+    project: Project,
+    prepared: Sequence[PreparedSection],
+    *,
+    gateway: Gateway,
+    prompts: PromptLibrary,
+    model: str,
+    regenerate: bool = False,
+) -> tuple[int, Brief]:
+    """The project's current brief, generating (and saving) one first when there is none."""
+    existing = current_brief(projects, project.project_id)
+    if existing is not None and not regenerate:
+        return existing
+    brief = generate_brief(
+        project.topic,
+        _brief_items(prepared),
+        project.lang,
+        gateway=gateway,
+        prompts=prompts,
+        model=model,
+    )
+    return save_brief(projects, project.project_id, brief), brief
+
+
+def draft_project(
+    settings: Settings,
+    project: Project,
+    *,
+    sections: Sequence[str] = (),
+    model: str | None = None,
+    progress: ProgressCallback | None = None,
+    on_delta: SectionDelta | None = None,
+    cancel: threading.Event | None = None,
+    gateway: Gateway | None = None,
+) -> DraftOutcome:
+    """Draft the project's sections (all, or the named ones) with its current evidence."""
+    started = time.perf_counter()
+    projects = ProjectStore.from_settings(settings)
+    gateway = gateway or Gateway.from_settings(settings)
+    model = model or project.model or gateway.default_model
+    if model not in gateway.models:
+        raise InputError(
+            f"model {model!r} is not configured; known models: {', '.join(gateway.models)}"
+        )
+    prompts = PromptLibrary.from_settings(settings)
+    store = CardStore.open(settings)
+    specs = selected_specs(projects.plan(project), sections)
+    prepared = prepare_sections(store, projects, project, specs, settings, progress)
+    brief_version, brief = ensure_brief(
+        projects, project, prepared, gateway=gateway, prompts=prompts, model=model
+    )
+    writer = SectionWriter(
+        gateway,
+        prompts,
+        VersionStore.from_settings(settings),
+        max_continuations=settings.drafting.max_continuations,
+    )
+    request = DraftRequest(
+        project.project_id, project.topic, project.lang, model, brief, brief_version
+    )
+    results = writer.write_all(
+        request,
+        [p.input for p in prepared],
+        concurrency=settings.drafting.concurrency,
+        progress=progress,
+        on_delta=on_delta,
+        cancel=cancel,
+    )
+    return DraftOutcome(
+        project=project,
+        brief=brief,
+        brief_version=brief_version,
+        sections=results,
+        warnings={p.input.spec.key: p.warnings for p in prepared if p.warnings},
+        wall_seconds=time.perf_counter() - started,
+    )
+
+
+def project_paper(
+    settings: Settings, project: Project, *, review_appendix: bool = False
+) -> ExportedPaper:
+    """The project's paper from the current version of each section."""
+    projects = ProjectStore.from_settings(settings)
+    versions = VersionStore.from_settings(settings)
+    plan = projects.plan(project)
+    # A section with no usable version shows its last failed attempt, so the paper says why.
+    current = {
+        spec.key: version
+        for spec in plan.sections
+        if (
+            version := versions.current(project.project_id, spec.key)
+            or versions.latest_attempt(project.project_id, spec.key)
+        )
+        is not None
+    }
+    brief = current_brief(projects, project.project_id)
+    store = CardStore.open(settings)
+    return export_paper(
+        title=brief[1].title if brief else project.topic,
+        topic=project.topic,
+        lang=project.lang,
+        plan=plan,
+        versions=current,
+        papers=store.get_paper,
+        review_appendix=review_appendix,
+    )
+
+
+def export_text(paper: ExportedPaper, fmt: str) -> str:
+    """The paper as `md`, `html` or `bib` text."""
+    if fmt == "md":
+        return paper.markdown
+    if fmt == "html":
+        return to_html(paper.markdown, paper.document.title)
+    if fmt == "bib":
+        return to_bibtex(paper.references)
+    raise InputError(f"unknown export format {fmt!r}; use md, html or bib")
