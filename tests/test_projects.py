@@ -60,7 +60,9 @@ def test_section_plan_override_is_merged(store: ProjectStore) -> None:
 
 def test_evidence_state_edits_and_notes_become_choices(store: ProjectStore) -> None:
     pid = store.create("图像分类").project_id
-    state = SectionState(section="method", retrieved=["c1", "c2", "c3"], excluded=["c2", "c9"], pinned=["c9"])
+    state = SectionState(
+        section="method", retrieved=["c1", "c2", "c3"], excluded=["c2", "c9"], pinned=["c9"]
+    )
     store.set_section_state(pid, state)
     store.edit_card(pid, "c1", "项目内修改的文本。")
     note = store.add_note(pid, "method", "我们的方法使用自适应边缘损失。", SummaryType.METHODOLOGY)
@@ -85,7 +87,9 @@ def test_brief_versions(store: ProjectStore) -> None:
         store.brief(pid, 5)
 
 
-def test_two_sessions_writing_at_once_last_write_wins(store: ProjectStore, settings: Settings) -> None:
+def test_two_sessions_writing_at_once_last_write_wins(
+    store: ProjectStore, settings: Settings
+) -> None:
     pid = store.create("图像分类").project_id
     other = ProjectStore.from_settings(settings)  # a second Streamlit session
 

@@ -74,7 +74,9 @@ def test_save_refuses_unknown_variable_and_keeps_shipped_file(library: PromptLib
     assert shipped.read_text(encoding="utf-8") == before
 
 
-def test_overrides_are_versioned_diffed_and_reset(library: PromptLibrary, settings: Settings) -> None:
+def test_overrides_are_versioned_diffed_and_reset(
+    library: PromptLibrary, settings: Settings
+) -> None:
     default = library.get("section/conclusion")
     first = library.save("section/conclusion", default.body.replace("局限性", "不足之处"))
     second = library.save("section/conclusion", "只写结论：{{ topic }} {{ context }}")
@@ -82,7 +84,10 @@ def test_overrides_are_versioned_diffed_and_reset(library: PromptLibrary, settin
     assert library.get("section/conclusion").content_hash == second.content_hash
     assert second.variables == ("topic", "context")  # a subset of what the code supplies
     assert [v.version for v in library.versions("section/conclusion")] == [1, 2]
-    assert all(Path(v.path).is_relative_to(settings.overrides_dir) for v in library.versions("section/conclusion"))
+    assert all(
+        Path(v.path).is_relative_to(settings.overrides_dir)
+        for v in library.versions("section/conclusion")
+    )
     diff = library.diff("section/conclusion", 1)
     assert "-" in diff and "+" in diff and "不足之处" in diff
     rendered = library.render("section/conclusion", **VALUES)

@@ -20,9 +20,21 @@ from ragcore.settings import OFFLINE_MODEL, Settings
 from ragcore.testing import FakeOpenAIServer
 
 CARDS = {
-    "1": ("paperA", "Methodology", "本文提出自适应边缘损失，用于同步已知类别与新类别的学习速度。该损失根据每个类别的学习进度动态调整分类边缘。"),
-    "2": ("paperB", "Methodology", "伪标签对比聚类损失把置信度高的未标记样本组成正样本对，从而提升新类别特征的判别性。实验在CIFAR-10上进行。"),
-    "3": ("paperC", "Innovations", "微调自监督预训练的主干网络比冻结主干网络学到更具判别性的特征，在ImageNet-100上平均准确率提升3.1个百分点。"),
+    "1": (
+        "paperA",
+        "Methodology",
+        "本文提出自适应边缘损失，用于同步已知类别与新类别的学习速度。该损失根据每个类别的学习进度动态调整分类边缘。",
+    ),
+    "2": (
+        "paperB",
+        "Methodology",
+        "伪标签对比聚类损失把置信度高的未标记样本组成正样本对，从而提升新类别特征的判别性。实验在CIFAR-10上进行。",
+    ),
+    "3": (
+        "paperC",
+        "Innovations",
+        "微调自监督预训练的主干网络比冻结主干网络学到更具判别性的特征，在ImageNet-100上平均准确率提升3.1个百分点。",
+    ),
 }
 
 
@@ -55,7 +67,7 @@ def section_input(plan: SectionPlan, key: str) -> SectionInput:
 
 @pytest.fixture
 def inputs(plan: SectionPlan) -> list[SectionInput]:
-    return [section_input(plan, key) for key in plan.keys()]
+    return [section_input(plan, spec.key) for spec in plan.sections]
 
 
 BRIEF = Brief(
@@ -89,9 +101,17 @@ def server() -> Iterator[FakeOpenAIServer]:
 def server_gateway(server: FakeOpenAIServer, path: Path, timeout: float = 2.0) -> Gateway:
     entry = {
         "model_name": "test-model",
-        "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"},
+        "litellm_params": {
+            "model": "openai/test-model",
+            "api_base": server.base_url,
+            "api_key": "none",
+        },
     }
-    path.write_text(yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": timeout}}))
+    path.write_text(
+        yaml.safe_dump(
+            {"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": timeout}}
+        )
+    )
     return Gateway(load_llm_config(path), default_model="test-model")
 
 
@@ -104,7 +124,10 @@ def versions(settings: Settings) -> VersionStore:
 def make_writer(settings: Settings, versions: VersionStore) -> Callable[[Gateway], SectionWriter]:
     def build(gateway: Gateway, max_continuations: int = 2) -> SectionWriter:
         return SectionWriter(
-            gateway, PromptLibrary.from_settings(settings), versions, max_continuations=max_continuations
+            gateway,
+            PromptLibrary.from_settings(settings),
+            versions,
+            max_continuations=max_continuations,
         )
 
     return build

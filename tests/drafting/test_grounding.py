@@ -22,7 +22,9 @@ def test_seed_style_invented_numbers_are_flagged_with_their_sentence() -> None:
 
 
 def test_supported_claims_pass() -> None:
-    draft = "FixMatch 在 CIFAR-10 上的准确率为 94.93% [1]。LPS gains 3.1 points on ImageNet-100 (NMI)."
+    draft = (
+        "FixMatch 在 CIFAR-10 上的准确率为 94.93% [1]。LPS gains 3.1 points on ImageNet-100 (NMI)."
+    )
     assert claims(draft) == []
 
 
@@ -32,7 +34,9 @@ def test_invented_dataset_and_method_names_are_flagged() -> None:
 
 
 def test_brief_terms_counts_and_enumerations_are_not_claims() -> None:
-    draft = "(1) 本文提出 OWL-Net 方法，包含三个模块。\n2. 第3节介绍实验，共 2 个阶段。\n4.2 评价指标"
+    draft = (
+        "(1) 本文提出 OWL-Net 方法，包含三个模块。\n2. 第3节介绍实验，共 2 个阶段。\n4.2 评价指标"
+    )
     assert claims(draft, ("OWL-Net",)) == []
     assert claims("We use a CNN on 2 GPUs.") == []
 

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ragcore.drafting.versions import VersionStore
-from ragcore.drafting.writer import SectionInput, SectionWriter, join_continuation, rhetorical_context
+from ragcore.drafting.writer import (
+    SectionInput,
+    SectionWriter,
+    join_continuation,
+    rhetorical_context,
+)
 from ragcore.llm import Gateway
 from ragcore.progress import ProgressEvent
 from ragcore.sectionplan import SectionPlan
@@ -33,7 +38,11 @@ def test_offline_generate_all_is_extractive_cited_and_complete(
         assert version.origin == "extractive" and version.status == "complete"
         assert version.model_used == "offline/extractive" and "[1]" in version.text
         assert version.checks.citation_issues == [] and deltas[key] == version.text
-        assert version.template_id == f"section/{key}" and version.prompt_hash and version.brief_version == 1
+        assert (
+            version.template_id == f"section/{key}"
+            and version.prompt_hash
+            and version.brief_version == 1
+        )
         assert versions.current("p1", key) == version
     assert events[-1].stage == "draft" and events[-1].done == events[-1].total == len(inputs)
     assert {e.stage for e in events} >= {f"section:{s.spec.key}" for s in inputs}
@@ -52,20 +61,31 @@ def test_streamed_section_sends_the_brief_and_records_everything(
     server.reply_next(GOOD)
     streamed: list[str] = []
     version = make_writer(server_gateway(server, tmp_path / "llm.yaml")).write(
-        request("test-model"), section_input(plan, "method"), on_delta=lambda _k, text: streamed.append(text)
+        request("test-model"),
+        section_input(plan, "method"),
+        on_delta=lambda _k, text: streamed.append(text),
     )
     assert version.status == "complete" and version.text == GOOD and version.origin == "generated"
     assert streamed[-1] == GOOD and len(streamed) > 5
     prompt = server.chat_requests[0].prompt
-    assert "PaceSync" in prompt and "论文纲要" in prompt and "[1]" in prompt and "800-1200" in prompt
+    assert (
+        "PaceSync" in prompt and "论文纲要" in prompt and "[1]" in prompt and "800-1200" in prompt
+    )
     assert version.tokens_in > 0 and version.tokens_out > 0 and version.finish_reason == "stop"
-    assert version.model_used == "test-model" and version.evidence_ids == ["card1", "card2", "card3"]
+    assert version.model_used == "test-model" and version.evidence_ids == [
+        "card1",
+        "card2",
+        "card3",
+    ]
 
 
 def test_length_stop_is_continued_until_the_section_ends(
     make_writer: WriterFactory, plan: SectionPlan, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    server.script(Behaviour.length("本文的方法基于自适应边缘损失[1]，并且"), Behaviour.reply("并且结合伪标签对比聚类[2]。"))
+    server.script(
+        Behaviour.length("本文的方法基于自适应边缘损失[1]，并且"),
+        Behaviour.reply("并且结合伪标签对比聚类[2]。"),
+    )
     version = make_writer(server_gateway(server, tmp_path / "llm.yaml")).write(
         request("test-model"), section_input(plan, "method")
     )
@@ -107,14 +127,20 @@ def test_stop_keeps_what_arrived(
                 cancel.set()
 
         version = make_writer(server_gateway(slow, tmp_path / "llm.yaml")).write(
-            request("test-model"), section_input(plan, "method"), on_delta=stop_after_some, cancel=cancel
+            request("test-model"),
+            section_input(plan, "method"),
+            on_delta=stop_after_some,
+            cancel=cancel,
         )
     assert version.status == "stopped" and 30 < len(version.text) < len(GOOD * 20)
     assert versions.current("p1", "method") == version  # kept, and usable
 
 
 def test_faults_mid_way_keep_finished_sections_and_regenerate_works(
-    make_writer: WriterFactory, inputs: list[SectionInput], server: FakeOpenAIServer, tmp_path: Path,
+    make_writer: WriterFactory,
+    inputs: list[SectionInput],
+    server: FakeOpenAIServer,
+    tmp_path: Path,
     versions: VersionStore,
 ) -> None:
     server.script(
@@ -142,5 +168,8 @@ def test_faults_mid_way_keep_finished_sections_and_regenerate_works(
 
 
 def test_join_continuation_drops_a_repeated_overlap() -> None:
-    assert join_continuation("我们提出了一种新的方法，", "提出了一种新的方法，它很快。") == "我们提出了一种新的方法，它很快。"
+    assert (
+        join_continuation("我们提出了一种新的方法，", "提出了一种新的方法，它很快。")
+        == "我们提出了一种新的方法，它很快。"
+    )
     assert join_continuation("Short", " text.") == "Short text."
