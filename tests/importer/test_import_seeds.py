@@ -156,3 +156,13 @@ def test_demo_cards_file_holds_exactly_the_kept_seed_cards(tmp_path: Path) -> No
     _, demo = read_and_decide([DEMO_CARDS_PATH])
     assert {c.card.card_id for c in demo.accepted} == seed_ids
     assert len(seed_ids) == 36
+
+
+def test_ensure_demo_library_fills_only_an_empty_store(settings: Settings) -> None:
+    from ragcore.importer import ensure_demo_library
+
+    store = CardStore.open(settings)
+    assert ensure_demo_library(store) == 36
+    assert store.count() == 36
+    assert ensure_demo_library(store) == 0
+    assert import_files(ALL_SEEDS, store).added == []  # the demo is exactly the seeds' cards
