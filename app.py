@@ -1,12 +1,29 @@
-"""RAG Paper Studio: `streamlit run app.py`."""
+"""RAG Paper Studio: `streamlit run app.py`.
+
+Seven pages for the drafting loop. Each page draws the shared sidebar itself (pages.common.sidebar)
+because on the first run of a process Streamlit may run a `pages/` script directly.
+"""
 
 import streamlit as st
 
+from pages.common import t
+
 st.set_page_config(page_title="RAG Paper Studio", page_icon="📝", layout="wide")
+
+PAGES = [
+    ("pages/home.py", "项目", "Projects", "🏠"),
+    ("pages/library.py", "文献库", "Library", "📚"),
+    ("pages/evidence.py", "证据", "Evidence", "🔎"),
+    ("pages/prompts.py", "提示词", "Prompts", "🧩"),
+    ("pages/draft.py", "草稿", "Draft", "✍️"),
+    ("pages/compare.py", "对比", "Compare", "⚖️"),
+    ("pages/export.py", "导出", "Export", "📤"),
+]
 
 navigation = st.navigation(
     [
-        st.Page("pages/library.py", title="文献库 Library", icon="📚", default=True),
+        st.Page(path, title=t(zh, en), icon=icon, default=(index == 0))
+        for index, (path, zh, en, icon) in enumerate(PAGES)
     ]
 )
 navigation.run()

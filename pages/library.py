@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import store, t
+from pages.common import begin_page, store, t
 from ragcore.cards import SummaryType
 
 library = store()
 papers = library.list_papers()
 cards = library.get_cards()
 
-st.title(t("文献库", "Library"))
+begin_page("文献库", "Library", "📚")
 col_papers, col_cards, col_types = st.columns(3)
 col_papers.metric(t("论文", "Papers"), len({c.paper_id for c in cards} | {p.paper_id for p in papers}))
 col_cards.metric(t("总结卡片", "Summary cards"), len(cards))

@@ -1,0 +1,65 @@
+"""Helpers that drive the studio in a real browser: wait for a rerun to finish, open a page,
+fill Streamlit widgets, take screenshots."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from tests.e2e.conftest import ARTIFACTS
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_idle(page: Any, timeout_ms: int = 120_000) -> None:
+    """Wait until the script run (and the reruns it triggers) has finished."""
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    time.sleep(0.3)  # a widget change may start the next run a moment later
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def open_app(page: Any, url: str, path: str = "", **query: str) -> None:
+    params = "&".join(f"{k}={v}" for k, v in query.items())
+    page.goto(f"{url}/{path}" + (f"?{params}" if params else ""))
+    wait_idle(page)
+
+
+def go(page: Any, title: str) -> None:
+    """Open a page from the sidebar navigation by its (current-language) title."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    wait_idle(page)
+
+
+def keyed(page: Any, key: str) -> Any:
+    """The element container Streamlit tags with a widget's key (class st-key-<key>)."""
+    return page.locator(f".st-key-{re.sub(r'[^A-Za-z0-9_-]', '-', key)}")
+
+
+def click_button(page: Any, key: str) -> None:
+    keyed(page, key).locator("button").first.click()
+    wait_idle(page)
+
+
+def fill(page: Any, key: str, text: str) -> None:
+    box = keyed(page, key).locator("textarea, input").first
+    box.fill(text)
+    box.press("Tab")  # commit the value: Streamlit sends it on blur
+    wait_idle(page)
+
+
+def errors(page: Any) -> list[str]:
+    return [str(text) for text in page.locator('[data-testid="stAlertContentError"]').all_inner_texts()]
+
+
+def no_traceback(page: Any) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.content()[:2000]
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Full-page screenshot once the network is idle (a data grid draws a moment late)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    wait_idle(page)
+    time.sleep(0.5)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

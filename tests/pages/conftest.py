@@ -1,0 +1,50 @@
+"""AppTest harness: the real app in-process, in the temporary home the repo-wide conftest sets
+(RAGCORE_HOME per test, RAGCORE_EMBEDDER=fake), with the offline model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+
+APP = REPO_ROOT / "app.py"
+RUN_TIMEOUT = 120  # the first run imports chromadb and jieba and loads the demo library
+
+
+def values(elements: Any) -> list[str]:
+    return [str(element.value) for element in elements]
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception escaped to the page (a traceback would show to the user)."""
+    assert not at.exception, values(at.exception)
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert_clean(at)
+    return at
+
+
+def create_project(at: AppTest, topic: str, **fields: Any) -> str:
+    """Fill in the home page's new-project form and submit it; returns the project id."""
+    goto(at, "home")
+    at.text_area(key="home_new_topic").input(topic)
+    for name, value in fields.items():
+        at.session_state[f"home_new_{name}"] = value
+    at.button(key="home_create").click().run()
+    assert_clean(at)
+    project_id = at.session_state["project_id"]
+    assert project_id, values(at.error)
+    return str(project_id)
