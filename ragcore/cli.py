@@ -47,7 +47,8 @@ _register_commands()
 def main() -> None:
     """Entry point: user mistakes end with one readable line and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # standalone_mode=False returns typer.Exit's code instead of raising it: pass it on.
+        code = app(standalone_mode=False)
     except (RagcoreError, SettingsError) as error:
         typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
         sys.exit(2)
@@ -66,3 +67,4 @@ def main() -> None:
             error.show()
             sys.exit(error.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

@@ -6,7 +6,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from ragcore.progress import ProgressCallback, ProgressEvent
 
@@ -22,11 +29,13 @@ def progress_bar(description: str) -> Iterator[ProgressCallback]:
         transient=True,
         disable=not sys.stderr.isatty(),
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def callback(event: ProgressEvent) -> None:
             if event.stage not in tasks:
-                tasks[event.stage] = bar.add_task(f"{description}: {event.stage}", total=event.total)
+                tasks[event.stage] = bar.add_task(
+                    f"{description}: {event.stage}", total=event.total
+                )
             bar.update(tasks[event.stage], completed=event.done, total=event.total)
 
         yield callback

@@ -36,7 +36,8 @@ def _normalise(vectors: npt.ArrayLike) -> Vectors:
     array = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(array, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return array / norms
+    normalised: Vectors = array / norms
+    return normalised
 
 
 class _BatchedEmbedder:

@@ -22,6 +22,8 @@ class ProgressEvent:
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
-def report(callback: ProgressCallback | None, stage: str, done: int, total: int, message: str = "") -> None:
+def report(
+    callback: ProgressCallback | None, stage: str, done: int, total: int, message: str = ""
+) -> None:
     if callback is not None:
         callback(ProgressEvent(stage, done, total, message))

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.config import Settings as ChromaSettings
 
 from ragcore import db
 from ragcore.cards import Card, Origin, Paper, SummaryType
@@ -66,7 +67,7 @@ class UpsertResult:
 
 def make_client(settings: Settings) -> Any:
     """Chroma's HttpClient when a server address is set, else the embedded persistent store."""
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         try:
@@ -190,7 +191,8 @@ class CardStore:
         return self.embedder.embed(list(texts), progress)
 
     def embed_query(self, text: str) -> Vectors:
-        return self._embed([text])[0]
+        vector: Vectors = self._embed([text])[0]
+        return vector
 
     def upsert_cards(
         self, cards: Sequence[Card], progress: ProgressCallback | None = None, *, state: str = READY

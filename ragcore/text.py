@@ -62,7 +62,9 @@ def cut_at_sentence(text: str, limit: int) -> str:
         return text
     out = ""
     for sentence in split_sentences(text):
-        candidate = f"{out} {sentence}".strip() if out and not _CJK.search(sentence[:1]) else out + sentence
+        candidate = (
+            f"{out} {sentence}".strip() if out and not _CJK.search(sentence[:1]) else out + sentence
+        )
         if len(candidate) > limit and out:
             break
         out = candidate

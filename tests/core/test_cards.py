@@ -29,8 +29,16 @@ def test_unknown_type_names_the_allowed_ones() -> None:
 
 def test_every_type_has_seed_label_and_chinese_name() -> None:
     assert [t.label for t in SummaryType] == [
-        "Background", "Challenges", "Innovations", "Methodology", "ExpeDesign",
-        "Metric", "Baseline", "ResultAnalysis", "RelatedWork", "Conclusion",
+        "Background",
+        "Challenges",
+        "Innovations",
+        "Methodology",
+        "ExpeDesign",
+        "Metric",
+        "Baseline",
+        "ResultAnalysis",
+        "RelatedWork",
+        "Conclusion",
     ]
     assert all(t.zh for t in SummaryType)
 

@@ -48,7 +48,8 @@ def chroma_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     chroma = Path(sys.executable).with_name("chroma")
     process = subprocess.Popen(
         [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
     )
     try:
@@ -59,12 +60,18 @@ def chroma_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
         process.wait(timeout=30)
 
 
-def test_store_through_http_client_end_to_end(chroma_server: tuple[int, Path], tmp_path: Path) -> None:
+def test_store_through_http_client_end_to_end(
+    chroma_server: tuple[int, Path], tmp_path: Path
+) -> None:
     port, data = chroma_server
-    settings = load_settings(home=tmp_path / "home", embedder="fake", chroma_url=f"http://127.0.0.1:{port}")
+    settings = load_settings(
+        home=tmp_path / "home", embedder="fake", chroma_url=f"http://127.0.0.1:{port}"
+    )
     store = CardStore.open(settings)
-    cards = [Card(paper_id="p1", summary_type="Metric", text="Top-1 accuracy on ImageNet."),
-             Card(paper_id="p2", summary_type="Metric", text="BLEU on WMT14.")]
+    cards = [
+        Card(paper_id="p1", summary_type="Metric", text="Top-1 accuracy on ImageNet."),
+        Card(paper_id="p2", summary_type="Metric", text="BLEU on WMT14."),
+    ]
     assert len(store.upsert_cards(cards).added) == 2
     # A second client (another team member) sees the same library.
     teammate = CardStore.open(settings)
@@ -76,6 +83,10 @@ def test_store_through_http_client_end_to_end(chroma_server: tuple[int, Path], t
 
 
 def test_unreachable_server_is_a_plain_error(tmp_path: Path) -> None:
-    settings = load_settings(home=tmp_path, embedder="fake", chroma_url=f"http://127.0.0.1:{_free_port()}")
-    with pytest.raises(StoreError, match=r"Chroma server at http://127.0.0.1:\d+ cannot be reached"):
+    settings = load_settings(
+        home=tmp_path, embedder="fake", chroma_url=f"http://127.0.0.1:{_free_port()}"
+    )
+    with pytest.raises(
+        StoreError, match=r"Chroma server at http://127.0.0.1:\d+ cannot be reached"
+    ):
         CardStore.open(settings)

@@ -32,8 +32,16 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pat
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("RAGCORE_EMBEDDER", "word2vec", "RAGCORE_EMBEDDER='word2vec' is not valid: expected one of"),
-        ("RAGCORE_CHROMA_URL", "localhost", "RAGCORE_CHROMA_URL='localhost' is not valid: expected"),
+        (
+            "RAGCORE_EMBEDDER",
+            "word2vec",
+            "RAGCORE_EMBEDDER='word2vec' is not valid: expected one of",
+        ),
+        (
+            "RAGCORE_CHROMA_URL",
+            "localhost",
+            "RAGCORE_CHROMA_URL='localhost' is not valid: expected",
+        ),
         ("RAGCORE_LLM_CONFIG", "/nope.yaml", "RAGCORE_LLM_CONFIG='/nope.yaml' is not valid"),
         ("RAGCORE_RETRIEVAL__K", "0", "RAGCORE_RETRIEVAL__K='0' is not valid"),
         ("RAGCORE_LANG", "fr", "RAGCORE_LANG='fr' is not valid"),

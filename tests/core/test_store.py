@@ -9,7 +9,12 @@ from ragcore.store import CardStore, RawChunk
 
 def _cards() -> list[Card]:
     return [
-        Card(paper_id="p1", summary_type="Background", text="深度学习推动了图像分类的发展。", tags=["图像分类"]),
+        Card(
+            paper_id="p1",
+            summary_type="Background",
+            text="深度学习推动了图像分类的发展。",
+            tags=["图像分类"],
+        ),
         Card(paper_id="p1", summary_type="Methodology", text="我们提出一种卷积神经网络方法。"),
         Card(paper_id="p2", summary_type="Methodology", text="We propose a GPU cluster scheduler."),
         Card(paper_id="p2", summary_type="Metric", text="We report top-1 accuracy on ImageNet."),
@@ -36,7 +41,9 @@ def test_cards_round_trip_with_metadata(settings: Settings) -> None:
     assert len(store.get_cards(summary_type=SummaryType.METHODOLOGY)) == 2
 
 
-def test_dense_search_filters_by_type_and_paper_and_scores_in_unit_range(settings: Settings) -> None:
+def test_dense_search_filters_by_type_and_paper_and_scores_in_unit_range(
+    settings: Settings,
+) -> None:
     store = CardStore.open(settings)
     store.upsert_cards(_cards())
     query = store.embed_query("GPU cluster scheduler")
@@ -74,8 +81,10 @@ def test_discard_pending_removes_a_killed_ingest(settings: Settings) -> None:
 def test_raw_chunks_and_papers(settings: Settings) -> None:
     store = CardStore.open(settings)
     store.upsert_cards(_cards())
-    chunks = [RawChunk("p1", "method", "3 Method", "We train a ResNet on ImageNet."),
-              RawChunk("p2", "introduction", "1 Intro", "Clusters of GPUs are shared.")]
+    chunks = [
+        RawChunk("p1", "method", "3 Method", "We train a ResNet on ImageNet."),
+        RawChunk("p2", "introduction", "1 Intro", "Clusters of GPUs are shared."),
+    ]
     assert store.add_raw_chunks(chunks) == 2
     assert store.add_raw_chunks(chunks) == 0
     hits = store.search_raw(store.embed_query("ResNet ImageNet"), roles=["method"], k=3)
@@ -92,7 +101,9 @@ def test_raw_chunks_and_papers(settings: Settings) -> None:
 def test_switching_embedder_is_refused_then_reembedded(settings: Settings) -> None:
     CardStore.open(settings).upsert_cards(_cards())
     other = settings.model_copy(update={"embedder": "use"})
-    with pytest.raises(StoreError, match=r"embedded with 'fake' but the embedder is now 'use'.*ragcore reembed"):
+    with pytest.raises(
+        StoreError, match=r"embedded with 'fake' but the embedder is now 'use'.*ragcore reembed"
+    ):
         CardStore.open(other)
     events: list[ProgressEvent] = []
     assert CardStore.reembed(other, progress=events.append) == 4

@@ -22,7 +22,10 @@ def test_length_counts_chinese_characters_plus_english_words() -> None:
 def test_sentences_split_in_both_languages_without_breaking_decimals() -> None:
     text = "We reach 94.2% accuracy. It is 3.7x faster! 我们提出方法。效果显著？"
     assert split_sentences(text) == [
-        "We reach 94.2% accuracy.", "It is 3.7x faster!", "我们提出方法。", "效果显著？",
+        "We reach 94.2% accuracy.",
+        "It is 3.7x faster!",
+        "我们提出方法。",
+        "效果显著？",
     ]
 
 
