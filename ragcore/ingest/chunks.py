@@ -5,8 +5,10 @@ from __future__ import annotations
 from ragcore.ingest.model import Section
 from ragcore.store import RawChunk
 
-CHUNK_CHARS = 1200
+CHUNK_CHARS = 600  # short chunks: snippets read better and the USE encoder costs grow faster than length
+MAX_CHUNKS_PER_PAPER = 200  # ~120k characters: every normal paper fits; book-length notes are sampled
 _SKIPPED_ROLES = ("references",)  # a reference list is no evidence for a claim
+_LAST_ROLES = ("appendix", "other")  # sampled last when a paper is over the limit
 
 
 def _pieces(text: str, limit: int) -> list[str]:
@@ -27,11 +29,26 @@ def _pieces(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def section_chunks(paper_id: str, sections: list[Section], limit: int = CHUNK_CHARS) -> list[RawChunk]:
-    chunks: list[RawChunk] = []
+def section_chunks(
+    paper_id: str, sections: list[Section], limit: int = CHUNK_CHARS, cap: int = MAX_CHUNKS_PER_PAPER
+) -> list[RawChunk]:
+    """Chunks of every section; over `cap`, each section keeps its opening chunks (round robin,
+    appendix and other last), so a 400-page text does not cost an hour of embedding."""
+    per_section: list[list[RawChunk]] = []
     for section in sections:
         if section.role in _SKIPPED_ROLES or not section.text.strip():
             continue
-        for piece in _pieces(section.text, limit):
-            chunks.append(RawChunk(paper_id, section.role, section.heading or section.role, piece))
-    return chunks
+        heading = section.heading or section.role
+        per_section.append([RawChunk(paper_id, section.role, heading, p) for p in _pieces(section.text, limit)])
+    everything = [chunk for group in per_section for chunk in group]
+    if len(everything) <= cap:
+        return everything
+    ordered = sorted(per_section, key=lambda group: group[0].role in _LAST_ROLES)
+    kept: set[str] = set()
+    depth = 0
+    while len(kept) < cap:
+        for group in ordered:
+            if depth < len(group) and len(kept) < cap:
+                kept.add(group[depth].chunk_id)
+        depth += 1
+    return [chunk for chunk in everything if chunk.chunk_id in kept]

@@ -24,7 +24,10 @@ _SLUG = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
 def _head(doc: ParsedDocument) -> str:
-    return doc.full_text[:_HEAD_CHARS]
+    """The file's opening: title block and abstract, never as far as the reference list."""
+    head = doc.full_text[:_HEAD_CHARS]
+    cut = re.search(r"\n\s*(?:#+\s*)?(?:\d+\.?\s*)?(?:introduction|references|bibliography|引言|参考文献)\b", head, re.I)
+    return head[: cut.start()] if cut else head
 
 
 def find_arxiv_id(doc: ParsedDocument) -> str:

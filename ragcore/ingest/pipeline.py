@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ragcore.cards import Card, Paper
 from ragcore.errors import InputError, RagcoreError
@@ -27,11 +28,13 @@ from ragcore.ingest.routing import Routing, load_routing
 from ragcore.ingest.sections import split_sections
 from ragcore.ingest.summarize import Summarizer, Summary
 from ragcore.ingest.tags import extract_tags
-from ragcore.llm import Gateway
 from ragcore.progress import ProgressCallback, report
 from ragcore.prompts import PromptLibrary
 from ragcore.settings import OFFLINE_MODEL, Settings
 from ragcore.store import PENDING, CardStore
+
+if TYPE_CHECKING:  # importing LiteLLM takes seconds; the offline path never needs it
+    from ragcore.llm import Gateway
 
 
 @dataclass
@@ -78,11 +81,15 @@ class IngestPipeline:
         self.ledger = Ledger(settings)
         self.timer = StageTimer()
         offline = self.options.model in (None, OFFLINE_MODEL)
+        if not offline and gateway is None:
+            from ragcore.llm import Gateway
+
+            gateway = Gateway.from_settings(settings)
         self.summarizer = Summarizer(
             routing or load_routing(),
             model=self.options.model,
             lang=self.options.lang,
-            gateway=None if offline else (gateway or Gateway.from_settings(settings)),
+            gateway=None if offline else gateway,
             prompts=None if offline else PromptLibrary.from_settings(settings),
         )
 

@@ -55,7 +55,7 @@ def _collect(doc: ParsedDocument) -> tuple[list[str], list[_Heading]]:
         lines = [line for line in block.text.split("\n") if line.strip()]
         inline = split_inline_label(block.text)
         found = None
-        if not explicit and lines and (index > 0 or len(doc.blocks) == 1):
+        if not explicit and lines:
             following = doc.blocks[index + 1].text if index + 1 < len(doc.blocks) else ""
             found = match_heading(
                 lines[0],
@@ -63,6 +63,8 @@ def _collect(doc: ParsedDocument) -> tuple[list[str], list[_Heading]]:
                 emphasis=block.emphasis,
                 followed_by_text=_is_paragraph(following, lines[0]),
             )
+        if found and index == 0 and found.kind != "keyword":
+            found = None  # the first line of a file is its title unless it is "Abstract" etc.
         if found:
             headings.append(_Heading(lines[0].strip(), found))
             rest = lines[1:]

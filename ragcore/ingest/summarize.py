@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ragcore.cards import Origin, SummaryType
 from ragcore.errors import RagcoreError
@@ -13,11 +14,13 @@ from ragcore.ingest.extractive import summarize_extractive
 from ragcore.ingest.model import Section
 from ragcore.ingest.routing import Route, Routing
 from ragcore.ingest.validation import validation_problem
-from ragcore.llm import Gateway
 from ragcore.progress import ProgressCallback, report
 from ragcore.prompts import PromptLibrary
 from ragcore.settings import OFFLINE_MODEL
 from ragcore.text import cut_at_sentence
+
+if TYPE_CHECKING:  # importing LiteLLM takes seconds; the offline path never needs it
+    from ragcore.llm import Gateway
 
 _SOURCE_LIMIT = 12000  # characters of paper text per prompt: keeps requests within small contexts
 

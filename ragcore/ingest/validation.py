@@ -39,12 +39,12 @@ def validation_problem(
         return "the summary repeats the prompt instead of summarising the paper"
     if _PLACEHOLDER.search(stripped):
         return "the summary still contains template placeholders"
-    words = count_words(stripped)
-    if words < _MIN_WORDS.get(lang, 25):
-        return f"the summary is too short ({words} words)"
     written = detect_lang(stripped)
     if written != lang:
         return f"the summary is in {_LANG_NAMES[written]}, expected {_LANG_NAMES.get(lang, lang)}"
+    words = count_words(stripped)
+    if words < _MIN_WORDS.get(lang, 25):
+        return f"the summary is too short ({words} words)"
     if finish_reason == "length" or not ends_properly(stripped):
         return "the summary is cut off mid-sentence"
     return None
