@@ -261,3 +261,25 @@ def section_plan(project: Any | None = None) -> Any:
     from ragcore.sectionplan import load_plan
 
     return load_plan() if project is None else projects().plan(project)
+
+
+# -- the LLM gateway (one per process and configuration) ------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _gateway(config_path: str | None, config_mtime: float, default_model: str) -> Any:
+    from ragcore.llm import Gateway, load_llm_config
+
+    config = load_llm_config(Path(config_path) if config_path else None)
+    return Gateway(config, default_model=default_model)
+
+
+def gateway() -> Any:
+    """The configured Gateway; a broken configuration stops the page with one plain message."""
+    current = settings()
+    path = current.llm_config
+    mtime = path.stat().st_mtime if path is not None and path.exists() else 0.0
+    try:
+        return _gateway(str(path) if path else None, mtime, current.model)
+    except RagcoreError as error:
+        st.error(str(error))
+        st.stop()
+        raise
