@@ -38,7 +38,7 @@ class RetrievalSettings(BaseModel):
 
 
 class DraftingSettings(BaseModel):
-    concurrency: int = Field(3, ge=1, le=16)
+    concurrency: int = Field(5, ge=1, le=16)  # the default plan has five sections
     max_continuations: int = Field(2, ge=0, le=5)
     section_token_budget: int = Field(3000, ge=200, le=100_000)
 
