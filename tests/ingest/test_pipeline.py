@@ -124,7 +124,7 @@ def test_cli_json_output(tmp_path: Path, en_markdown: Path) -> None:
     assert set(good) >= {"file", "paper_id", "title", "sections", "cards", "failed", "error"}
     assert good["sections"][1] == {"heading": "1 Introduction", "role": "introduction"}
     assert len(good["cards"]) == 10 and good["failed"] == [] and good["error"] is None
-    assert bad["error"] == "line 1: unbalanced braces: '{' is never closed." or "unbalanced braces" in bad["error"]
+    assert "line 1: unbalanced braces" in bad["error"]
     assert bad["cards"] == []
 
 
