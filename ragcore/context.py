@@ -10,6 +10,7 @@ goes first (snippets, then cards by relevance; pinned cards stay) and the result
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Sequence
@@ -37,11 +38,12 @@ from ragcore.sectionplan import SectionPlan, SectionSpec, load_plan
 from ragcore.settings import Settings
 from ragcore.snippets import Snippet, best_snippets
 from ragcore.store import CardStore
-from ragcore.text import cut_at_sentence, is_truncated, normalize_space, split_sentences
+from ragcore.text import is_truncated, normalize_space
 from ragcore.trends import trend_lines, type_trends
 
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)")
 
 
 # ------------------------------------------------------------------ tokens
@@ -53,9 +55,11 @@ def _encoding() -> Any:
 
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
         # litellm ships tiktoken's cl100k_base file; pointing tiktoken at it keeps us offline.
-        import litellm.litellm_core_utils.tokenizers as bundled
-
-        os.environ["TIKTOKEN_CACHE_DIR"] = str(Path(bundled.__file__).parent)
+        # find_spec locates the package without importing it (importing litellm goes online).
+        spec = importlib.util.find_spec("litellm")
+        if spec is not None and spec.origin is not None:
+            bundled = Path(spec.origin).parent / "litellm_core_utils" / "tokenizers"
+            os.environ["TIKTOKEN_CACHE_DIR"] = str(bundled)
     return tiktoken.get_encoding("cl100k_base")
 
 
@@ -69,11 +73,12 @@ def count_tokens(text: str) -> int:
 
 def clean_card_text(text: str) -> str:
     """Card text without Markdown trailing spaces and blank runs; a card that was cut off with
-    "..." keeps only its whole sentences (a card is never cut mid-sentence)."""
+    "..." ends at its last whole sentence (a card is never cut mid-sentence); lines are kept."""
     text = _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("", text.strip()))
     if is_truncated(text):
-        whole = split_sentences(text.rstrip(".… "))[:-1]
-        text = cut_at_sentence(" ".join(whole), len(text)) if whole else text
+        body = text.rstrip(".… ")
+        ends = [m.end() for m in _SENTENCE_END.finditer(body)]
+        text = body[: ends[-1]].rstrip() if ends else text
     return text
 
 

@@ -20,6 +20,7 @@ from ragcore.evidence import EvidenceItem
 from ragcore.lexical import _chinese_stopwords, _english_stopwords, fold_english
 
 MIN_PAPERS = 2  # a term in one paper is that paper's word, not a trend
+MIN_TOTAL = 3  # with fewer papers every shared word would look like a "trend"
 MAX_NGRAM = 3
 _GENERIC_ZH = {
     "研究",
@@ -73,6 +74,11 @@ _GENERIC_ZH = {
 }
 _GENERIC_EN = {
     "paper",
+    "conclusion",
+    "limitation",
+    "future",
+    "finding",
+    "contribution",
     "approach",
     "method",
     "result",
@@ -177,6 +183,8 @@ def type_trends(items: Sequence[EvidenceItem], top: int = 5) -> list[TermTrend]:
     for item in items:
         by_paper.setdefault(item.paper_id, set()).update(card_terms(item.text))
     total = len(by_paper)
+    if total < MIN_TOTAL:
+        return []
     counts = Counter(term for terms in by_paper.values() for term in terms)
     frequent = Counter({t: n for t, n in counts.items() if n >= MIN_PAPERS})
     kept = _drop_covered(frequent)

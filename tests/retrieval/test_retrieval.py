@@ -19,17 +19,27 @@ def _ids(store: CardStore, topic: str, settings: Settings, t: SummaryType) -> li
 
 
 def test_known_answers_english(library: CardStore, retrieval_settings: Settings) -> None:
-    top = _ids(library, "image classification with convolutional networks",
-               retrieval_settings, SummaryType.METHODOLOGY)
+    top = _ids(
+        library,
+        "image classification with convolutional networks",
+        retrieval_settings,
+        SummaryType.METHODOLOGY,
+    )
     assert top[0] == "img-cnn"
-    top = _ids(library, "GPU cluster scheduler for training jobs",
-               retrieval_settings, SummaryType.BACKGROUND)
+    top = _ids(
+        library,
+        "GPU cluster scheduler for training jobs",
+        retrieval_settings,
+        SummaryType.BACKGROUND,
+    )
     assert top[0] == "gpu-cluster"
 
 
 def test_known_answers_chinese(library: CardStore, retrieval_settings: Settings) -> None:
     assert _ids(library, "医学图像分割", retrieval_settings, SummaryType.BACKGROUND)[0] == "zh-seg"
-    assert _ids(library, "图神经网络推荐", retrieval_settings, SummaryType.METHODOLOGY)[0] == "zh-rec"
+    assert (
+        _ids(library, "图神经网络推荐", retrieval_settings, SummaryType.METHODOLOGY)[0] == "zh-rec"
+    )
 
 
 def test_no_duplicate_paper_and_type_and_scores_in_range(
@@ -47,8 +57,13 @@ def test_no_duplicate_paper_and_type_and_scores_in_range(
 
 
 def test_channel_scores_are_kept(library: CardStore, retrieval_settings: Settings) -> None:
-    result = retrieve_all_types(library, "vision transformer patches", types=["methodology"],
-                                k=2, settings=retrieval_settings)
+    result = retrieve_all_types(
+        library,
+        "vision transformer patches",
+        types=["methodology"],
+        k=2,
+        settings=retrieval_settings,
+    )
     best = result.results[SummaryType.METHODOLOGY].items[0]
     assert best.channels.dense is not None and best.channels.lexical is not None
     assert best.channels.bm25 is not None and best.channels.bm25 > 0
@@ -83,8 +98,9 @@ def test_empty_library_is_said_plainly(retrieval_settings: Settings) -> None:
 
 def test_section_caps_one_paper(library: CardStore, retrieval_settings: Settings) -> None:
     section = load_plan().find("Method")
-    evidence = retrieve_section(library, "image classification", section,
-                                settings=retrieval_settings)
+    evidence = retrieve_section(
+        library, "image classification", section, settings=retrieval_settings
+    )
     included = [i for i in evidence.items if i.included]
     per_paper = {p: sum(i.paper_id == p for i in included) for p in {i.paper_id for i in included}}
     assert max(per_paper.values()) <= section_paper_cap(sum(section.types.values()))
@@ -100,6 +116,12 @@ def test_chinese_query_with_english_only_embedder_uses_bm25() -> None:
 def test_settings_fusion_single_channels(library: CardStore, tmp_path: object) -> None:
     settings = load_settings(embedder="fake")
     for fusion in ("bm25", "dense", "rrf", "weighted"):
-        result = retrieve_all_types(library, "image classification", types=["background"], k=2,
-                                    settings=settings, fusion=fusion)
+        result = retrieve_all_types(
+            library,
+            "image classification",
+            types=["background"],
+            k=2,
+            settings=settings,
+            fusion=fusion,
+        )
         assert result.results[SummaryType.BACKGROUND].items

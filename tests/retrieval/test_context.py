@@ -1,0 +1,121 @@
+"""The built context parsed back with the formats package: exact structure, not string matching."""
+
+from ragcore.cards import Card, SummaryType
+from ragcore.context import build_context, clean_card_text, count_tokens, section_context
+from ragcore.evidence import EvidenceChoices, EvidenceItem, SectionEvidence, manual_note
+from ragcore.formats.context import parse_context, render_section_body
+from ragcore.sectionplan import load_plan
+from ragcore.settings import Settings
+from ragcore.store import CardStore
+
+SENTENCE = "这是一个完整的句子，用来测试上下文的预算。"
+
+
+def _item(pid: str, t: str, text: str, relevance: float) -> EvidenceItem:
+    return EvidenceItem(Card(paper_id=pid, summary_type=t, text=text), relevance)
+
+
+def test_method_context_parses_back_exactly(
+    library: CardStore, retrieval_settings: Settings
+) -> None:
+    built = section_context(
+        library, "image classification network", "方法", settings=retrieval_settings, lang="zh"
+    )
+    document = parse_context(built.text)
+    assert not document.issues
+    [section] = document.sections
+    assert section == built.context  # every card, trend, excerpt and requirement round-trips
+    assert section.section == "方法"
+    assert section.stated_length == built.chars == len(render_section_body(section, "zh"))
+    labels = [b.summary_type for b in section.type_blocks]
+    assert labels[0] == SummaryType.METHODOLOGY
+    assert all(card.citation for _, card in section.cards())
+    assert section.excerpts and all(
+        f.endswith((".", "。")) for e in section.excerpts for f in e.fragments
+    )
+    assert section.requirements[-1] == "字数控制在800-1200字之间"
+
+
+def test_english_context_uses_english_labels(
+    library: CardStore, retrieval_settings: Settings
+) -> None:
+    built = section_context(
+        library, "image classification", "introduction", settings=retrieval_settings, lang="en"
+    )
+    document = parse_context(built.text)
+    assert document.lang == "en" and not document.issues
+    assert document.sections[0].section == "Introduction"
+    assert built.text.startswith("Structured RAG context")
+
+
+def test_citations_one_key_per_paper_in_order() -> None:
+    section = load_plan().find("introduction")
+    evidence = SectionEvidence(
+        "introduction",
+        "t",
+        [
+            _item("p1", "background", "背景一。", 0.9),
+            _item("p2", "background", "背景二。", 0.8),
+            _item("p1", "challenges", "挑战一。", 0.7),
+        ],
+    )
+    built = build_context(evidence, section, lang="zh", budget=5000)
+    keys = [(c.paper_id, c.citation) for _, c in built.context.cards()]
+    assert keys == [("p1", "1"), ("p2", "2"), ("p1", "1")]
+
+
+def test_duplicates_weak_and_excluded_cards_are_left_out() -> None:
+    section = load_plan().find("introduction")
+    weak = _item("p3", "background", "弱相关。", 0.05)
+    weak.weak = True
+    excluded = _item("p4", "background", "被排除。", 0.6)
+    evidence = SectionEvidence(
+        "introduction",
+        "t",
+        [
+            _item("p1", "background", "同样的文字。", 0.9),
+            _item("p2", "background", "同样的文字。", 0.8),
+            weak,
+            excluded,
+        ],
+    )
+    evidence.apply(EvidenceChoices(excluded={excluded.evidence_id}))
+    built = build_context(evidence, section, lang="zh", budget=5000)
+    assert [c.paper_id for _, c in built.context.cards()] == ["p1"]
+    assert any("Challenges" in w for w in built.warnings)
+
+
+def test_pins_edits_and_notes_reach_the_context() -> None:
+    section = load_plan().find("method")
+    low = _item("p2", "methodology", "原文。", 0.3)
+    evidence = SectionEvidence("method", "t", [_item("p1", "methodology", "第一。", 0.9), low])
+    note = manual_note("我们自己的实验笔记。", SummaryType.METHODOLOGY)
+    evidence.apply(
+        EvidenceChoices(
+            pinned={low.evidence_id}, edits={low.evidence_id: "改过的文字。"}, notes=[note]
+        )
+    )
+    built = build_context(evidence, section, lang="zh", budget=5000)
+    texts = [c.text for _, c in built.context.cards()]
+    assert texts[0] == "改过的文字。"  # pinned first within its type
+    assert "我们自己的实验笔记。" in texts
+
+
+def test_budget_drops_lowest_ranked_whole_cards() -> None:
+    section = load_plan().find("method")
+    texts = [f"第{n}篇。" + SENTENCE * 20 for n in range(5)]
+    items = [_item(f"p{n}", "methodology", texts[n], 0.9 - n / 10) for n in range(5)]
+    evidence = SectionEvidence("method", "t", items)
+    unlimited = build_context(evidence, section, lang="zh", budget=100_000)
+    budget = unlimited.tokens - 100
+    built = build_context(SectionEvidence("method", "t", items), section, lang="zh", budget=budget)
+    assert built.tokens <= budget
+    assert [i.paper_id for i in built.dropped] == ["p4"]
+    assert [c.text for _, c in built.context.cards()] == texts[:4]  # whole, uncut
+    assert any("p4" in w for w in built.warnings)
+    assert count_tokens(built.text) == built.tokens
+
+
+def test_truncated_card_keeps_whole_sentences() -> None:
+    assert clean_card_text("第一句完整。第二句被截断...") == "第一句完整。"
+    assert clean_card_text("line one  \nline two\n\n\n\nend.") == "line one\nline two\n\nend."
