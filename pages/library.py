@@ -1,4 +1,5 @@
-"""Library: the papers, their cards per summary type, and each card's full text."""
+"""Library: add papers (ingest with progress) or import card files; the papers and their cards
+per summary type; edit or delete a card; delete a paper."""
 
 from __future__ import annotations
 
@@ -6,21 +7,28 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import begin_page, store, t
+from pages.library_parts import add_papers, card_controls, import_cards
 from ragcore.cards import SummaryType
 
+begin_page("文献库", "Library", "📚")
 library = store()
+
+add_tab, import_tab = st.tabs([t("添加论文", "Add papers"), t("导入卡片文件", "Import card files")])
+with add_tab:
+    add_papers()
+with import_tab:
+    import_cards()
+
 papers = library.list_papers()
 cards = library.get_cards()
-
-begin_page("文献库", "Library", "📚")
 col_papers, col_cards, col_types = st.columns(3)
 col_papers.metric(t("论文", "Papers"), len({c.paper_id for c in cards} | {p.paper_id for p in papers}))
 col_cards.metric(t("总结卡片", "Summary cards"), len(cards))
 col_types.metric(t("总结类型", "Summary types"), len({c.summary_type for c in cards}))
 
 if not cards:
-    st.info(t("文献库是空的：用 `ragcore import` 或 `ragcore ingest` 添加论文。",
-              "The library is empty: add papers with `ragcore import` or `ragcore ingest`."))
+    st.info(t("文献库是空的：在上方添加论文或导入卡片文件。",
+              "The library is empty: add papers or import card files above."))  # fmt: skip
     st.stop()
 
 titles = {p.paper_id: p.title for p in papers}
@@ -33,17 +41,24 @@ st.subheader(t("每篇论文的卡片数", "Cards per paper and type"))
 st.dataframe(counts, width="stretch", key="library_counts")
 
 st.subheader(t("卡片", "Cards"))
-paper_choice = st.selectbox(t("论文", "Paper"), sorted(counts.index), key="library_paper")
+paper_ids = sorted(counts.index)
+paper_choice = st.selectbox(
+    t("论文", "Paper"), paper_ids, format_func=lambda pid: f"{pid} · {titles.get(pid, '')}".rstrip(" ·"),
+    key="library_paper",
+)  # fmt: skip
+types_of_paper = [s for s in SummaryType if any(c.summary_type == s and c.paper_id == paper_choice for c in cards)]
 type_choice = st.selectbox(
-    t("总结类型", "Summary type"),
-    [s for s in SummaryType if any(c.summary_type == s and c.paper_id == paper_choice for c in cards)],
-    format_func=lambda s: f"{s.label} · {s.zh}",
-    key="library_type",
-)
+    t("总结类型", "Summary type"), types_of_paper, format_func=lambda s: f"{s.label} · {s.zh}", key="library_type"
+)  # fmt: skip
 for card in (c for c in cards if c.paper_id == paper_choice and c.summary_type == type_choice):
     with st.container(border=True):
         st.caption(f"{card.card_id} · {card.origin.value} · {card.lang} · "
-                   + t("来源章节：", "sections: ") + ", ".join(card.source_sections or ["—"]))
+                   + t("来源章节：", "sections: ") + ", ".join(card.source_sections or ["—"]))  # fmt: skip
         if card.tags:
             st.caption(t("标签：", "tags: ") + ", ".join(card.tags))
         st.markdown(card.text)
+        card_controls(card)
+
+if st.button(t("删除这篇论文及其全部卡片", "Delete this paper and all its cards"), key="library_paper_delete"):
+    library.delete_paper(str(paper_choice))
+    st.rerun()
