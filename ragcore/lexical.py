@@ -14,10 +14,9 @@ import logging
 import math
 import re
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
@@ -145,7 +144,7 @@ class CardSource(Protocol):
 
     def get_cards(self, *, summary_type: SummaryType | None = None) -> list[Card]: ...
 
-    def count(self) -> int: ...
+    def revision(self) -> int: ...
 
 
 @dataclass
@@ -154,7 +153,6 @@ class LexicalIndex:
 
     by_type: dict[SummaryType, TypeIndex]
     card_ids: frozenset[str]
-    checked_at: float = field(default_factory=time.monotonic)
 
     @classmethod
     def build(cls, cards: Iterable[Card]) -> LexicalIndex:
@@ -175,32 +173,24 @@ class LexicalIndex:
         return len(self.card_ids)
 
 
-# How long a cached index is trusted before its card count is checked again. Newly added cards
-# also show up through the dense channel (an unknown id forces a rebuild at once).
-RECHECK_SECONDS = 2.0
 _cache: dict[int, tuple[Any, LexicalIndex, int]] = {}
 _cache_lock = threading.Lock()
 
 
-def index_for(store: CardSource, *, seen_ids: Sequence[str] = ()) -> LexicalIndex:
-    """The cached lexical index of `store`, rebuilt when its card set has changed.
+def index_for(store: CardSource) -> LexicalIndex:
+    """The cached lexical index of `store`, rebuilt when the store's revision has moved.
 
-    `seen_ids` are card ids the caller just got from the store (the dense channel's hits): an id
-    the index does not know means cards were added or edited, so the index is rebuilt.
+    The revision grows with every card write in any process, so an edit made in another
+    Streamlit session or a CLI import is seen by the next query.
     """
     key = id(store)
+    revision = store.revision()
     with _cache_lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] is store:
-            _, index, count = cached
-            unknown = any(card_id not in index.card_ids for card_id in seen_ids)
-            if not unknown and time.monotonic() - index.checked_at < RECHECK_SECONDS:
-                return index
-            if not unknown and store.count() == count:
-                index.checked_at = time.monotonic()
-                return index
+        if cached is not None and cached[0] is store and cached[2] == revision:
+            return cached[1]
         index = LexicalIndex.build(store.get_cards())
-        _cache[key] = (store, index, len(index))
+        _cache[key] = (store, index, revision)
         return index
 
 

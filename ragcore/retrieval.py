@@ -253,7 +253,7 @@ def search_type(
     dense: list[tuple[Card, float]] = []
     if query.vector is not None and fusion != "bm25":
         dense = store.dense_search(query.vector, summary_type=summary_type, k=depth)
-    index = index_for(store, seen_ids=[card.card_id for card, _ in dense])
+    index = index_for(store)
     lexical = index.search(query.terms, summary_type, depth) if fusion != "dense" else []
     if not dense and not lexical:
         return TypeResult(summary_type)

@@ -33,7 +33,8 @@ class SettingsError(ValueError):
 class RetrievalSettings(BaseModel):
     k: int = Field(5, ge=1, le=50, description="cards per summary type")
     per_paper_cap: int = Field(1, ge=1, le=10, description="cards per paper and type")
-    relevance_floor: float = Field(0.35, ge=0.0, le=1.0)
+    # Measured on CSL: unrelated pairs score <= 0.18 at the 99th percentile (docs/retrieval.md).
+    relevance_floor: float = Field(0.20, ge=0.0, le=1.0)
     fusion: Literal["auto", "rrf", "weighted", "bm25", "dense"] = "auto"
 
 

@@ -37,6 +37,11 @@ RAW = "raw_chunks"
 READY, PENDING = "ready", "pending"
 _WRITE_BATCH = 512
 _PAPERS_DDL = """
+CREATE TABLE IF NOT EXISTS store_revision (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO store_revision(id, revision) VALUES (1, 0);
 CREATE TABLE IF NOT EXISTS papers (
     paper_id TEXT PRIMARY KEY,
     data TEXT NOT NULL,
@@ -186,6 +191,17 @@ class CardStore:
             moved += _rebuild_collection(client, name, embedder, progress)
         return moved
 
+    # -- change tracking --------------------------------------------------------------------
+    def revision(self) -> int:
+        """A counter that grows with every card write, in any process: caches compare it."""
+        with db.connect(self.settings.db_path) as conn:
+            row = conn.execute("SELECT revision FROM store_revision WHERE id=1").fetchone()
+        return int(row["revision"]) if row else 0
+
+    def _changed(self) -> None:
+        with db.connect(self.settings.db_path) as conn:
+            conn.execute("UPDATE store_revision SET revision = revision + 1 WHERE id=1")
+
     # -- cards ------------------------------------------------------------------------------
     def _embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors:
         return self.embedder.embed(list(texts), progress)
@@ -217,6 +233,7 @@ class CardStore:
                     metadatas=[_card_metadata(c, state) for c in batch],
                 )
             result.added = [c.card_id for c in new]
+            self._changed()
         report(progress, "store", len(unique), len(unique))
         return result
 
@@ -240,12 +257,15 @@ class CardStore:
             self._cards.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
         if stale:
             self._cards.delete(ids=stale)
+        if flip or stale:
+            self._changed()
 
     def discard_pending(self, paper_id: str | None = None) -> int:
         where = _where(paper_id=paper_id, state=PENDING)
         ids = self._cards.get(where=where, include=[])["ids"]
         if ids:
             self._cards.delete(ids=ids)
+            self._changed()
         return len(ids)
 
     def get_cards(
@@ -280,6 +300,7 @@ class CardStore:
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
             self._cards.delete(ids=list(ids))
+            self._changed()
 
     def count(self) -> int:
         return len(self._cards.get(where=_where(state=READY), include=[])["ids"])

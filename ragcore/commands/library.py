@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,11 +17,10 @@ import typer
 from ragcore.cards import Card, SummaryType
 from ragcore.cli_support import progress_bar
 from ragcore.errors import InputError
-from ragcore.formats.listing import Listing, ListingCard, ListingSection, render_listing
+from ragcore.formats.listing import render_listing
 from ragcore.importer import FileReport, ImportReport, import_files
 from ragcore.settings import load_settings
 from ragcore.store import CardStore
-from ragcore.text import detect_lang
 
 MAX_K = 100
 cards_app = typer.Typer(help="List, show and delete cards.", no_args_is_help=True)
@@ -194,64 +192,6 @@ def cards_delete(card_ids: Annotated[list[str], typer.Argument(help="Card ids.")
 
 # ----------------------------------------------------------------------------- search
 
-Ranking = dict[SummaryType, list[tuple[Card, float]]]
-
-
-def rank_cards(store: CardStore, topic: str, types: Sequence[SummaryType], k: int) -> Ranking:
-    """Plain dense ranking per type: the best card of each paper, then the top k."""
-    query = store.embed_query(topic)
-    results: Ranking = {}
-    for summary_type in types:
-        best: dict[str, tuple[Card, float]] = {}
-        for card, score in store.dense_search(query, summary_type=summary_type, k=k * 3):
-            if card.paper_id not in best or score > best[card.paper_id][1]:
-                best[card.paper_id] = (card, score)
-        results[summary_type] = sorted(best.values(), key=lambda pair: -pair[1])[:k]
-    return results
-
-
-def search_json(topic: str, results: Ranking) -> dict[str, Any]:
-    """The `search --json` document."""
-    return {
-        "topic": topic,
-        "results": {
-            summary_type.value: [
-                {
-                    "card_id": card.card_id,
-                    "paper_id": card.paper_id,
-                    "summary_type": card.summary_type.value,
-                    "score": round(score, 4),
-                    "title": card.title,
-                    "text": card.text,
-                }
-                for card, score in ranked
-            ]
-            for summary_type, ranked in results.items()
-        },
-    }
-
-
-def search_listing(topic: str, results: Ranking) -> Listing:
-    """The search results as the typed listing of seeds/001 (one card per paper and type)."""
-    lang = detect_lang(topic)
-    sections = []
-    for summary_type, ranked in results.items():
-        cards = [
-            ListingCard(
-                paper_id=card.paper_id,
-                text=card.text,
-                score=score,
-                source_sections=card.source_sections,
-                tags=card.tags,
-                title=card.title,
-                card_id=card.card_id,
-            )
-            for card, score in ranked
-        ]
-        note = "" if cards else ("no card of this type" if lang == "en" else "没有此类型的总结")
-        sections.append(ListingSection(summary_type, cards, note))
-    return Listing(topic=topic, sections=sections, lang=lang)
-
 
 def search_command(
     topic: Annotated[str, typer.Argument(help="Research topic, in Chinese or English.")],
@@ -267,14 +207,18 @@ def search_command(
     if not 1 <= k <= MAX_K:
         raise InputError(f"-k must be between 1 and {MAX_K}, got {k}")
     wanted = [_parse_type(raw) for raw in types] if types else list(SummaryType)
-    store = _open_store()
-    if store.count() == 0:
-        raise InputError("the library is empty; add cards with `ragcore import FILE` first")
-    results = rank_cards(store, topic.strip(), list(dict.fromkeys(wanted)), k)
+    # Imported here: hybrid retrieval loads jieba and BM25, which other commands do not need.
+    from ragcore.commands.retrieval import listing_of
+    from ragcore.retrieval import retrieve_all_types
+
+    settings = load_settings()
+    store = CardStore.open(settings)
+    types_wanted = list(dict.fromkeys(wanted))
+    retrieval = retrieve_all_types(store, topic.strip(), types=types_wanted, k=k, settings=settings)
     if as_json:
-        _echo_json(search_json(topic.strip(), results))
+        _echo_json(retrieval.to_dict())
     else:
-        typer.echo(render_listing(search_listing(topic.strip(), results)), nl=False)
+        typer.echo(render_listing(listing_of(retrieval)), nl=False)
 
 
 def register(app: typer.Typer) -> None:

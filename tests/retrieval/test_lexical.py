@@ -33,5 +33,15 @@ def test_index_is_rebuilt_when_cards_are_added(library: CardStore) -> None:
     new = Card(paper_id="new", summary_type=SummaryType.METRIC, text="F1 score on CoNLL")
     library.upsert_cards([new])
     assert new.card_id not in first.card_ids
-    again = index_for(library, seen_ids=[new.card_id])
+    again = index_for(library)
     assert new.card_id in again.card_ids
+    assert index_for(library) is again  # unchanged store: the cached index is reused
+
+
+def test_index_sees_edits_made_through_another_store_instance(library: CardStore) -> None:
+    first = index_for(library)
+    other = CardStore.open(library.settings)  # e.g. another Streamlit session or a CLI run
+    edited = Card(paper_id="edit", summary_type=SummaryType.METRIC, text="Edited BLEU text")
+    other.upsert_cards([edited])
+    assert edited.card_id not in first.card_ids
+    assert edited.card_id in index_for(library).card_ids
