@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -48,3 +49,43 @@ def create_project(at: AppTest, topic: str, **fields: Any) -> str:
     project_id = at.session_state["project_id"]
     assert project_id, values(at.error)
     return str(project_id)
+
+
+@pytest.fixture
+def every_card_relevant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the fake embedder few cards clear the default relevance floor; drafting tests want
+    every section to have evidence."""
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "0")
+
+
+def wait_for_job(at: AppTest, project_id: str, timeout_s: float = 120) -> None:
+    """Wait for the project's background drafting job, then rerun the page to show it."""
+    from pages.jobs import job_for
+
+    deadline = time.monotonic() + timeout_s
+    while (job := job_for(project_id)) is not None and job.running:
+        assert time.monotonic() < deadline, "the drafting job did not finish"
+        time.sleep(0.1)
+    at.run()
+    assert_clean(at)
+
+
+def generate_all(at: AppTest, project_id: str) -> None:
+    goto(at, "draft")
+    at.button(key="draft_generate_all").click().run()
+    assert_clean(at)
+    wait_for_job(at, project_id)
+
+
+def tab(at: AppTest, key: str, label: str) -> None:
+    """Open a tab of a stateful st.tabs by its label."""
+    at.session_state[key] = label
+    at.run()
+    assert_clean(at)
+
+
+def edit_table(at: AppTest, key: str, edited_rows: dict[int, dict[str, Any]]) -> None:
+    """AppTest cannot type into st.data_editor: set its state like the browser would."""
+    at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert_clean(at)

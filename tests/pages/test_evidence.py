@@ -1,0 +1,91 @@
+"""Evidence page: edits, exclusions, pins and notes belong to the project and reach the
+section's context; retrieving again keeps the query; the library changes only on request."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ragcore.projects import ProjectStore
+from ragcore.settings import load_settings
+from ragcore.store import CardStore
+from tests.pages.conftest import create_project, edit_table, goto, tab, values
+
+TABLE = "evidence_table_方法_methodology"
+EDITED = "我们在本项目中改写了这张方法卡片：采用残差网络进行图像分类。"
+
+
+def table(at: AppTest, key: str) -> object:
+    return next(element for element in at.dataframe if element.key == key)
+
+
+def open_method_tab(at: AppTest) -> str:
+    project_id = create_project(at, "基于深度学习的图像分类方法研究")
+    goto(at, "evidence")
+    tab(at, "evidence_tabs", "方法")
+    return project_id
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_edit_and_exclude_are_kept_in_the_project_and_reach_the_context(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    shown = table(app, TABLE).value  # type: ignore[attr-defined]
+    assert len(shown) >= 2 and shown["used"].iloc[0]
+    edited_id, excluded_id = shown.index[0], shown.index[1]
+    library_text = shown["text"].iloc[0]
+    edit_table(app, TABLE, {0: {"text": EDITED}, 1: {"include": False}})
+    projects = ProjectStore.from_settings(load_settings())
+    assert projects.edited_texts(project_id) == {edited_id: EDITED}
+    assert projects.section_state(project_id, "method").excluded == [excluded_id]
+    preview = app.code[0].value
+    assert EDITED in preview and library_text not in preview
+    # The library card itself is untouched.
+    card = CardStore.open(load_settings()).get_card(edited_id)
+    assert card is not None and card.text == library_text
+    # Another rerun does not save the same edit again.
+    before = len(projects.history(project_id, "edit", edited_id))
+    app.run()
+    assert len(projects.history(project_id, "edit", edited_id)) == before
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_pin_and_note(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    shown = table(app, TABLE).value  # type: ignore[attr-defined]
+    last = len(shown) - 1
+    edit_table(app, TABLE, {last: {"pin": True}})
+    projects = ProjectStore.from_settings(load_settings())
+    assert projects.section_state(project_id, "method").pinned == [shown.index[last]]
+    app.text_area(key="evidence_note_text_方法").input("笔记：我们的方法使用自监督预训练。")
+    app.button(key="evidence_note_add_方法").click().run()
+    assert [n.text for n in projects.notes(project_id, "method")] == ["笔记：我们的方法使用自监督预训练。"]
+    assert "自监督预训练" in app.code[0].value
+
+
+def test_empty_edit_is_refused_and_nothing_is_saved(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    edit_table(app, TABLE, {0: {"text": "   "}})
+    assert any("must not be empty" in e for e in values(app.error))
+    assert ProjectStore.from_settings(load_settings()).edited_texts(project_id) == {}
+
+
+def test_retrieve_again_with_another_query_and_k(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    app.text_input(key="evidence_query_方法").input("卷积神经网络 残差连接")
+    app.number_input(key="evidence_k_方法").set_value(2)
+    app.button(key="evidence_retrieve_方法").click().run()
+    state = ProjectStore.from_settings(load_settings()).section_state(project_id, "method")
+    assert (state.query, state.k) == ("卷积神经网络 残差连接", 2)
+    assert app.text_input(key="evidence_query_方法").value == "卷积神经网络 残差连接"
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_edits_go_to_the_library_only_when_asked(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    shown = table(app, TABLE).value  # type: ignore[attr-defined]
+    edit_table(app, TABLE, {0: {"text": EDITED}})
+    app.button(key="evidence_apply_library_方法").click().run()
+    library = CardStore.open(load_settings())
+    assert library.get_card(shown.index[0]) is None  # replaced by the edited card
+    assert any(card.text == EDITED for card in library.get_cards())
+    assert ProjectStore.from_settings(load_settings()).edited_texts(project_id) == {}

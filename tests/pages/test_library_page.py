@@ -1,0 +1,54 @@
+"""Library page: a card is edited (kept as a user-edited card) or deleted; a paper is deleted."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from ragcore.cards import Origin
+from ragcore.settings import load_settings
+from ragcore.store import CardStore
+from tests.pages.conftest import goto, values
+
+
+def library() -> CardStore:
+    return CardStore.open(load_settings())
+
+
+def first_card_id(app: AppTest) -> str:
+    paper = app.selectbox(key="library_paper").value
+    kind = app.selectbox(key="library_type").value
+    return next(c.card_id for c in library().get_cards(paper_id=paper, summary_type=kind))
+
+
+def test_demo_library_is_shown(app: AppTest) -> None:
+    goto(app, "library")
+    assert int(app.metric[1].value) == library().count() > 0
+
+
+def test_edit_a_card(app: AppTest) -> None:
+    goto(app, "library")
+    card_id = first_card_id(app)
+    app.text_area(key=f"library_card_text_{card_id}").input("用户修改后的卡片文本。")
+    app.button(key=f"library_card_save_{card_id}").click().run()
+    assert library().get_card(card_id) is None
+    edited = [c for c in library().get_cards() if c.text == "用户修改后的卡片文本。"]
+    assert len(edited) == 1 and edited[0].origin == Origin.EDITED
+
+
+def test_empty_card_text_is_refused(app: AppTest) -> None:
+    goto(app, "library")
+    card_id = first_card_id(app)
+    app.text_area(key=f"library_card_text_{card_id}").input("  ")
+    app.button(key=f"library_card_save_{card_id}").click().run()
+    assert any("must not be empty" in e or "不能为空" in e for e in values(app.error))
+    assert library().get_card(card_id) is not None
+
+
+def test_delete_a_card_and_a_paper(app: AppTest) -> None:
+    goto(app, "library")
+    card_id = first_card_id(app)
+    app.button(key=f"library_card_delete_{card_id}").click().run()
+    assert library().get_card(card_id) is None
+    paper = app.selectbox(key="library_paper").value
+    app.button(key="library_paper_delete").click().run()
+    assert library().get_cards(paper_id=paper) == []
