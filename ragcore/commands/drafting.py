@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from ragcore.cli_support import progress_bar
-from ragcore.drafting.pipeline import DraftOutcome, draft_project, export_text, project_paper
-from ragcore.drafting.versions import VersionStore
 from ragcore.errors import InputError
-from ragcore.projects import ProjectStore
 from ragcore.settings import load_settings
+
+if TYPE_CHECKING:
+    from ragcore.drafting.pipeline import DraftOutcome
 
 
 def _write_or_echo(text: str, output: Path | None) -> None:
@@ -65,6 +65,9 @@ def draft(
     review: Annotated[bool, typer.Option("--review", help="Add the review appendix.")] = False,
 ) -> None:
     """Run the whole pipeline headless: a new project, evidence, brief, sections, paper."""
+    from ragcore.drafting.pipeline import draft_project, export_text, project_paper
+    from ragcore.projects import ProjectStore
+
     settings = load_settings()
     if lang not in (None, "zh", "en"):
         raise InputError(f"--lang must be zh or en, got {lang!r}")
@@ -88,6 +91,9 @@ def export(
     review: Annotated[bool, typer.Option("--review", help="Add the review appendix.")] = False,
 ) -> None:
     """Export a project's paper from the current version of each section."""
+    from ragcore.drafting.pipeline import export_text, project_paper
+    from ragcore.projects import ProjectStore
+
     settings = load_settings()
     if fmt not in ("md", "html", "bib"):
         raise InputError(f"--format must be md, html or bib, got {fmt!r}")
@@ -97,6 +103,9 @@ def export(
 
 def projects() -> None:
     """List the projects, most recently changed first."""
+    from ragcore.drafting.versions import VersionStore
+    from ragcore.projects import ProjectStore
+
     settings = load_settings()
     store = ProjectStore.from_settings(settings)
     versions = VersionStore.from_settings(settings)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ragcore.ingest.model import FileReport
-from ragcore.ingest.pipeline import IngestOptions, ingest_paths
 from ragcore.settings import load_settings
+
+if TYPE_CHECKING:
+    from ragcore.ingest.model import FileReport
 
 
 def _print_report(item: FileReport) -> None:
@@ -28,15 +29,25 @@ def _print_report(item: FileReport) -> None:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Paper files or folders (walked recursively).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Paper files or folders (walked recursively).")
+    ],
     model: Annotated[
         str | None, typer.Option("--model", help="LLM for summaries (default: offline extractive).")
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of LLM summaries: zh or en.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON list, one object per file.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Re-ingest files even when unchanged.")] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of LLM summaries: zh or en.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON list, one object per file.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-ingest files even when unchanged.")
+    ] = False,
 ) -> None:
     """Ingest papers (PDF, Markdown, LaTeX, text, JATS XML) into typed summary cards."""
+    from ragcore.ingest.pipeline import IngestOptions, ingest_paths
+
     overrides = {"lang": lang} if lang else {}
     settings = load_settings(**overrides)
     options = IngestOptions(model=model or settings.model, lang=settings.lang, force=force)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,15 +18,21 @@ from ragcore.cards import Card, SummaryType
 from ragcore.cli_support import progress_bar
 from ragcore.errors import InputError
 from ragcore.formats.listing import render_listing
-from ragcore.importer import FileReport, ImportReport, import_files
 from ragcore.settings import load_settings
-from ragcore.store import CardStore
+
+if TYPE_CHECKING:
+    from ragcore.importer import FileReport
+    from ragcore.store import CardStore
+
 
 MAX_K = 100
 cards_app = typer.Typer(help="List, show and delete cards.", no_args_is_help=True)
 
 
 def _open_store() -> CardStore:
+    # Imported on use: the store loads chromadb, which `--help` does not need.
+    from ragcore.store import CardStore
+
     return CardStore.open(load_settings())
 
 
@@ -88,9 +94,11 @@ def import_command(
     files: Annotated[list[Path], typer.Argument(help="Listing, context or cards JSONL files.")],
 ) -> None:
     """Import card files; prints what was added, skipped and rejected, and why."""
+    from ragcore.importer import import_files
+
     store = _open_store()
     with progress_bar("importing") as callback:
-        report: ImportReport = import_files(files, store, callback)
+        report = import_files(files, store, callback)
     for file in report.files:
         typer.echo("\n".join(_file_report_lines(file)))
     typer.echo(
@@ -211,10 +219,11 @@ def search_command(
     from ragcore.commands.retrieval import listing_of
     from ragcore.retrieval import retrieve_all_types
 
-    settings = load_settings()
-    store = CardStore.open(settings)
+    store = _open_store()
     types_wanted = list(dict.fromkeys(wanted))
-    retrieval = retrieve_all_types(store, topic.strip(), types=types_wanted, k=k, settings=settings)
+    retrieval = retrieve_all_types(
+        store, topic.strip(), types=types_wanted, k=k, settings=store.settings
+    )
     if as_json:
         _echo_json(retrieval.to_dict())
     else:

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ragcore.cli_support import progress_bar
-from ragcore.context import section_context
 from ragcore.errors import InputError
-from ragcore.evaluation import render_eval, run_eval
 from ragcore.formats.listing import Listing, ListingCard, ListingSection
-from ragcore.retrieval import Retrieval
 from ragcore.settings import load_settings
-from ragcore.store import CardStore
+
+if TYPE_CHECKING:
+    from ragcore.retrieval import Retrieval
+
 
 eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
 
@@ -70,6 +70,9 @@ def context_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print one section's structured context for a topic."""
+    from ragcore.context import section_context
+    from ragcore.store import CardStore
+
     if lang not in (None, "zh", "en"):
         raise InputError(f"--lang must be zh or en, got {lang!r}")
     if budget is not None and budget < 100:
@@ -96,6 +99,8 @@ def eval_retrieval_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """nDCG@10 and recall@10/100 per channel (bm25, dense, hybrid) on an evaluation folder."""
+    from ragcore.evaluation import render_eval, run_eval
+
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
     settings = load_settings()
