@@ -63,3 +63,52 @@ def screenshot(page: Any, name: str) -> None:
     wait_idle(page)
     time.sleep(0.5)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# -- the data editor (a canvas grid): geometry of Streamlit's default rows -------------------------
+ROW_H = 35
+INCLUDE_X = 37  # centre of the first column ("include")
+USED_X = 187  # inside the read-only "used" column; three steps right is "text"
+
+
+def _grid_box(page: Any, key: str) -> dict[str, float]:
+    box = keyed(page, key).locator("canvas").first.bounding_box()
+    assert box is not None, f"no data editor {key}"
+    return dict(box)
+
+
+def toggle_include(page: Any, key: str, row: int) -> None:
+    box = _grid_box(page, key)
+    page.mouse.click(box["x"] + INCLUDE_X, box["y"] + ROW_H * (row + 1) + ROW_H / 2)
+    wait_idle(page)
+
+
+def edit_text_cell(page: Any, key: str, row: int, text: str) -> None:
+    box = _grid_box(page, key)
+    page.mouse.click(box["x"] + USED_X, box["y"] + ROW_H * (row + 1) + ROW_H / 2)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def grid_cell(page: Any, key: str, column: int, row: int) -> str:
+    return str(keyed(page, key).locator(f"#glide-cell-{column}-{row}").inner_text())
+
+
+def choose(page: Any, key: str, option: str) -> None:
+    """Pick an option of a selectbox."""
+    keyed(page, key).click()
+    page.get_by_role("option", name=option).first.click()
+    wait_idle(page)
+
+
+def wait_until(page: Any, condition: Any, timeout_s: float = 180, what: str = "") -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        page.wait_for_timeout(300)

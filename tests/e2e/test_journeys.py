@@ -1,0 +1,153 @@
+"""The drafting loop in a real browser, in Chinese and in English: create a project, edit and
+exclude evidence, generate all sections (offline model), regenerate the Method section, compare
+its two versions, download the Markdown. Screenshots of each page go to test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ragcore.drafting.versions import VersionStore
+from ragcore.projects import ProjectStore
+from tests.e2e.conftest import StudioServer, start_server, stop_server
+from tests.e2e.studio import (
+    choose,
+    click_button,
+    edit_text_cell,
+    errors,
+    go,
+    grid_cell,
+    keyed,
+    no_traceback,
+    open_app,
+    screenshot,
+    toggle_include,
+    wait_idle,
+    wait_until,
+)
+
+SECTIONS = ["introduction", "related_work", "method", "experiments", "conclusion"]
+EDITED = "我们在本项目中改写了这张方法卡片：采用残差网络进行图像分类。"
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
+    """A server where every card clears the relevance floor (the fake embedder is random)."""
+    folder = tmp_path_factory.mktemp("journeys")
+    server = start_server(folder / "home", folder / "streamlit.log", {"RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"})
+    yield server
+    stop_server(server)
+
+
+def create_project(page: Any, topic: str) -> str:
+    keyed(page, "home_new_topic").locator("textarea").fill(topic)
+    click_button(page, "home_create")
+    assert not errors(page), errors(page)
+    project_id = page.url.split("project=")[1].split("&")[0]
+    return project_id
+
+
+def generated(server: StudioServer, project_id: str, key: str, count: int = 1) -> bool:
+    history = VersionStore(server.home / "ragcore.sqlite3").history(project_id, key)
+    return len([v for v in history if v.usable]) >= count
+
+
+def wait_for_sections(page: Any, server: StudioServer, project_id: str, keys: list[str], count: int = 1) -> None:
+    wait_until(page, lambda: all(generated(server, project_id, k, count) for k in keys), what="drafting")
+    wait_until(page, lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(), what="idle page")
+    wait_idle(page)
+
+
+def download(page: Any, key: str, target: Path) -> str:
+    with page.expect_download() as info:
+        keyed(page, key).locator("button").click()
+    info.value.save_as(target)
+    return target.read_text(encoding="utf-8")
+
+
+def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> None:
+    open_app(page, studio.url)
+    screenshot(page, "01-projects")
+    project_id = create_project(page, "基于深度学习的图像分类方法研究")
+
+    go(page, "文献库")
+    screenshot(page, "02-library")
+
+    go(page, "证据")
+    page.get_by_role("tab", name="方法").click()
+    wait_idle(page)
+    table = "evidence_table_方法_methodology"
+    excluded_paper = grid_cell(page, table, 4, 1)
+    edit_text_cell(page, table, 0, EDITED)
+    toggle_include(page, table, 1)
+    assert grid_cell(page, table, 5, 0) == EDITED
+    assert grid_cell(page, table, 0, 1) == "false"
+    projects = ProjectStore(studio.home / "ragcore.sqlite3")
+    assert EDITED in projects.edited_texts(project_id).values()
+    assert projects.section_state(project_id, "method").excluded
+    screenshot(page, "03-evidence")
+
+    go(page, "提示词")
+    screenshot(page, "04-prompts")
+
+    go(page, "草稿")
+    click_button(page, "draft_generate_all")
+    wait_for_sections(page, studio, project_id, SECTIONS)
+    page.reload()
+    wait_idle(page)
+    for name in ["引言", "相关工作", "方法", "实验评价", "总结"]:
+        assert page.get_by_role("heading", name=name).count() >= 1
+    method = VersionStore(studio.home / "ragcore.sqlite3").current(project_id, "method")
+    assert method is not None and EDITED in method.edited_texts.values()
+    screenshot(page, "05-draft")
+
+    click_button(page, "draft_regenerate_method")
+    wait_for_sections(page, studio, project_id, ["method"], count=2)
+    page.reload()
+    wait_idle(page)
+    assert keyed(page, "draft_version_method").count() == 1
+
+    go(page, "对比")
+    choose(page, "compare_section", "方法")
+    assert keyed(page, "compare_text_left").count() == 1 and keyed(page, "compare_text_right").count() == 1
+    assert "相似度" in page.locator("body").inner_text()
+    screenshot(page, "06-compare")
+
+    go(page, "导出")
+    markdown = download(page, "export_download_md", tmp_path / "paper.md")
+    for heading in ["## 引言", "## 相关工作", "## 方法", "## 实验评价", "## 总结", "## 参考文献"]:
+        assert heading in markdown, heading
+    assert excluded_paper  # the excluded card's paper was shown before it was excluded
+    screenshot(page, "07-export")
+    no_traceback(page)
+
+
+def test_english_journey(studio: StudioServer, page: Any, tmp_path: Path) -> None:
+    open_app(page, studio.url, lang="en")
+    assert "Projects" in page.locator("h1").first.inner_text()
+    project_id = create_project(page, "Deep learning methods for image classification")
+    go(page, "Evidence")
+    page.get_by_role("tab", name="Method").click()
+    wait_idle(page)
+    toggle_include(page, "evidence_table_方法_methodology", 0)
+    screenshot(page, "en-03-evidence")
+    go(page, "Draft")
+    click_button(page, "draft_generate_all")
+    wait_for_sections(page, studio, project_id, SECTIONS)
+    click_button(page, "draft_regenerate_method")
+    wait_for_sections(page, studio, project_id, ["method"], count=2)
+    page.reload()
+    wait_idle(page)
+    screenshot(page, "en-05-draft")
+    go(page, "Compare")
+    choose(page, "compare_section", "Method")
+    screenshot(page, "en-06-compare")
+    go(page, "Export")
+    markdown = download(page, "export_download_md", tmp_path / "paper.md")
+    for heading in ["## Introduction", "## Related Work", "## Method", "## Experiments", "## Conclusion", "## References"]:
+        assert heading in markdown, heading
+    screenshot(page, "en-07-export")
+    no_traceback(page)
