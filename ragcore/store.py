@@ -215,24 +215,16 @@ class CardStore:
     ) -> UpsertResult:
         """Add cards whose content id is new; cards already stored are skipped (idempotent)."""
         unique = list({card.card_id: card for card in cards}.values())
-        existing = (
-            set(self._cards.get(ids=[c.card_id for c in unique], include=[])["ids"])
-            if unique
-            else set()
+        added = _add_missing(
+            self._cards,
+            {c.card_id: (c.text, _card_metadata(c, state)) for c in unique},
+            self._embed,
+            progress,
         )
-        new = [card for card in unique if card.card_id not in existing]
-        result = UpsertResult(skipped=[c.card_id for c in cards if c.card_id in existing])
-        if new:
-            vectors = self._embed([c.text for c in new], progress)
-            for start in range(0, len(new), _WRITE_BATCH):
-                batch = new[start : start + _WRITE_BATCH]
-                self._cards.add(
-                    ids=[c.card_id for c in batch],
-                    embeddings=vectors[start : start + _WRITE_BATCH],
-                    documents=[c.text for c in batch],
-                    metadatas=[_card_metadata(c, state) for c in batch],
-                )
-            result.added = [c.card_id for c in new]
+        result = UpsertResult(
+            added=added, skipped=[c.card_id for c in cards if c.card_id not in added]
+        )
+        if added:
             self._changed()
         report(progress, "store", len(unique), len(unique))
         return result
@@ -339,25 +331,11 @@ class CardStore:
     def add_raw_chunks(
         self, chunks: Sequence[RawChunk], progress: ProgressCallback | None = None
     ) -> int:
-        unique = list({c.chunk_id: c for c in chunks}.values())
-        if not unique:
-            return 0
-        existing = set(self._raw.get(ids=[c.chunk_id for c in unique], include=[])["ids"])
-        new = [c for c in unique if c.chunk_id not in existing]
-        if new:
-            vectors = self._embed([c.text for c in new], progress)
-            for start in range(0, len(new), _WRITE_BATCH):
-                batch = new[start : start + _WRITE_BATCH]
-                self._raw.add(
-                    ids=[c.chunk_id for c in batch],
-                    embeddings=vectors[start : start + _WRITE_BATCH],
-                    documents=[c.text for c in batch],
-                    metadatas=[
-                        {"paper_id": c.paper_id, "role": c.role, "heading": c.heading}
-                        for c in batch
-                    ],
-                )
-        return len(new)
+        items = {
+            c.chunk_id: (c.text, {"paper_id": c.paper_id, "role": c.role, "heading": c.heading})
+            for c in chunks
+        }
+        return len(_add_missing(self._raw, items, self._embed, progress))
 
     def delete_raw(self, paper_id: str) -> None:
         ids = self._raw.get(where=_where(paper_id=paper_id), include=[])["ids"]
@@ -428,6 +406,31 @@ class CardStore:
         self.delete_raw(paper_id)
         with db.connect(self.settings.db_path) as conn:
             conn.execute("DELETE FROM papers WHERE paper_id=?", (paper_id,))
+
+
+def _add_missing(
+    collection: Any,
+    items: dict[str, tuple[str, dict[str, Any]]],
+    embed: Any,
+    progress: ProgressCallback | None,
+) -> list[str]:
+    """Embed and add the items (id -> text, metadata) whose id the collection lacks."""
+    if not items:
+        return []
+    existing = set(collection.get(ids=list(items), include=[])["ids"])
+    new = [item_id for item_id in items if item_id not in existing]
+    if not new:
+        return []
+    vectors = embed([items[i][0] for i in new], progress)
+    for start in range(0, len(new), _WRITE_BATCH):
+        batch = new[start : start + _WRITE_BATCH]
+        collection.add(
+            ids=batch,
+            embeddings=vectors[start : start + _WRITE_BATCH],
+            documents=[items[i][0] for i in batch],
+            metadatas=[items[i][1] for i in batch],
+        )
+    return new
 
 
 def _rebuild_collection(
