@@ -46,8 +46,7 @@ def create_project(page: Any, topic: str) -> str:
     keyed(page, "home_new_topic").locator("textarea").fill(topic)
     click_button(page, "home_create")
     assert not errors(page), errors(page)
-    project_id = page.url.split("project=")[1].split("&")[0]
-    return project_id
+    return str(page.url).split("project=")[1].split("&")[0]
 
 
 def generated(server: StudioServer, project_id: str, key: str, count: int = 1) -> bool:
