@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
+import yaml
 
 from ragcore.errors import RagcoreError
 from ragcore.progress import ProgressCallback, ProgressEvent
 from ragcore.settings import Settings, SettingsError, load_settings
-from ragcore.store import CardStore
+
+if TYPE_CHECKING:  # chromadb takes seconds to import; the first page must not wait for it
+    from ragcore.store import CardStore
 
 log = logging.getLogger("studio")
 
@@ -29,12 +33,46 @@ PREFS_FILE = "studio_prefs.json"
 # -- settings and the store ----------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
 def _store(home: str, embedder: str, chroma_url: str | None) -> CardStore:
+    from ragcore.store import CardStore
+
     settings = load_settings(home=home, embedder=embedder, chroma_url=chroma_url)
     store = CardStore.open(settings)
     from ragcore.importer.run import ensure_demo_library
 
     ensure_demo_library(store)  # a new user sees a working library at once
     return store
+
+
+def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
+    try:
+        _store(home, embedder, chroma_url)
+        import jieba
+
+        jieba.initialize()  # Chinese retrieval needs it; loading takes seconds
+        import ragcore.llm  # noqa: F401  (LiteLLM takes seconds to import)
+    except Exception:  # the page that needs the store reports the error in plain words
+        log.exception("warming up the store failed")
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up(home: str, embedder: str, chroma_url: str | None) -> threading.Thread:
+    thread = threading.Thread(
+        target=_preload, args=(home, embedder, chroma_url), name="studio-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Open the store (and load the demo library) in the background once per process, so the
+    first page is interactive at once; pages that need the store simply wait for it."""
+    current = settings()
+    _warm_up(str(current.home), current.embedder, current.chroma_url)
+
+
+def store_ready() -> bool:
+    current = settings()
+    return not _warm_up(str(current.home), current.embedder, current.chroma_url).is_alive()
 
 
 def settings() -> Settings:
@@ -244,23 +282,41 @@ def require_project_id(stop: bool = True) -> str | None:
 
 # -- models and the section plan ------------------------------------------------------------------
 def model_names() -> list[str]:
-    """Models of the LiteLLM config (the offline model is always there); plain error if broken."""
-    from ragcore.llm.config import load_llm_config
+    """Model names of the LiteLLM YAML (the offline model is always there).
 
-    try:
-        return load_llm_config(settings().llm_config).model_names
-    except RagcoreError as error:
-        st.error(str(error))
-        from ragcore.settings import OFFLINE_MODEL
+    Read directly: importing ragcore.llm loads LiteLLM (~5 s), which the first page must not
+    wait for. The Draft page loads the file fully through the gateway, which checks it."""
+    from ragcore.settings import OFFLINE_MODEL
 
-        return [OFFLINE_MODEL]
+    path = settings().llm_config
+    names: list[str] = []
+    if path is not None:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            st.error(f"{path}: cannot read the model list ({type(error).__name__})")
+            data = None
+        entries = data.get("model_list") if isinstance(data, dict) else None
+        names = [str(e["model_name"]) for e in entries or [] if isinstance(e, dict) and e.get("model_name")]
+    return list(dict.fromkeys([*names, OFFLINE_MODEL]))
+
+
+@st.cache_resource(show_spinner=False)
+def _default_plan(path: str, mtime: float) -> Any:
+    from ragcore.sectionplan import load_plan
+
+    return load_plan(Path(path))
 
 
 def section_plan(project: Any | None = None) -> Any:
-    """The default section plan, or the project's own (the default merged with its changes)."""
-    from ragcore.sectionplan import load_plan
+    """The default section plan (read once per file change), or the project's own: the default
+    merged with the project's changes, as `ProjectStore.plan` does."""
+    from ragcore.sectionplan import DEFAULT_PLAN_PATH, merge_plan
 
-    return load_plan() if project is None else projects().plan(project)
+    plan = _default_plan(str(DEFAULT_PLAN_PATH), DEFAULT_PLAN_PATH.stat().st_mtime)
+    if project is None or not project.section_plan:
+        return plan
+    return merge_plan(plan, project.section_plan, f"section plan of project {project.name!r}")
 
 
 # -- the LLM gateway (one per process and configuration) ------------------------------------------

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import begin_page, gateway, guarded, lang, projects, require_project, settings, t
+from pages.common import (
+    begin_page,
+    gateway,
+    guarded,
+    lang,
+    require_project,
+    section_plan,
+    settings,
+    t,
+)
 from pages.compare_parts import side_by_side
 from pages.draft_parts import version_label, versions
 from pages.jobs import job_for, start_draft
@@ -36,7 +45,7 @@ def keep_button(project_id: str, section: str, version: SectionVersion, side: st
 
 begin_page("对比", "Compare", "⚖️")
 project = require_project()
-specs = list(projects().plan(project).sections)
+specs = list(section_plan(project).sections)
 section = st.selectbox(
     t("章节", "Section"), [s.key for s in specs],
     format_func=lambda key: next(s.name(lang()) for s in specs if s.key == key),

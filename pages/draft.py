@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import begin_page, gateway, projects, require_project, settings, t
+from pages.common import begin_page, gateway, projects, require_project, section_plan, settings, t
 from pages.draft_parts import brief_panel, live_job, section_panel
 from pages.jobs import job_for, start_draft
 
 begin_page("草稿", "Draft", "✍️")
 project = require_project()
-specs = list(projects().plan(project).sections)
+specs = list(section_plan(project).sections)
 models = gateway().models
 job = job_for(project.project_id)
 busy = job is not None and job.running

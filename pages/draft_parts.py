@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from pages.common import gateway, guarded, lang, projects, settings, store, t
+from pages.common import gateway, guarded, lang, projects, section_plan, settings, store, t
 from pages.jobs import DraftJob, job_for, start_draft
 from ragcore.drafting.brief import Brief, current_brief, save_brief
 from ragcore.drafting.pipeline import ensure_brief, prepare_sections
@@ -36,7 +36,7 @@ def _lines(text: str) -> list[str]:
 
 def generate_brief_now(project: Project) -> None:
     with st.spinner(t("正在生成纲要…", "Writing the brief…")):
-        specs = list(projects().plan(project).sections)
+        specs = list(section_plan(project).sections)
         prepared = prepare_sections(store(), projects(), project, specs, settings())
         ensure_brief(
             projects(), project, prepared, gateway=gateway(),

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import begin_page, guarded, lang, projects, require_project, store, t
+from pages.common import (
+    begin_page,
+    guarded,
+    lang,
+    projects,
+    require_project,
+    section_plan,
+    store,
+    t,
+)
 from pages.evidence_parts import (
     SectionView,
     bump_tables,
     column_config,
-    save_table_changes,
+    save_returned_changes,
+    save_table_edits,
     section_view,
     table_key,
     type_table,
@@ -52,16 +62,21 @@ def evidence_tables(project: Project, view: SectionView) -> None:
         if shown.empty:
             st.caption(t("文献库中没有这种类型的卡片。", "The library has no card of this type."))
             continue
+        key = table_key(view, summary_type, project)
+        library_texts = {i.evidence_id: i.card.text for i in view.evidence.by_type(summary_type)}
         edited = st.data_editor(
             shown,
-            key=table_key(view, summary_type, project),
+            key=key,
             column_config=column_config(),
             disabled=["used", "relevance", "paper", "tags", "key"],
             hide_index=True,
             width="stretch",
+            on_change=save_table_edits,
+            args=(project.project_id, view.spec.key, key, shown, library_texts),
         )
-        if save_table_changes(project, view, shown, edited):
-            st.rerun()
+        with guarded(t("无法保存修改", "Cannot save the change")):
+            if save_returned_changes(project, view, shown, edited):
+                st.rerun()
 
 
 def manual_notes(project: Project, view: SectionView) -> None:
@@ -117,7 +132,7 @@ def context_preview(view: SectionView) -> None:
 
 begin_page("证据", "Evidence", "🔎")
 project = require_project()
-plan = projects().plan(project)
+plan = section_plan(project)
 st.caption(t("主题：", "Topic: ") + project.topic)
 tabs = st.tabs(
     [spec.name(lang()) for spec in plan.sections], key="evidence_tabs", on_change="rerun"

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages.common import projects, settings, store, t
+from pages.common import projects, section_plan, settings, store, t
 from ragcore.cards import SummaryType
 from ragcore.context import BuiltContext, build_context
+from ragcore.errors import RagcoreError
 from ragcore.evidence import EvidenceItem, SectionEvidence
 from ragcore.projects import Project, SectionState
 from ragcore.retrieval import retrieve_section
@@ -81,7 +82,7 @@ def _snippets(topic: str, spec: SectionSpec, evidence: SectionEvidence) -> list[
 
 def section_view(project: Project, section_key: str) -> SectionView:
     """What drafting will use for this section, with the project's pins, exclusions and edits."""
-    plan_spec = projects().plan(project).find(section_key)
+    plan_spec = section_plan(project).find(section_key)
     state = projects().section_state(project.project_id, plan_spec.key)
     spec = effective_spec(plan_spec, state)
     topic = state.query or project.topic
@@ -167,10 +168,45 @@ def bump_tables(view: SectionView) -> None:
             seen[base] = (project_id, rows, generation + 1)
 
 
-def save_table_changes(
+def save_table_edits(project_id: str, section_key: str, key: str, shown: pd.DataFrame, library_texts: dict[str, str]) -> None:
+    """The editor's on_change: persist its edits before the page reruns, so one run shows them.
+
+    The editor reports every edit since it was created, by row position in `shown` (the table
+    of the run the user edited); each is compared with the project's state, so a repeated edit
+    writes nothing."""
+    store_ = projects()
+    edits: dict[Any, dict[str, Any]] = st.session_state[key].get("edited_rows", {})
+    state = store_.section_state(project_id, section_key)
+    excluded, pinned = set(state.excluded), set(state.pinned)
+    project_texts = store_.edited_texts(project_id)
+    try:
+        for position, change in edits.items():
+            card_id = str(shown.index[int(position)])
+            if "include" in change:
+                (excluded.discard if change["include"] else excluded.add)(card_id)
+            if "pin" in change:
+                (pinned.add if change["pin"] else pinned.discard)(card_id)
+            if "text" in change:
+                _save_text(project_id, card_id, str(change["text"] or ""), library_texts, project_texts)
+    except RagcoreError:
+        pass  # not saved; the page's own check of the returned table says why, in the page
+    if excluded != set(state.excluded) or pinned != set(state.pinned):
+        state.excluded, state.pinned = sorted(excluded), sorted(pinned)
+        store_.set_section_state(project_id, state)
+
+
+def _save_text(project_id: str, card_id: str, text: str, library: dict[str, str], project: dict[str, str]) -> None:
+    new = text.strip()
+    wanted = None if new == library.get(card_id, "").strip() else new
+    if wanted != project.get(card_id):
+        projects().edit_card(project_id, card_id, wanted)
+
+
+def save_returned_changes(
     project: Project, view: SectionView, shown: pd.DataFrame, edited: pd.DataFrame
 ) -> bool:
-    """Persist include/pin/text changes of one table; True when something was saved."""
+    """Fallback when the editor's on_change did not run (AppTest sets editor state without
+    callbacks): persist what differs between the table shown and the one returned."""
     store_ = projects()
     state = view.state.model_copy(deep=True)
     excluded, pinned = set(state.excluded), set(state.pinned)

@@ -15,6 +15,7 @@ from pages.common import (
     set_current_project,
     settings,
     store,
+    store_ready,
     t,
 )
 from pages.home_parts import library_statistics, topic_coverage
@@ -85,6 +86,13 @@ with open_tab:
                 set_current_project(item.project_id)
                 st.rerun()
 
+@st.fragment(run_every=1.0)
+def wait_for_library() -> None:
+    if store_ready():
+        st.rerun(scope="app")
+    st.info(t("正在加载文献库…", "Loading the library…"), icon="⏳")
+
+
 project_id = require_project_id(stop=False)
 if project_id:
     project = project_store.get(project_id)
@@ -92,6 +100,10 @@ if project_id:
         st.success(t(f"已创建项目「{project.name}」。", f"Created project “{project.name}”."))
     st.subheader(t("当前项目：", "Current project: ") + project.name)
     st.caption(project.topic)
+if not store_ready():
+    wait_for_library()
+    st.stop()
+if project_id:
     with guarded(t("检查证据覆盖", "checking the evidence coverage")):
         topic_coverage(project, store(), settings())
 

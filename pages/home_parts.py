@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from pages.common import t
 from ragcore.cards import SummaryType
-from ragcore.settings import Settings
-from ragcore.store import CardStore
+
+if TYPE_CHECKING:
+    from ragcore.settings import Settings
+    from ragcore.store import CardStore
 
 
 def library_statistics(library: CardStore) -> None:

@@ -8,7 +8,16 @@ from typing import Any
 
 import streamlit as st
 
-from pages.common import begin_page, current_project_id, guarded, lang, projects, settings, t
+from pages.common import (
+    begin_page,
+    current_project_id,
+    guarded,
+    lang,
+    projects,
+    section_plan,
+    settings,
+    t,
+)
 from pages.evidence_parts import section_view
 from ragcore.drafting.brief import brief_evidence, current_brief
 from ragcore.prompts import PromptLibrary, PromptTemplate, body_variables, render_template
@@ -39,7 +48,7 @@ def preview(library: PromptLibrary, template_id: str, body: str) -> None:
         st.info(t("打开一个项目后可预览渲染结果。", "Open a project to preview the rendered prompt."))
         return
     project = projects().get(project_id)
-    sections = projects().plan(project).sections
+    sections = section_plan(project).sections
     default_key = template_id.removeprefix("section/")
     keys = [s.key for s in sections]
     section_key = st.selectbox(

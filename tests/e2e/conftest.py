@@ -87,6 +87,7 @@ def start_server(home: Path, log: Path, extra_env: dict[str, str] | None = None)
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,

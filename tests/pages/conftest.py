@@ -29,7 +29,20 @@ def app() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     at.run()
     assert_clean(at)
+    wait_for_library(at)
     return at
+
+
+def wait_for_library(at: AppTest, timeout_s: float = 120) -> None:
+    """The app opens the store in the background; wait for it, then rerun."""
+    from pages.common import store_ready
+
+    deadline = time.monotonic() + timeout_s
+    while not store_ready():
+        assert time.monotonic() < deadline, "the store did not open"
+        time.sleep(0.05)
+    at.run()
+    assert_clean(at)
 
 
 def goto(at: AppTest, page: str) -> AppTest:

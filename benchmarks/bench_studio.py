@@ -1,0 +1,171 @@
+"""Studio benchmark: rerun time after an evidence edit, time to the first interactive page,
+and the server's resident memory after a full journey. Prints a markdown table.
+
+    .venv/bin/python -m benchmarks.bench_studio [--embedder use] [--edits 30]
+
+1. Rerun after an evidence edit: in the browser, toggle a card's "include" on Evidence; the
+   server-side time of the script run(s) that edit causes (the app logs each run's time when
+   RAGCORE_STUDIO_TIMINGS=1), p50/p95 over N edits.
+2. `streamlit run` to the first interactive page: process start until the home page's script has
+   finished and its title is visible in headless Chromium (fresh home: includes loading the
+   demo library; then a restart on the same home).
+3. Resident memory (RSS) of the server after a full journey in the browser: create a project,
+   edit and exclude evidence, generate all sections, regenerate one, compare, export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TOPIC = "基于深度学习的图像分类方法研究"
+
+
+def _timings(log: Path) -> list[tuple[str, float]]:
+    """The server's `studio-timing <page> <ms>` lines (RAGCORE_STUDIO_TIMINGS=1)."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [(p[1], float(p[2])) for p in (line.split() for line in lines) if p[:1] == ["studio-timing"]]
+
+
+def rerun_after_edit(page: Any, log: Path, edits: int) -> list[list[float]]:
+    """Toggle a card's "include" N times; per edit, the server-side times of the runs it caused."""
+    from tests.e2e.studio import go, toggle_include, wait_idle
+
+    go(page, "证据")
+    page.get_by_role("tab", name="方法").click()
+    wait_idle(page)
+    times = []
+    for _ in range(edits):
+        seen = len(_timings(log))
+        toggle_include(page, "evidence_table_方法_methodology", 0)
+        page.wait_for_timeout(200)
+        wait_idle(page)
+        times.append([ms for _page, ms in _timings(log)[seen:]])
+    return times
+
+
+def time_to_first_page(home: Path, embedder: str, browser: Any) -> float:
+    from tests.e2e.conftest import start_server, stop_server
+    from tests.e2e.studio import wait_idle
+
+    started = time.perf_counter()
+    server = start_server(home, home.parent / "start.log", {"RAGCORE_EMBEDDER": embedder})
+    try:
+        page = browser.new_page()
+        page.set_default_timeout(300_000)
+        page.goto(server.url)
+        wait_idle(page)
+        page.locator("h1").first.wait_for()
+        elapsed = time.perf_counter() - started
+        page.close()
+    finally:
+        stop_server(server)
+    return elapsed
+
+
+def journey(home: Path, embedder: str, browser: Any, edits: int) -> tuple[list[list[float]], float, float]:
+    """Rerun times after evidence edits, then a full journey; the server's RSS at the end."""
+    from tests.e2e.conftest import start_server, stop_server
+    from tests.e2e.studio import (
+        choose,
+        click_button,
+        edit_text_cell,
+        go,
+        keyed,
+        open_app,
+        toggle_include,
+        wait_idle,
+    )
+
+    log = home.parent / "journey.log"
+    server = start_server(home, log, {"RAGCORE_EMBEDDER": embedder, "RAGCORE_STUDIO_TIMINGS": "1"})
+    try:
+        process = psutil.Process(server.process.pid)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(300_000)
+        open_app(page, server.url)
+        keyed(page, "home_new_topic").locator("textarea").fill(TOPIC)
+        click_button(page, "home_create")
+        reruns = rerun_after_edit(page, log, edits)
+        edit_text_cell(page, "evidence_table_方法_methodology", 0, "我们改写了这张卡片。")
+        toggle_include(page, "evidence_table_方法_methodology", 1)
+        go(page, "草稿")
+        started = time.perf_counter()
+        click_button(page, "draft_generate_all")
+        _wait_enabled(page, "draft_generate_all")
+        click_button(page, "draft_regenerate_method")
+        _wait_enabled(page, "draft_generate_all")
+        generation = time.perf_counter() - started
+        go(page, "对比")
+        choose(page, "compare_section", "方法")
+        go(page, "导出")
+        wait_idle(page)
+        rss = sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+        page.close()
+    finally:
+        stop_server(server)
+    return reruns, rss / 2**20, generation
+
+
+def _wait_enabled(page: Any, key: str) -> None:
+    from tests.e2e.studio import keyed, wait_idle
+
+    page.wait_for_timeout(500)
+    deadline = time.monotonic() + 600
+    while not keyed(page, key).locator("button").is_enabled():
+        if time.monotonic() > deadline:
+            raise TimeoutError("drafting did not finish")
+        page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedder", default="use")
+    parser.add_argument("--edits", type=int, default=30)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        root = Path(tmp)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        fresh = time_to_first_page(root / "start" / "home", args.embedder, browser)
+        warm = time_to_first_page(root / "start" / "home", args.embedder, browser)
+        reruns, rss_mb, generation = journey(root / "journey" / "home", args.embedder, browser, args.edits)
+        browser.close()
+
+    runs = [ms for edit in reruns for ms in edit]
+    per_edit = [sum(edit) for edit in reruns]
+    cpus = os.cpu_count()
+    print(f"embedder `{args.embedder}`, demo library, {cpus} CPUs (browser on the same CPUs)\n")
+    print("| measure | value | goal |")
+    print("|---|---|---|")
+    print(f"| Evidence page: one server-side run after an edit, p50 / p95 ({len(runs)} runs) | {_p(runs, 50):.0f} / {_p(runs, 95):.0f} ms | < 200 ms |")
+    print(f"| Evidence page: runs per edit (mean) | {len(runs) / len(reruns):.1f} | |")
+    print(f"| Evidence page: all runs of one edit, p50 / p95 ({len(reruns)} edits) | {_p(per_edit, 50):.0f} / {_p(per_edit, 95):.0f} ms | |")
+    print(f"| `streamlit run` → first interactive page, fresh home | {fresh:.1f} s | < 10 s |")
+    print(f"| `streamlit run` → first interactive page, existing home | {warm:.1f} s | < 10 s |")
+    print(f"| server RSS after a full journey | {rss_mb:.0f} MiB | < 1.5 GB |")
+    print(f"| (journey: generate all + regenerate one, offline model) | {generation:.1f} s | |")
+
+
+def _p(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return statistics.median(ordered) if percent == 50 else ordered[max(0, round(percent / 100 * len(ordered)) - 1)]
+
+
+if __name__ == "__main__":
+    main()
