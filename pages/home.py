@@ -41,9 +41,11 @@ with new_tab, st.form("home_new_form"):
         horizontal=True,
         key="home_new_lang",
     )
+    known_models = model_names()
     model = col_model.selectbox(
-        t("模型", "Model"), model_names(), key="home_new_model", accept_new_options=True
-    )
+        t("模型", "Model"), known_models, key="home_new_model", accept_new_options=True,
+        index=known_models.index(settings().model) if settings().model in known_models else 0,
+    )  # fmt: skip
     sections = st.multiselect(
         t("章节", "Sections"),
         plan.keys(),

@@ -23,6 +23,18 @@ def open_app(page: Any, url: str, path: str = "", **query: str) -> None:
     params = "&".join(f"{k}={v}" for k, v in query.items())
     page.goto(f"{url}/{path}" + (f"?{params}" if params else ""))
     wait_idle(page)
+    wait_library_loaded(page)
+
+
+def wait_library_loaded(page: Any, timeout_s: float = 120) -> None:
+    """The home page reruns once when the store has opened in the background; a message shown
+    before that rerun would vanish, so tests start interacting after it."""
+    deadline = time.monotonic() + timeout_s
+    loading = page.get_by_text(re.compile("正在加载文献库|Loading the library"))
+    while loading.count() > 0:
+        assert time.monotonic() < deadline, "the library did not load"
+        page.wait_for_timeout(200)
+    wait_idle(page)
 
 
 def go(page: Any, title: str) -> None:
