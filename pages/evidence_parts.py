@@ -20,7 +20,7 @@ from ragcore.errors import RagcoreError
 from ragcore.evidence import EvidenceItem, SectionEvidence
 from ragcore.projects import Project, SectionState
 from ragcore.retrieval import retrieve_section
-from ragcore.sectionplan import SectionSpec
+from ragcore.sectionplan import SectionPlan, SectionSpec
 from ragcore.snippets import Snippet, best_snippets
 
 COLUMNS = ["include", "pin", "used", "relevance", "paper", "text", "tags", "key"]
@@ -40,9 +40,8 @@ class SectionView:
 
 def effective_spec(spec: SectionSpec, state: SectionState) -> SectionSpec:
     """The plan's section with the user's k (cards per type) when they retrieved with one."""
-    if not state.k:
-        return spec
-    return spec.model_copy(update={"types": {kind: state.k for kind in spec.types}})
+    plan = SectionPlan(sections=[spec]).with_cards_per_type(spec.key, state.k)
+    return plan.sections[0]
 
 
 def _cached(name: str, key: tuple[Any, ...], compute: Any) -> Any:

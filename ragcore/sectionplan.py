@@ -82,6 +82,17 @@ class SectionPlan(BaseModel):
     def keys(self) -> list[str]:
         return [s.key for s in self.sections]
 
+    def with_cards_per_type(self, key: str, k: int | None) -> SectionPlan:
+        """The plan with section `key` drawing `k` cards of each of its types (the user's
+        "retrieve again with k"); unchanged when k is None."""
+        if not k:
+            return self
+        sections = [
+            s.model_copy(update={"types": dict.fromkeys(s.types, k)}) if s.key == key else s
+            for s in self.sections
+        ]
+        return self.model_copy(update={"sections": sections})
+
 
 def _explain(error: ValidationError, origin: str) -> str:
     first = error.errors()[0]

@@ -86,16 +86,17 @@ def prepare_sections(
     prepared = []
     for done, spec in enumerate(specs):
         report(progress, "evidence", done, len(specs), spec.key)
+        state = projects.section_state(project.project_id, spec.key)
+        # The evidence the user last saw: their "retrieve again" query and k, when they set one.
         built = section_context(
             store,
-            project.topic,
+            state.query or project.topic,
             spec.key,
             settings=settings,
             lang=project.lang,
-            plan=plan,
+            plan=plan.with_cards_per_type(spec.key, state.k),
             choices=projects.choices(project.project_id, spec.key),
         )
-        state = projects.section_state(project.project_id, spec.key)
         retrieved = [i.evidence_id for i in built.items if i.kind == "card"]
         if state.retrieved != retrieved:
             projects.set_section_state(

@@ -102,6 +102,21 @@ def test_excluded_cards_and_edits_are_honoured(home: Settings) -> None:
     assert "课程学习" in again.text
 
 
+def test_drafting_uses_the_query_and_k_the_user_retrieved_with(home: Settings) -> None:
+    """Evidence page "retrieve again" (another query, k=1) is what the draft is written from."""
+    projects = ProjectStore.from_settings(home)
+    project = projects.create(TOPIC)
+    projects.set_section_state(
+        project.project_id, SectionState(section="method", query="第二篇论文指出", k=1)
+    )
+    section = draft_project(home, project, sections=["method"]).sections["method"]
+    store = CardStore.open(home)
+    cards = [store.get_card(card_id) for card_id in section.evidence_ids]
+    types = [card.summary_type for card in cards if card is not None]
+    assert len(types) == len(set(types))  # k=1: one card of each of the section's types
+    assert {card.paper_id for card in cards if card is not None} == {"pB"}  # the query's paper
+
+
 def test_pipeline_over_http_keeps_one_study_in_every_section(
     home: Settings, tmp_path: Path
 ) -> None:
