@@ -38,4 +38,8 @@ try:
 finally:
     if os.environ.get("RAGCORE_STUDIO_TIMINGS"):  # server-side run times, for the benchmark
         elapsed_ms = (time.perf_counter() - started) * 1000
-        print(f"studio-timing {navigation.url_path or 'home'} {elapsed_ms:.1f}", file=sys.stderr, flush=True)
+        print(
+            f"studio-timing {navigation.url_path or 'home'} {elapsed_ms:.1f}",
+            file=sys.stderr,
+            flush=True,
+        )

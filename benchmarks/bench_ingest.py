@@ -68,14 +68,18 @@ def main() -> None:
     stages["embed"] = embedder.seconds
     stages["store"] = stages.get("store", 0.0) - embedder.seconds
     cards = sum(len(r.cards) for r in reports)
-    print(f"{len(files)} papers, {cards} cards, {embedder.texts} texts embedded, embedder `{args.embedder}` "
-          f"(model load {load_s:.1f} s, not counted), {os.cpu_count()} cores\n")
+    print(
+        f"{len(files)} papers, {cards} cards, {embedder.texts} texts embedded, embedder `{args.embedder}` "
+        f"(model load {load_s:.1f} s, not counted), {os.cpu_count()} cores\n"
+    )
     print("| stage | seconds | share |\n|---|---|---|")
     for name in ("parse", "split", "summarize", "embed", "store"):
         print(f"| {name} | {stages.get(name, 0.0):.2f} | {stages.get(name, 0.0) / total:.0%} |")
     print(f"| **total** | **{total:.2f}** | papers/minute: **{len(files) / total * 60:.0f}** |")
-    print(f"\nRe-run on unchanged files: {rerun:.2f} s, statuses: {sorted({r.status for r in unchanged})}; "
-          f"errors: {[r.error for r in reports if r.error]}")
+    print(
+        f"\nRe-run on unchanged files: {rerun:.2f} s, statuses: {sorted({r.status for r in unchanged})}; "
+        f"errors: {[r.error for r in reports if r.error]}"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ TOPIC = "基于深度学习的图像分类方法研究"
 def _timings(log: Path) -> list[tuple[str, float]]:
     """The server's `studio-timing <page> <ms>` lines (RAGCORE_STUDIO_TIMINGS=1)."""
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    return [(p[1], float(p[2])) for p in (line.split() for line in lines) if p[:1] == ["studio-timing"]]
+    return [
+        (p[1], float(p[2])) for p in (line.split() for line in lines) if p[:1] == ["studio-timing"]
+    ]
 
 
 def rerun_after_edit(page: Any, log: Path, edits: int) -> list[list[float]]:
@@ -74,7 +76,9 @@ def time_to_first_page(home: Path, embedder: str, browser: Any) -> float:
     return elapsed
 
 
-def journey(home: Path, embedder: str, browser: Any, edits: int) -> tuple[list[list[float]], float, float]:
+def journey(
+    home: Path, embedder: str, browser: Any, edits: int
+) -> tuple[list[list[float]], float, float]:
     """Rerun times after evidence edits, then a full journey; the server's RSS at the end."""
     from tests.e2e.conftest import start_server, stop_server
     from tests.e2e.studio import (
@@ -144,7 +148,9 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         fresh = time_to_first_page(root / "start" / "home", args.embedder, browser)
         warm = time_to_first_page(root / "start" / "home", args.embedder, browser)
-        reruns, rss_mb, generation = journey(root / "journey" / "home", args.embedder, browser, args.edits)
+        reruns, rss_mb, generation = journey(
+            root / "journey" / "home", args.embedder, browser, args.edits
+        )
         browser.close()
 
     runs = [ms for edit in reruns for ms in edit]
@@ -153,9 +159,13 @@ def main() -> None:
     print(f"embedder `{args.embedder}`, demo library, {cpus} CPUs (browser on the same CPUs)\n")
     print("| measure | value | goal |")
     print("|---|---|---|")
-    print(f"| Evidence page: one server-side run after an edit, p50 / p95 ({len(runs)} runs) | {_p(runs, 50):.0f} / {_p(runs, 95):.0f} ms | < 200 ms |")
+    print(
+        f"| Evidence page: one server-side run after an edit, p50 / p95 ({len(runs)} runs) | {_p(runs, 50):.0f} / {_p(runs, 95):.0f} ms | < 200 ms |"
+    )
     print(f"| Evidence page: runs per edit (mean) | {len(runs) / len(reruns):.1f} | |")
-    print(f"| Evidence page: all runs of one edit, p50 / p95 ({len(reruns)} edits) | {_p(per_edit, 50):.0f} / {_p(per_edit, 95):.0f} ms | |")
+    print(
+        f"| Evidence page: all runs of one edit, p50 / p95 ({len(reruns)} edits) | {_p(per_edit, 50):.0f} / {_p(per_edit, 95):.0f} ms | |"
+    )
     print(f"| `streamlit run` → first interactive page, fresh home | {fresh:.1f} s | < 10 s |")
     print(f"| `streamlit run` → first interactive page, existing home | {warm:.1f} s | < 10 s |")
     print(f"| server RSS after a full journey | {rss_mb:.0f} MiB | < 1.5 GB |")
@@ -164,7 +174,11 @@ def main() -> None:
 
 def _p(values: list[float], percent: int) -> float:
     ordered = sorted(values)
-    return statistics.median(ordered) if percent == 50 else ordered[max(0, round(percent / 100 * len(ordered)) - 1)]
+    return (
+        statistics.median(ordered)
+        if percent == 50
+        else ordered[max(0, round(percent / 100 * len(ordered)) - 1)]
+    )
 
 
 if __name__ == "__main__":

@@ -188,7 +188,8 @@ def guarded(action: str = "") -> Iterator[None]:
     except Exception as error:  # a bug must still not show a traceback to the user
         log.exception("unexpected error in %s", action or "page")
         st.error(
-            t("出错了：", "Something went wrong: ") + (f"{action}: " if action else "")
+            t("出错了：", "Something went wrong: ")
+            + (f"{action}: " if action else "")
             + f"{type(error).__name__}: {error}",
             icon="⚠️",
         )
@@ -238,7 +239,9 @@ def project_switch() -> None:
             set_current_project(None)  # deleted elsewhere, or an old URL
             current = None
         if not names:
-            st.sidebar.caption(t("还没有项目：在「项目」页创建。", "No project yet: create one on Projects."))
+            st.sidebar.caption(
+                t("还没有项目：在「项目」页创建。", "No project yet: create one on Projects.")
+            )
             return
         st.session_state["sidebar_project"] = current
         st.sidebar.selectbox(
@@ -260,7 +263,12 @@ def require_project() -> Any:
             return projects().get(project_id)
         except RagcoreError:
             set_current_project(None)
-    st.info(t("请先在「项目」页创建或打开一个项目。", "Create or open a project on the Projects page first."))
+    st.info(
+        t(
+            "请先在「项目」页创建或打开一个项目。",
+            "Create or open a project on the Projects page first.",
+        )
+    )
     st.page_link("pages/home.py", label=t("前往项目页", "Go to Projects"), icon="🏠")
     st.stop()
     raise RuntimeError  # unreachable: st.stop() raises
@@ -297,7 +305,11 @@ def model_names() -> list[str]:
             st.error(f"{path}: cannot read the model list ({type(error).__name__})")
             data = None
         entries = data.get("model_list") if isinstance(data, dict) else None
-        names = [str(e["model_name"]) for e in entries or [] if isinstance(e, dict) and e.get("model_name")]
+        names = [
+            str(e["model_name"])
+            for e in entries or []
+            if isinstance(e, dict) and e.get("model_name")
+        ]
     return list(dict.fromkeys([*names, OFFLINE_MODEL]))
 
 

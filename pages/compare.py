@@ -35,7 +35,9 @@ def details(version: SectionVersion) -> None:
     )  # fmt: skip
 
 
-def keep_button(project_id: str, section: str, version: SectionVersion, side: str, current_id: int | None) -> None:
+def keep_button(
+    project_id: str, section: str, version: SectionVersion, side: str, current_id: int | None
+) -> None:
     if version.version_id == current_id:
         st.success(t("当前使用的版本", "The version in use"))
     elif st.button(t("保留这一版", "Keep this one"), key=f"compare_keep_{side}"):
@@ -60,7 +62,12 @@ with st.expander(t("用另一个模型再生成本节", "Generate this section a
     if st.button(t("生成", "Generate"), key="compare_generate", disabled=busy):
         with guarded(t("无法生成", "Cannot generate")):
             start_draft(settings(), project, gateway(), sections=[section], model=other_model)
-            st.info(t("正在生成：完成后在「草稿」页或刷新本页查看。", "Generating: see it on Draft or reload this page when done."))
+            st.info(
+                t(
+                    "正在生成：完成后在「草稿」页或刷新本页查看。",
+                    "Generating: see it on Draft or reload this page when done.",
+                )
+            )
     if busy:
         st.info(t("正在生成…", "Generating…"))
 
@@ -82,7 +89,10 @@ left, right = by_id[left_id], by_id[right_id]
 left_html, right_html, ratio = side_by_side(left.text, right.text)
 st.caption(t(f"相似度 {ratio:.0%}", f"similarity {ratio:.0%}"))
 current_id = current.version_id if current else None
-for column, version, rendered, side in ((col_left, left, left_html, "left"), (col_right, right, right_html, "right")):
+for column, version, rendered, side in (
+    (col_left, left, left_html, "left"),
+    (col_right, right, right_html, "right"),
+):
     with column, st.container(border=True, key=f"compare_text_{side}"):
         details(version)
         st.markdown(rendered, unsafe_allow_html=True)  # escaped in side_by_side

@@ -42,7 +42,9 @@ def side_by_side(left: str, right: str) -> tuple[str, str, float]:
             out_right.append(new)
             continue
         if old:
-            out_left.append(f'<span style="background:#ffd7d5;text-decoration:line-through">{old}</span>')
+            out_left.append(
+                f'<span style="background:#ffd7d5;text-decoration:line-through">{old}</span>'
+            )
         if new:
             out_right.append(f'<span style="background:#ccffd8">{new}</span>')
     return _as_html(out_left), _as_html(out_right), matcher.ratio()

@@ -32,7 +32,12 @@ model = col_model.selectbox(
 )  # fmt: skip
 if model != project.model and not busy:
     project = projects().update(project.project_id, model=model)
-if col_all.button(t("生成全部章节", "Generate all sections"), type="primary", key="draft_generate_all", disabled=busy):
+if col_all.button(
+    t("生成全部章节", "Generate all sections"),
+    type="primary",
+    key="draft_generate_all",
+    disabled=busy,
+):
     start_draft(settings(), project, gateway(), model=model)
     st.rerun()
 if col_stop.button(t("停止", "Stop"), key="draft_stop", disabled=not busy) and job is not None:

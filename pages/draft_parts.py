@@ -31,7 +31,9 @@ def version_label(version: SectionVersion) -> str:
 
 # -- brief --------------------------------------------------------------------------------------------
 def _lines(text: str) -> list[str]:
-    return [line.strip(" -•\t") for line in text.replace("；", "\n").splitlines() if line.strip(" -•\t")]
+    return [
+        line.strip(" -•\t") for line in text.replace("；", "\n").splitlines() if line.strip(" -•\t")
+    ]
 
 
 def generate_brief_now(project: Project) -> None:
@@ -47,7 +49,10 @@ def generate_brief_now(project: Project) -> None:
 
 def brief_panel(project: Project, busy: bool) -> None:
     found = current_brief(projects(), project.project_id)
-    with st.expander(t("论文纲要（所有章节共用）", "Paper brief (shared by every section)"), expanded=found is None):
+    with st.expander(
+        t("论文纲要（所有章节共用）", "Paper brief (shared by every section)"),
+        expanded=found is None,
+    ):
         if st.button(
             t("重新生成纲要", "Regenerate the brief") if found else t("生成纲要", "Generate the brief"),
             key="draft_brief_generate", disabled=busy,
@@ -56,21 +61,49 @@ def brief_panel(project: Project, busy: bool) -> None:
                 generate_brief_now(project)
                 st.rerun()
         if found is None:
-            st.info(t("还没有纲要：生成全部章节时会先生成它。", "No brief yet: generating the sections writes one first."))
+            st.info(
+                t(
+                    "还没有纲要：生成全部章节时会先生成它。",
+                    "No brief yet: generating the sections writes one first.",
+                )
+            )
             return
         version, brief = found
-        st.caption(t(f"版本 {version} · 来源：{brief.source}", f"version {version} · source: {brief.source}"))
+        st.caption(
+            t(
+                f"版本 {version} · 来源：{brief.source}",
+                f"version {version} · source: {brief.source}",
+            )
+        )
         with st.form("draft_brief_form"):
-            title = st.text_input(t("暂定标题", "Working title"), brief.title, key="draft_brief_title")
-            question = st.text_area(t("研究问题", "Research question"), brief.research_question, key="draft_brief_question")
-            method = st.text_input(t("核心方法名称", "Core method name"), brief.method_name, key="draft_brief_method")
-            idea = st.text_area(t("核心思想", "Core idea"), brief.method_idea, key="draft_brief_idea")
+            title = st.text_input(
+                t("暂定标题", "Working title"), brief.title, key="draft_brief_title"
+            )
+            question = st.text_area(
+                t("研究问题", "Research question"),
+                brief.research_question,
+                key="draft_brief_question",
+            )
+            method = st.text_input(
+                t("核心方法名称", "Core method name"), brief.method_name, key="draft_brief_method"
+            )
+            idea = st.text_area(
+                t("核心思想", "Core idea"), brief.method_idea, key="draft_brief_idea"
+            )
             contributions = st.text_area(
                 t("主要贡献（每行一条）", "Contributions (one per line)"), "\n".join(brief.contributions),
                 key="draft_brief_contributions",
             )  # fmt: skip
-            datasets = st.text_input(t("数据集（逗号分隔）", "Datasets (comma separated)"), ", ".join(brief.datasets), key="draft_brief_datasets")
-            metrics = st.text_input(t("评价指标（逗号分隔）", "Metrics (comma separated)"), ", ".join(brief.metrics), key="draft_brief_metrics")
+            datasets = st.text_input(
+                t("数据集（逗号分隔）", "Datasets (comma separated)"),
+                ", ".join(brief.datasets),
+                key="draft_brief_datasets",
+            )
+            metrics = st.text_input(
+                t("评价指标（逗号分隔）", "Metrics (comma separated)"),
+                ", ".join(brief.metrics),
+                key="draft_brief_metrics",
+            )
             if st.form_submit_button(t("保存纲要", "Save the brief"), key="draft_brief_save"):
                 with guarded(t("无法保存纲要", "Cannot save the brief")):
                     try:
@@ -136,13 +169,23 @@ def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
     latest = history[-1] if history else None
     with st.container(border=True, key=f"draft_section_{key}"):
         st.subheader(spec.name(lang()))
-        if latest is not None and latest.status == "failed" and (current is None or latest.version_id > current.version_id):
+        if (
+            latest is not None
+            and latest.status == "failed"
+            and (current is None or latest.version_id > current.version_id)
+        ):
             st.error(t("最近一次生成失败：", "The last attempt failed: ") + latest.message)
         if st.button(
             t("重新生成本节", "Regenerate this section") if current else t("生成本节", "Generate this section"),
             key=f"draft_regenerate_{key}", disabled=busy,
         ):  # fmt: skip
-            start_draft(settings(), project, gateway(), sections=[key], model=project.model or gateway().default_model)
+            start_draft(
+                settings(),
+                project,
+                gateway(),
+                sections=[key],
+                model=project.model or gateway().default_model,
+            )
             st.rerun()
         if current is None:
             st.caption(t("还没有草稿。", "No draft yet."))
@@ -152,7 +195,9 @@ def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
         _hand_edit(project, current)
 
 
-def _version_picker(project: Project, key: str, history: list[SectionVersion], current: SectionVersion) -> None:
+def _version_picker(
+    project: Project, key: str, history: list[SectionVersion], current: SectionVersion
+) -> None:
     usable = [v for v in history if v.usable]
     if len(usable) < 2:
         return
@@ -174,7 +219,12 @@ def _show_version(version: SectionVersion) -> None:
             f"{version.tokens_in} tokens in / {version.tokens_out} out · {version.latency_s:.1f} s")
     )  # fmt: skip
     if version.origin == "extractive":
-        st.info(t("抽取式草稿：由证据中的句子组成（离线模型）。", "Extractive draft: composed from evidence sentences (offline model)."))
+        st.info(
+            t(
+                "抽取式草稿：由证据中的句子组成（离线模型）。",
+                "Extractive draft: composed from evidence sentences (offline model).",
+            )
+        )
     if version.status in ("incomplete", "stopped"):
         st.warning(version.message or t("本节没有写完。", "This section is not finished."))
     text_col, check_col = st.columns([3, 1])
@@ -203,7 +253,8 @@ def _hand_edit(project: Project, current: SectionVersion) -> None:
             with guarded(t("无法保存", "Cannot save")):
                 found = current_brief(projects(), project.project_id)
                 terms: list[str] = found[1].terms() if found else []
-                review = review_section(text, current.citation_keys, _evidence_texts(current), terms)
+                review = review_section(
+                    text, current.citation_keys, _evidence_texts(current), terms
+                )
                 versions().save_edit(current, text, review)
                 st.rerun()
-

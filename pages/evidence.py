@@ -56,8 +56,12 @@ def evidence_tables(project: Project, view: SectionView) -> None:
     for summary_type in view.spec.types:
         st.markdown(f"**{type_label(summary_type)}** · `{summary_type.label}`")
         if summary_type in view.evidence.types_without_strong_cards:
-            st.warning(t("没有高于相关度阈值的卡片：本类型证据很弱。",
-                         "No card above the relevance floor: this type's evidence is weak."))
+            st.warning(
+                t(
+                    "没有高于相关度阈值的卡片：本类型证据很弱。",
+                    "No card above the relevance floor: this type's evidence is weak.",
+                )
+            )
         shown = type_table(view, summary_type)
         if shown.empty:
             st.caption(t("文献库中没有这种类型的卡片。", "The library has no card of this type."))
@@ -81,7 +85,12 @@ def evidence_tables(project: Project, view: SectionView) -> None:
 
 def manual_notes(project: Project, view: SectionView) -> None:
     sec = view.spec.zh
-    st.markdown(t("**手写笔记**（作为证据，始终纳入）", "**Manual notes** (used as evidence, always included)"))
+    st.markdown(
+        t(
+            "**手写笔记**（作为证据，始终纳入）",
+            "**Manual notes** (used as evidence, always included)",
+        )
+    )
     for note in projects().notes(project.project_id, view.spec.key):
         col_text, col_delete = st.columns([8, 1])
         col_text.info(f"{type_label(note.summary_type)}: {note.text}")
@@ -105,7 +114,10 @@ def apply_to_library(project: Project, view: SectionView) -> None:
     edited = [i for i in view.evidence.items if i.kind == "card" and i.edited_text is not None]
     if not edited:
         return
-    label = t(f"把本节的 {len(edited)} 处修改写回文献库", f"Write this section's {len(edited)} edits to the library")
+    label = t(
+        f"把本节的 {len(edited)} 处修改写回文献库",
+        f"Write this section's {len(edited)} edits to the library",
+    )
     if st.button(label, key=f"evidence_apply_library_{view.spec.zh}"):
         for item in edited:
             assert item.edited_text is not None

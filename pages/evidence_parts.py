@@ -116,7 +116,9 @@ def type_table(view: SectionView, summary_type: SummaryType) -> pd.DataFrame:
             "paper": [("⚠️ " if item.weak else "") + _paper_label(item) for item in rows],
             "text": [item.text for item in rows],
             "tags": [", ".join(item.card.tags) for item in rows],
-            "key": [f"[{used[item.evidence_id]}]" if item.evidence_id in used else "" for item in rows],
+            "key": [
+                f"[{used[item.evidence_id]}]" if item.evidence_id in used else "" for item in rows
+            ],
         },
         index=pd.Index([item.evidence_id for item in rows], name="card_id"),
         columns=COLUMNS,
@@ -167,7 +169,9 @@ def bump_tables(view: SectionView) -> None:
             seen[base] = (project_id, rows, generation + 1)
 
 
-def save_table_edits(project_id: str, section_key: str, key: str, shown: pd.DataFrame, library_texts: dict[str, str]) -> None:
+def save_table_edits(
+    project_id: str, section_key: str, key: str, shown: pd.DataFrame, library_texts: dict[str, str]
+) -> None:
     """The editor's on_change: persist its edits before the page reruns, so one run shows them.
 
     The editor reports every edit since it was created, by row position in `shown` (the table
@@ -186,7 +190,9 @@ def save_table_edits(project_id: str, section_key: str, key: str, shown: pd.Data
             if "pin" in change:
                 (pinned.add if change["pin"] else pinned.discard)(card_id)
             if "text" in change:
-                _save_text(project_id, card_id, str(change["text"] or ""), library_texts, project_texts)
+                _save_text(
+                    project_id, card_id, str(change["text"] or ""), library_texts, project_texts
+                )
     except RagcoreError:
         pass  # not saved; the page's own check of the returned table says why, in the page
     if excluded != set(state.excluded) or pinned != set(state.pinned):
@@ -194,7 +200,9 @@ def save_table_edits(project_id: str, section_key: str, key: str, shown: pd.Data
         store_.set_section_state(project_id, state)
 
 
-def _save_text(project_id: str, card_id: str, text: str, library: dict[str, str], project: dict[str, str]) -> None:
+def _save_text(
+    project_id: str, card_id: str, text: str, library: dict[str, str], project: dict[str, str]
+) -> None:
     new = text.strip()
     wanted = None if new == library.get(card_id, "").strip() else new
     if wanted != project.get(card_id):
@@ -220,7 +228,9 @@ def save_returned_changes(
         new_text = str(after["text"] or "").strip()
         if new_text != str(before["text"]).strip():
             original = library_texts.get(card_id, "").strip()
-            store_.edit_card(project.project_id, card_id, None if new_text == original else new_text)
+            store_.edit_card(
+                project.project_id, card_id, None if new_text == original else new_text
+            )
             changed = True
     if excluded != set(state.excluded) or pinned != set(state.pinned):
         state.excluded, state.pinned = sorted(excluded), sorted(pinned)

@@ -31,6 +31,11 @@ with guarded(t("无法导出", "Cannot export")):
             file_name=f"{stem}.{fmt}", mime=mime, key=f"export_download_{fmt}", on_click="ignore",
         )  # fmt: skip
     if not paper.document.sections or all(not s.body.strip() for s in paper.document.sections):
-        st.info(t("还没有草稿：先在「草稿」页生成章节。", "No draft yet: generate the sections on Draft first."))
+        st.info(
+            t(
+                "还没有草稿：先在「草稿」页生成章节。",
+                "No draft yet: generate the sections on Draft first.",
+            )
+        )
     with st.container(border=True, key="export_preview"):
         st.markdown(paper.markdown)

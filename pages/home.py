@@ -30,7 +30,9 @@ with new_tab, st.form("home_new_form"):
     topic = st.text_area(
         t("研究主题", "Research topic"),
         key="home_new_topic",
-        placeholder=t("例如：基于深度学习的图像分类方法研究", "e.g. Contrastive learning for image retrieval"),
+        placeholder=t(
+            "例如：基于深度学习的图像分类方法研究", "e.g. Contrastive learning for image retrieval"
+        ),
     )
     name = st.text_input(t("项目名称（可选）", "Project name (optional)"), key="home_new_name")
     col_lang, col_model = st.columns(2)
@@ -87,6 +89,7 @@ with open_tab:
             if col_button.button(t("打开", "Open"), key=f"home_open_{item.project_id}"):
                 set_current_project(item.project_id)
                 st.rerun()
+
 
 @st.fragment(run_every=1.0)
 def wait_for_library() -> None:

@@ -20,7 +20,9 @@ def library_statistics(library: CardStore) -> None:
     papers = library.list_papers()
     st.subheader(t("文献库", "Library"))
     col_papers, col_cards, col_types = st.columns(3)
-    col_papers.metric(t("论文", "Papers"), len({c.paper_id for c in cards} | {p.paper_id for p in papers}))
+    col_papers.metric(
+        t("论文", "Papers"), len({c.paper_id for c in cards} | {p.paper_id for p in papers})
+    )
     col_cards.metric(t("总结卡片", "Summary cards"), len(cards))
     col_types.metric(t("总结类型", "Summary types"), len({c.summary_type for c in cards}))
     counts = pd.Series([c.summary_type for c in cards]).value_counts()
@@ -46,11 +48,20 @@ def topic_coverage(project: Any, library: CardStore, settings: Settings) -> None
         st.session_state["home_coverage_key"] = cache_key
     weak = [SummaryType(value) for value in st.session_state["home_coverage"]]
     if len(weak) == len(SummaryType):
-        st.warning(t("文献库中几乎没有与该主题相关的证据：所有总结类型都没有高于相关度阈值的卡片。请先添加相关论文。",
-                     "The library holds almost no evidence for this topic: no summary type has a card above "
-                     "the relevance floor. Add relevant papers first."))
+        st.warning(
+            t(
+                "文献库中几乎没有与该主题相关的证据：所有总结类型都没有高于相关度阈值的卡片。请先添加相关论文。",
+                "The library holds almost no evidence for this topic: no summary type has a card above "
+                "the relevance floor. Add relevant papers first.",
+            )
+        )
     elif weak:
         names = ", ".join(s.zh if project.lang == "zh" else s.label for s in weak)
-        st.warning(t(f"以下类型没有高于相关度阈值的卡片：{names}", f"No card above the relevance floor for: {names}"))
+        st.warning(
+            t(
+                f"以下类型没有高于相关度阈值的卡片：{names}",
+                f"No card above the relevance floor for: {names}",
+            )
+        )
     else:
         st.success(t("每种总结类型都有相关证据。", "Every summary type has relevant evidence."))

@@ -61,7 +61,7 @@ class DraftJob:
             return dict(self.events), dict(self.texts)
 
     def section_status(self, key: str) -> str:
-        """"waiting", "writing" or the finished version's status."""
+        """ "waiting", "writing" or the finished version's status."""
         event = self.events.get(f"section:{key}")
         if event is None:
             return "waiting"

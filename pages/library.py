@@ -22,7 +22,9 @@ with import_tab:
 papers = library.list_papers()
 cards = library.get_cards()
 col_papers, col_cards, col_types = st.columns(3)
-col_papers.metric(t("论文", "Papers"), len({c.paper_id for c in cards} | {p.paper_id for p in papers}))
+col_papers.metric(
+    t("论文", "Papers"), len({c.paper_id for c in cards} | {p.paper_id for p in papers})
+)
 col_cards.metric(t("总结卡片", "Summary cards"), len(cards))
 col_types.metric(t("总结类型", "Summary types"), len({c.summary_type for c in cards}))
 
@@ -46,7 +48,9 @@ paper_choice = st.selectbox(
     t("论文", "Paper"), paper_ids, format_func=lambda pid: f"{pid} · {titles.get(pid, '')}".rstrip(" ·"),
     key="library_paper",
 )  # fmt: skip
-types_of_paper = [s for s in SummaryType if any(c.summary_type == s and c.paper_id == paper_choice for c in cards)]
+types_of_paper = [
+    s for s in SummaryType if any(c.summary_type == s and c.paper_id == paper_choice for c in cards)
+]
 type_choice = st.selectbox(
     t("总结类型", "Summary type"), types_of_paper, format_func=lambda s: f"{s.label} · {s.zh}", key="library_type"
 )  # fmt: skip
@@ -59,6 +63,8 @@ for card in (c for c in cards if c.paper_id == paper_choice and c.summary_type =
         st.markdown(card.text)
         card_controls(card)
 
-if st.button(t("删除这篇论文及其全部卡片", "Delete this paper and all its cards"), key="library_paper_delete"):
+if st.button(
+    t("删除这篇论文及其全部卡片", "Delete this paper and all its cards"), key="library_paper_delete"
+):
     library.delete_paper(str(paper_choice))
     st.rerun()

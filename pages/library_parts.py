@@ -32,7 +32,9 @@ def add_papers() -> None:
         t("添加论文（PDF、Markdown、LaTeX、文本、JATS XML）", "Add papers (PDF, Markdown, LaTeX, text, JATS XML)"),
         type=PAPER_TYPES, accept_multiple_files=True, key="library_upload",
     )  # fmt: skip
-    if not files or not st.button(t("导入并生成总结卡片", "Ingest and make summary cards"), key="library_ingest"):
+    if not files or not st.button(
+        t("导入并生成总结卡片", "Ingest and make summary cards"), key="library_ingest"
+    ):
         return
     from ragcore.ingest.pipeline import ingest_paths
 
@@ -40,7 +42,9 @@ def add_papers() -> None:
         paths = _save_uploads(files, "uploads")
         with st.status(t("正在导入…", "Ingesting…"), expanded=True) as status:
             bar = st.progress(0.0)
-            reports = ingest_paths(settings(), paths, progress=progress_reporter(status, bar), store=store())
+            reports = ingest_paths(
+                settings(), paths, progress=progress_reporter(status, bar), store=store()
+            )
             failed = [r for r in reports if r.status == "failed"]
             status.update(
                 label=t(f"完成：{len(reports) - len(failed)} 个成功，{len(failed)} 个失败",
@@ -83,16 +87,27 @@ def import_cards() -> None:
 
 def card_controls(card: Card) -> None:
     with st.expander(t("编辑或删除", "Edit or delete")):
-        text = st.text_area(t("卡片文本", "Card text"), card.text, key=f"library_card_text_{card.card_id}")
+        text = st.text_area(
+            t("卡片文本", "Card text"), card.text, key=f"library_card_text_{card.card_id}"
+        )
         col_save, col_delete = st.columns(2)
         if col_save.button(t("保存修改", "Save the edit"), key=f"library_card_save_{card.card_id}"):
             if not text.strip():
-                st.error(t("卡片文本不能为空；要去掉它请删除。", "The card text must not be empty; delete the card instead."))
+                st.error(
+                    t(
+                        "卡片文本不能为空；要去掉它请删除。",
+                        "The card text must not be empty; delete the card instead.",
+                    )
+                )
                 return
             with guarded(t("无法保存", "Cannot save")):
-                edited = Card(**(card.model_dump() | {"card_id": "", "text": text, "origin": Origin.EDITED}))
+                edited = Card(
+                    **(card.model_dump() | {"card_id": "", "text": text, "origin": Origin.EDITED})
+                )
                 store().replace_card(card.card_id, edited)
                 st.rerun()
-        if col_delete.button(t("删除卡片", "Delete the card"), key=f"library_card_delete_{card.card_id}"):
+        if col_delete.button(
+            t("删除卡片", "Delete the card"), key=f"library_card_delete_{card.card_id}"
+        ):
             store().delete_cards([card.card_id])
             st.rerun()

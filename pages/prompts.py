@@ -45,7 +45,9 @@ def preview_values(project: Any, section_key: str) -> dict[str, Any]:
 def preview(library: PromptLibrary, template_id: str, body: str) -> None:
     project_id = current_project_id()
     if not project_id:
-        st.info(t("打开一个项目后可预览渲染结果。", "Open a project to preview the rendered prompt."))
+        st.info(
+            t("打开一个项目后可预览渲染结果。", "Open a project to preview the rendered prompt.")
+        )
         return
     project = projects().get(project_id)
     sections = section_plan(project).sections
@@ -59,7 +61,9 @@ def preview(library: PromptLibrary, template_id: str, body: str) -> None:
     )  # fmt: skip
     default = library.default(template_id)
     used = body_variables(template_id, body)
-    draft = PromptTemplate(template_id, default.description, tuple(sorted(used)), body, "draft", -1, "")
+    draft = PromptTemplate(
+        template_id, default.description, tuple(sorted(used)), body, "draft", -1, ""
+    )
     rendered = render_template(draft, preview_values(project, section_key))
     st.caption(t(f"{len(rendered.text)} 个字符", f"{len(rendered.text)} characters"))
     st.code(rendered.text, language="markdown", wrap_lines=True)
@@ -79,7 +83,9 @@ st.caption(
 if st.session_state.get("prompts_body_for") != (template_id, current.version, current.content_hash):
     st.session_state["prompts_body_for"] = (template_id, current.version, current.content_hash)
     st.session_state["prompts_body"] = current.body  # start from the version in use
-body = st.text_area(t("模板正文（jinja2）", "Template body (jinja2)"), height=360, key="prompts_body")
+body = st.text_area(
+    t("模板正文（jinja2）", "Template body (jinja2)"), height=360, key="prompts_body"
+)
 
 col_save, col_reset = st.columns(2)
 if col_save.button(t("保存为新版本", "Save as a new version"), type="primary", key="prompts_save"):
@@ -87,7 +93,9 @@ if col_save.button(t("保存为新版本", "Save as a new version"), type="prima
         saved = library.save(template_id, body)
         st.success(t(f"已保存为版本 {saved.version}。", f"Saved as version {saved.version}."))
         st.rerun()
-if col_reset.button(t("恢复默认", "Reset to the default"), key="prompts_reset", disabled=current.version == 0):
+if col_reset.button(
+    t("恢复默认", "Reset to the default"), key="prompts_reset", disabled=current.version == 0
+):
     with guarded(t("无法恢复", "Cannot reset")):
         library.reset(template_id)
         st.rerun()
@@ -101,11 +109,15 @@ if saved_versions:
             f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions if v.version == n),
         key="prompts_version",
     )  # fmt: skip
-    if chosen != current.version and st.button(t("使用此版本", "Use this version"), key="prompts_use_version"):
+    if chosen != current.version and st.button(
+        t("使用此版本", "Use this version"), key="prompts_use_version"
+    ):
         library.use_version(template_id, int(chosen))
         st.rerun()
 
-preview_tab, diff_tab = st.tabs([t("预览", "Preview"), t("与默认的差异", "Diff against the default")])
+preview_tab, diff_tab = st.tabs(
+    [t("预览", "Preview"), t("与默认的差异", "Diff against the default")]
+)
 with preview_tab, guarded(t("无法预览", "Cannot preview")):
     preview(library, template_id, body)
 with diff_tab:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from ragcore.ingest.model import Section
 from ragcore.store import RawChunk
 
-CHUNK_CHARS = 600  # short chunks: snippets read better and the USE encoder costs grow faster than length
-MAX_CHUNKS_PER_PAPER = 200  # ~120k characters: every normal paper fits; book-length notes are sampled
+CHUNK_CHARS = (
+    600  # short chunks: snippets read better and the USE encoder costs grow faster than length
+)
+MAX_CHUNKS_PER_PAPER = (
+    200  # ~120k characters: every normal paper fits; book-length notes are sampled
+)
 _SKIPPED_ROLES = ("references",)  # a reference list is no evidence for a claim
 _LAST_ROLES = ("appendix", "other")  # sampled last when a paper is over the limit
 
@@ -30,7 +34,10 @@ def _pieces(text: str, limit: int) -> list[str]:
 
 
 def section_chunks(
-    paper_id: str, sections: list[Section], limit: int = CHUNK_CHARS, cap: int = MAX_CHUNKS_PER_PAPER
+    paper_id: str,
+    sections: list[Section],
+    limit: int = CHUNK_CHARS,
+    cap: int = MAX_CHUNKS_PER_PAPER,
 ) -> list[RawChunk]:
     """Chunks of every section; over `cap`, each section keeps its opening chunks (round robin,
     appendix and other last), so a 400-page text does not cost an hour of embedding."""
@@ -39,7 +46,9 @@ def section_chunks(
         if section.role in _SKIPPED_ROLES or not section.text.strip():
             continue
         heading = section.heading or section.role
-        per_section.append([RawChunk(paper_id, section.role, heading, p) for p in _pieces(section.text, limit)])
+        per_section.append(
+            [RawChunk(paper_id, section.role, heading, p) for p in _pieces(section.text, limit)]
+        )
     everything = [chunk for group in per_section for chunk in group]
     if len(everything) <= cap:
         return everything

@@ -56,7 +56,12 @@ class Ledger:
         if row is None:
             return None
         return LedgerEntry(
-            row["path"], row["content_hash"], row["paper_id"], row["status"], row["options"], json.loads(row["failed"]),
+            row["path"],
+            row["content_hash"],
+            row["paper_id"],
+            row["status"],
+            row["options"],
+            json.loads(row["failed"]),
             json.loads(row["report"]),
         )
 

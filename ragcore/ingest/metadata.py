@@ -14,19 +14,28 @@ from ragcore.ingest.model import ParsedDocument, Section
 from ragcore.text import detect_lang, normalize_space
 
 _HEAD_CHARS = 3000
-_ARXIV = re.compile(r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+_ARXIV = re.compile(
+    r"(?:arxiv[:\s/]*|arxiv\.org/(?:abs|pdf)/)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    re.I,
+)
 _ARXIV_NAME = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\]]+)")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _AUTHORS_LINE = re.compile(r"^(?:authors?|作者)\s*[:：]\s*(.+)$", re.I | re.M)
-_VENUE_LINE = re.compile(r"^(?:journal|venue|published in|conference|期刊)\s*[:：]\s*(.+)$", re.I | re.M)
+_VENUE_LINE = re.compile(
+    r"^(?:journal|venue|published in|conference|期刊)\s*[:：]\s*(.+)$", re.I | re.M
+)
 _SLUG = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
 def _head(doc: ParsedDocument) -> str:
     """The file's opening: title block and abstract, never as far as the reference list."""
     head = doc.full_text[:_HEAD_CHARS]
-    cut = re.search(r"\n\s*(?:#+\s*)?(?:\d+\.?\s*)?(?:introduction|references|bibliography|引言|参考文献)\b", head, re.I)
+    cut = re.search(
+        r"\n\s*(?:#+\s*)?(?:\d+\.?\s*)?(?:introduction|references|bibliography|引言|参考文献)\b",
+        head,
+        re.I,
+    )
     return head[: cut.start()] if cut else head
 
 

@@ -94,7 +94,9 @@ class IngestPipeline:
         )
 
     # ---- public ------------------------------------------------------------------------
-    def ingest(self, paths: Sequence[Path], progress: ProgressCallback | None = None) -> list[FileReport]:
+    def ingest(
+        self, paths: Sequence[Path], progress: ProgressCallback | None = None
+    ) -> list[FileReport]:
         """Ingest files and folders (walked recursively); one report per file, in order."""
         self.recover()
         files = list(collect_files(paths))
@@ -140,7 +142,9 @@ class IngestPipeline:
         return result
 
     # ---- steps -------------------------------------------------------------------------
-    def _ingest(self, path: Path, content_hash: str, result: FileReport, progress: ProgressCallback | None) -> None:
+    def _ingest(
+        self, path: Path, content_hash: str, result: FileReport, progress: ProgressCallback | None
+    ) -> None:
         report(progress, "parse", 0, 1, path.name)
         with self.timer.stage("parse"):
             doc = parse_file(path, self.options.max_bytes)
@@ -192,8 +196,12 @@ class IngestPipeline:
         result.paper_id = str(saved.get("paper_id", ""))
         result.title = str(saved.get("title", ""))
         sections = saved.get("sections", [])
-        result.sections = [(s["heading"], s["role"]) for s in sections] if isinstance(sections, list) else []
-        result.cards = [(c.card_id, c.summary_type) for c in self.store.get_cards(paper_id=result.paper_id)]
+        result.sections = (
+            [(s["heading"], s["role"]) for s in sections] if isinstance(sections, list) else []
+        )
+        result.cards = [
+            (c.card_id, c.summary_type) for c in self.store.get_cards(paper_id=result.paper_id)
+        ]
         return result
 
 

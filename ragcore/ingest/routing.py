@@ -60,7 +60,9 @@ class Routing:
 
 @lru_cache(maxsize=64)
 def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    parts = [re.escape(p) if re.search(r"[\u4e00-\u9fff]", p) else r"\b" + re.escape(p) for p in phrases]
+    parts = [
+        re.escape(p) if re.search(r"[\u4e00-\u9fff]", p) else r"\b" + re.escape(p) for p in phrases
+    ]
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
@@ -68,7 +70,9 @@ def load_routing(path: Path = ROUTING_FILE) -> Routing:
     """Read and check the routing file; errors name the file and the bad entry."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        cue_sets = {name: tuple(str(p) for p in phrases) for name, phrases in raw["cue_sets"].items()}
+        cue_sets = {
+            name: tuple(str(p) for p in phrases) for name, phrases in raw["cue_sets"].items()
+        }
         routes = {}
         for name, entry in raw["types"].items():
             summary_type = SummaryType.parse(name)
@@ -83,7 +87,11 @@ def load_routing(path: Path = ROUTING_FILE) -> Routing:
             if missing:
                 raise ValueError(f"type {name}: unknown cue sets {missing}")
             routes[summary_type] = Route(
-                summary_type, sources, entry.get("position", "any"), int(entry.get("sentences", 4)), cues
+                summary_type,
+                sources,
+                entry.get("position", "any"),
+                int(entry.get("sentences", 4)),
+                cues,
             )
     except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as error:
         raise InputError(f"{path}: the summary routing file is not valid: {error}") from None

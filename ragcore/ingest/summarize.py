@@ -54,7 +54,11 @@ class Summarizer:
         return self.model in (None, OFFLINE_MODEL)
 
     def summarize(
-        self, sections: list[Section], title: str, paper_lang: str, progress: ProgressCallback | None = None
+        self,
+        sections: list[Section],
+        title: str,
+        paper_lang: str,
+        progress: ProgressCallback | None = None,
     ) -> list[Summary]:
         out = []
         routes = list(self.routing.routes.values())
@@ -102,7 +106,9 @@ class Summarizer:
             sections_text=cut_at_sentence(source, _SOURCE_LIMIT),
         )
         try:
-            completion = self.gateway.complete([{"role": "user", "content": rendered.text}], model=self.model)
+            completion = self.gateway.complete(
+                [{"role": "user", "content": rendered.text}], model=self.model
+            )
         except RagcoreError as error:
             return "", f"the model call failed: {error}"
         problem = validation_problem(

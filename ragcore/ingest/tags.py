@@ -24,7 +24,7 @@ def _stems(tag: str) -> set[str]:
 
 
 def _near_duplicate(tag: str, kept: list[str]) -> bool:
-    """"predict ESG ratings" repeats "Predicting ESG ratings"; keep one of them."""
+    """ "predict ESG ratings" repeats "Predicting ESG ratings"; keep one of them."""
     stems = _stems(tag)
     for other in kept:
         other_stems = _stems(other)

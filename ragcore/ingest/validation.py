@@ -29,7 +29,12 @@ def is_echo(text: str, prompt: str, source_text: str) -> bool:
 
 
 def validation_problem(
-    text: str, *, lang: str, prompt: str = "", source_text: str = "", finish_reason: str | None = None
+    text: str,
+    *,
+    lang: str,
+    prompt: str = "",
+    source_text: str = "",
+    finish_reason: str | None = None,
 ) -> str | None:
     """None when the summary is usable, else the reason it is not."""
     stripped = text.strip()

@@ -61,7 +61,9 @@ def fill(page: Any, key: str, text: str) -> None:
 
 
 def errors(page: Any) -> list[str]:
-    return [str(text) for text in page.locator('[data-testid="stAlertContentError"]').all_inner_texts()]
+    return [
+        str(text) for text in page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    ]
 
 
 def no_traceback(page: Any) -> None:

@@ -39,14 +39,18 @@ def failing_model() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory, failing_model: FakeOpenAIServer) -> Iterator[StudioServer]:
+def studio(
+    tmp_path_factory: pytest.TempPathFactory, failing_model: FakeOpenAIServer
+) -> Iterator[StudioServer]:
     folder = tmp_path_factory.mktemp("bad-input")
     config = folder / "llm.yaml"
     entry = {
         "model_name": "test-model",
         "litellm_params": {"model": "openai/test-model", "api_base": failing_model.base_url, "api_key": "none"},
     }  # fmt: skip
-    config.write_text(yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}}))
+    config.write_text(
+        yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}})
+    )
     server = start_server(
         folder / "home", folder / "streamlit.log",
         {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},
@@ -121,10 +125,16 @@ def test_model_server_failing_during_generate_all(
     create(page, "基于深度学习的图像分类方法研究")
     project_id = str(page.url).split("project=")[1].split("&")[0]
     go(page, "草稿")
-    click_button(page, "draft_generate_all")  # the server still answers: every section gets a version
+    click_button(
+        page, "draft_generate_all"
+    )  # the server still answers: every section gets a version
     versions = VersionStore(studio.home / "ragcore.sqlite3")
-    wait_until(page, lambda: all(versions.current(project_id, k) for k in SECTIONS), what="first draft")
-    wait_until(page, lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(), what="idle")
+    wait_until(
+        page, lambda: all(versions.current(project_id, k) for k in SECTIONS), what="first draft"
+    )
+    wait_until(
+        page, lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(), what="idle"
+    )
     wait_idle(page)
     kept = {k: versions.current(project_id, k) for k in SECTIONS}
 
@@ -136,7 +146,9 @@ def test_model_server_failing_during_generate_all(
         lambda: all(v is not None and v.status == "failed" for v in (versions.latest_attempt(project_id, k) for k in SECTIONS)),
         what="failed attempts",
     )  # fmt: skip
-    wait_until(page, lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(), what="idle")
+    wait_until(
+        page, lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(), what="idle"
+    )
     page.reload()
     wait_idle(page)
     messages = errors(page)
@@ -169,7 +181,9 @@ def test_two_sessions_on_different_projects(studio: StudioServer, browser: Any) 
         assert not projects(studio).section_state(second_id, "introduction").excluded
         first.reload()
         wait_idle(first)
-        assert "第一个会话的主题" in first.locator('[data-testid="stMain"]').inner_text()  # kept on reload
+        assert (
+            "第一个会话的主题" in first.locator('[data-testid="stMain"]').inner_text()
+        )  # kept on reload
     finally:
         for context in contexts:
             context.close()

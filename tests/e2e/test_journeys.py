@@ -37,7 +37,9 @@ EDITED = "我们在本项目中改写了这张方法卡片：采用残差网络�
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
     """A server where every card clears the relevance floor (the fake embedder is random)."""
     folder = tmp_path_factory.mktemp("journeys")
-    server = start_server(folder / "home", folder / "streamlit.log", {"RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"})
+    server = start_server(
+        folder / "home", folder / "streamlit.log", {"RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"}
+    )
     yield server
     stop_server(server)
 
@@ -54,9 +56,17 @@ def generated(server: StudioServer, project_id: str, key: str, count: int = 1) -
     return len([v for v in history if v.usable]) >= count
 
 
-def wait_for_sections(page: Any, server: StudioServer, project_id: str, keys: list[str], count: int = 1) -> None:
-    wait_until(page, lambda: all(generated(server, project_id, k, count) for k in keys), what="drafting")
-    wait_until(page, lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(), what="idle page")
+def wait_for_sections(
+    page: Any, server: StudioServer, project_id: str, keys: list[str], count: int = 1
+) -> None:
+    wait_until(
+        page, lambda: all(generated(server, project_id, k, count) for k in keys), what="drafting"
+    )
+    wait_until(
+        page,
+        lambda: keyed(page, "draft_generate_all").locator("button").is_enabled(),
+        what="idle page",
+    )
     wait_idle(page)
 
 
@@ -111,7 +121,10 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
 
     go(page, "对比")
     choose(page, "compare_section", "方法")
-    assert keyed(page, "compare_text_left").count() == 1 and keyed(page, "compare_text_right").count() == 1
+    assert (
+        keyed(page, "compare_text_left").count() == 1
+        and keyed(page, "compare_text_right").count() == 1
+    )
     assert "相似度" in page.locator("body").inner_text()
     screenshot(page, "06-compare")
 
@@ -146,7 +159,14 @@ def test_english_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
     screenshot(page, "en-06-compare")
     go(page, "Export")
     markdown = download(page, "export_download_md", tmp_path / "paper.md")
-    for heading in ["## Introduction", "## Related Work", "## Method", "## Experiments", "## Conclusion", "## References"]:
+    for heading in [
+        "## Introduction",
+        "## Related Work",
+        "## Method",
+        "## Experiments",
+        "## Conclusion",
+        "## References",
+    ]:
         assert heading in markdown, heading
     screenshot(page, "en-07-export")
     no_traceback(page)

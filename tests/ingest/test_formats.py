@@ -53,8 +53,14 @@ def test_markdown_and_plain_text_give_the_same_sections(tmp_path: Path, en_markd
 
 
 @pytest.mark.parametrize("two_columns", [False, True])
-def test_pdf_sections_in_reading_order_without_running_headers(tmp_path: Path, two_columns: bool) -> None:
-    path = _write(tmp_path, "paper.pdf", samples.pdf_bytes(two_columns=two_columns, hyphenate="classification"))
+def test_pdf_sections_in_reading_order_without_running_headers(
+    tmp_path: Path, two_columns: bool
+) -> None:
+    path = _write(
+        tmp_path,
+        "paper.pdf",
+        samples.pdf_bytes(two_columns=two_columns, hyphenate="classification"),
+    )
     doc = parse_file(path)
     sections = split_sections(doc)
     assert [(s.heading, s.role) for s in sections if s.heading] == EXPECTED_EN
@@ -70,7 +76,9 @@ def test_chinese_pdf_sections(tmp_path: Path) -> None:
     path = _write(tmp_path, "论文.pdf", data)
     assert _headings(path) == EXPECTED_ZH
     method = next(s for s in split_sections(parse_file(path)) if s.heading == "三、方法")
-    assert "字符编码模块" in method.text and " " not in method.text  # CJK lines joined without spaces
+    assert (
+        "字符编码模块" in method.text and " " not in method.text
+    )  # CJK lines joined without spaces
 
 
 def test_chinese_plain_text_in_gbk(tmp_path: Path) -> None:
@@ -87,14 +95,23 @@ def test_latex_with_input_beside_it(tmp_path: Path) -> None:
     assert doc.hints["title"] == "GraphMix: Mixing Node Features"
     assert doc.authors == ["Ann Lee", "Bo Chen"]
     got = [(s.heading, s.role) for s in split_sections(doc) if s.heading]
-    assert got[:4] == [("Abstract", "abstract"), ("Introduction", "introduction"), ("Related Work", "related work"), ("Method", "method")]
+    assert got[:4] == [
+        ("Abstract", "abstract"),
+        ("Introduction", "introduction"),
+        ("Related Work", "related work"),
+        ("Method", "method"),
+    ]
     assert ("Mixing Module", "method") in got and got[-1] == ("References", "references")
     method = next(s for s in split_sections(doc) if s.heading == "Method")
     assert "two modules" in method.text and "\\label" not in method.text
 
 
 def test_latex_unbalanced_braces_names_the_line(tmp_path: Path) -> None:
-    path = _write(tmp_path, "bad.tex", b"\\documentclass{article}\n\\begin{document}\n\\section{Intro\nText.\n\\end{document}\n")
+    path = _write(
+        tmp_path,
+        "bad.tex",
+        b"\\documentclass{article}\n\\begin{document}\n\\section{Intro\nText.\n\\end{document}\n",
+    )
     with pytest.raises(InputError, match=r"line 3: unbalanced braces"):
         parse_file(path)
 
@@ -108,7 +125,10 @@ def test_latex_missing_input_file(tmp_path: Path) -> None:
 def test_jats_metadata_and_sections(tmp_path: Path) -> None:
     path = _write(tmp_path, "paper.nxml", samples.jats_text().encode())
     doc = parse_file(path)
-    assert doc.hints["doi"] == "10.1234/jgl.2021.001" and doc.hints["venue"] == "Journal of Graph Learning"
+    assert (
+        doc.hints["doi"] == "10.1234/jgl.2021.001"
+        and doc.hints["venue"] == "Journal of Graph Learning"
+    )
     assert doc.authors == ["Ann Lee"]
     assert _headings(path) == EXPECTED_EN
 

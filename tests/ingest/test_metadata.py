@@ -31,7 +31,9 @@ def test_id_changes_with_content_but_not_with_file_name(tmp_path: Path, en_markd
 
 
 def test_identifiers_come_from_the_head_not_the_references(tmp_path: Path) -> None:
-    text = samples.markdown_text().replace("Authors: Ann Lee, Bo Chen", "Authors: Ann Lee\n\nDOI: 10.5555/abc.123")
+    text = samples.markdown_text().replace(
+        "Authors: Ann Lee, Bo Chen", "Authors: Ann Lee\n\nDOI: 10.5555/abc.123"
+    )
     text += "\n[2] Other paper, arXiv:1901.00001.\n"
     path = tmp_path / "p.md"
     path.write_text(text)
@@ -44,7 +46,11 @@ def test_jats_and_chinese(tmp_path: Path, zh_text: Path) -> None:
     xml = tmp_path / "a.nxml"
     xml.write_text(samples.jats_text())
     paper = _paper(xml)
-    assert (paper.year, paper.venue, paper.paper_id) == (2021, "Journal of Graph Learning", "doi:10.1234/jgl.2021.001")
+    assert (paper.year, paper.venue, paper.paper_id) == (
+        2021,
+        "Journal of Graph Learning",
+        "doi:10.1234/jgl.2021.001",
+    )
     zh = _paper(zh_text)
     assert zh.lang == "zh" and zh.title == samples.ZH_TITLE
 

@@ -25,7 +25,9 @@ def _pipeline(settings: Settings, store: CardStore) -> IngestPipeline:
     return IngestPipeline(settings, store, IngestOptions())
 
 
-def test_ingest_makes_ten_cards_raw_chunks_and_a_paper(settings: Settings, store: CardStore, en_markdown: Path, zh_text: Path) -> None:
+def test_ingest_makes_ten_cards_raw_chunks_and_a_paper(
+    settings: Settings, store: CardStore, en_markdown: Path, zh_text: Path
+) -> None:
     events: list[ProgressEvent] = []
     reports = _pipeline(settings, store).ingest([en_markdown.parent], events.append)
     assert [r.error for r in reports] == [None, None]
@@ -35,16 +37,29 @@ def test_ingest_makes_ten_cards_raw_chunks_and_a_paper(settings: Settings, store
     assert store.count() == 20
     cards = store.get_cards(paper_id=en.paper_id)
     assert all(c.title == samples.EN_TITLE and c.tags for c in cards)
-    assert not {"Related Work", "Mixing Module"} & {t for c in cards for t in c.tags}  # tags are topics
+    assert not {"Related Work", "Mixing Module"} & {
+        t for c in cards for t in c.tags
+    }  # tags are topics
     baseline = next(c for c in cards if c.summary_type is SummaryType.BASELINE)
     assert baseline.source_sections == ["4 Experiments", "5 Results"]
     roles = {c.role for c in store.get_raw_chunks(en.paper_id)}
-    assert roles == {"abstract", "introduction", "related work", "method", "experiments", "results", "conclusion", "other"}
+    assert roles == {
+        "abstract",
+        "introduction",
+        "related work",
+        "method",
+        "experiments",
+        "results",
+        "conclusion",
+        "other",
+    }
     assert [p.paper_id for p in store.list_papers()] == sorted(r.paper_id for r in reports)
     assert {e.stage for e in events} >= {"files", "parse", "summarize", "store"}
 
 
-def test_reingest_unchanged_does_nothing_and_changed_replaces(settings: Settings, store: CardStore, en_markdown: Path) -> None:
+def test_reingest_unchanged_does_nothing_and_changed_replaces(
+    settings: Settings, store: CardStore, en_markdown: Path
+) -> None:
     pipeline = _pipeline(settings, store)
     first = pipeline.ingest([en_markdown])[0]
     again = pipeline.ingest([en_markdown])[0]
@@ -56,16 +71,25 @@ def test_reingest_unchanged_does_nothing_and_changed_replaces(settings: Settings
     changed = pipeline.ingest([en_markdown])[0]
     assert changed.status == "ingested" and changed.paper_id != first.paper_id
     assert store.count() == 10  # the old version's cards are gone, not added to
-    assert store.get_paper(first.paper_id) is None and store.get_cards(paper_id=first.paper_id) == []
+    assert (
+        store.get_paper(first.paper_id) is None and store.get_cards(paper_id=first.paper_id) == []
+    )
     assert any("84.0" in c.text for c in store.get_cards(paper_id=changed.paper_id))
 
 
-def test_bad_files_are_reported_and_good_ones_still_ingest(tmp_path: Path, settings: Settings, store: CardStore, en_markdown: Path) -> None:
+def test_bad_files_are_reported_and_good_ones_still_ingest(
+    tmp_path: Path, settings: Settings, store: CardStore, en_markdown: Path
+) -> None:
     folder = en_markdown.parent
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "image.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
-    (folder / "noheadings.txt").write_text("Just one paragraph of notes without any heading at all.\n\nAnd another one.\n")
-    reports = {Path(r.file).name: r for r in _pipeline(settings, store).ingest([folder, tmp_path / "missing.md"])}
+    (folder / "noheadings.txt").write_text(
+        "Just one paragraph of notes without any heading at all.\n\nAnd another one.\n"
+    )
+    reports = {
+        Path(r.file).name: r
+        for r in _pipeline(settings, store).ingest([folder, tmp_path / "missing.md"])
+    }
     assert reports["graphmix.md"].error is None and len(reports["graphmix.md"].cards) == 10
     assert reports["empty.pdf"].error == "the file is empty (0 bytes)."
     assert reports["image.pdf"].error == "this is not a PDF but a PNG image with a .pdf name."
@@ -96,9 +120,13 @@ _KILLED_RUN = textwrap.dedent(
 )
 
 
-def test_killed_run_leaves_nothing_visible_and_next_run_completes(settings: Settings, en_markdown: Path) -> None:
+def test_killed_run_leaves_nothing_visible_and_next_run_completes(
+    settings: Settings, en_markdown: Path
+) -> None:
     env = {**os.environ, "RAGCORE_HOME": str(settings.home), "RAGCORE_EMBEDDER": "fake"}
-    done = subprocess.run([sys.executable, "-c", _KILLED_RUN, str(en_markdown)], env=env, cwd=REPO_ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_RUN, str(en_markdown)], env=env, cwd=REPO_ROOT, check=False
+    )
     assert done.returncode == -9
     store = CardStore.open(settings)
     assert store.count() == 0 and store.list_papers() == []  # pending cards are invisible
@@ -116,7 +144,11 @@ def test_cli_json_output(tmp_path: Path, en_markdown: Path) -> None:
     env = {**os.environ, "RAGCORE_HOME": str(tmp_path / "cli-home"), "RAGCORE_EMBEDDER": "fake"}
     done = subprocess.run(
         [sys.executable, "-m", "ragcore", "ingest", str(en_markdown.parent), "--json"],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     items = {Path(i["file"]).name: i for i in json.loads(done.stdout)}
@@ -145,7 +177,15 @@ def test_raw_chunks_keep_paragraphs_and_sample_book_length_texts() -> None:
     paragraph = "A sentence about methods that is long enough. " * 5
     small = [Section("1 Method", "method", 1, "\n\n".join([paragraph] * 4))]
     chunks = section_chunks("p", small, limit=600)
-    assert all(len(c.text) <= 1200 for c in chunks) and "".join(c.text for c in chunks).count("methods") == 20
-    big = [Section(f"{i} Part", "method", 1, "\n\n".join([paragraph + str(i * 100 + j) for j in range(50)])) for i in range(10)]
+    assert (
+        all(len(c.text) <= 1200 for c in chunks)
+        and "".join(c.text for c in chunks).count("methods") == 20
+    )
+    big = [
+        Section(
+            f"{i} Part", "method", 1, "\n\n".join([paragraph + str(i * 100 + j) for j in range(50)])
+        )
+        for i in range(10)
+    ]
     sampled = section_chunks("p", big, limit=600, cap=40)
     assert len(sampled) == 40 and {c.heading for c in sampled} == {f"{i} Part" for i in range(10)}

@@ -85,7 +85,11 @@ def test_unnamed_sections_take_role_from_position() -> None:
 
 def test_inline_abstract_label_and_chinese_keywords() -> None:
     text = "题目\n\n摘要：本文研究中文文本分类问题。\n\n1 引言\n\n内容。\n\n2 实验结果\n\n内容。\n"
-    assert _sections(text) == [("摘要", "abstract", 1), ("1 引言", "introduction", 1), ("2 实验结果", "results", 1)]
+    assert _sections(text) == [
+        ("摘要", "abstract", 1),
+        ("1 引言", "introduction", 1),
+        ("2 实验结果", "results", 1),
+    ]
 
 
 @pytest.mark.skipif(not (EVAL / "papers").is_dir(), reason="shared eval papers not available")

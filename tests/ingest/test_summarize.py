@@ -41,13 +41,18 @@ def test_extractive_makes_ten_cards_from_the_papers_own_sentences(en_markdown: P
     by_type = {s.summary_type: s.text for s in summaries}
     assert "GCN, GAT and DropEdge" in by_type[SummaryType.BASELINE]
     assert "accuracy and macro F1" in by_type[SummaryType.METRIC]
-    assert "Our contributions" in by_type[SummaryType.INNOVATIONS] or "We propose a novel" in by_type[SummaryType.INNOVATIONS]
+    assert (
+        "Our contributions" in by_type[SummaryType.INNOVATIONS]
+        or "We propose a novel" in by_type[SummaryType.INNOVATIONS]
+    )
     assert by_type[SummaryType.METHODOLOGY].startswith("Our method consists of two modules")
 
 
 def test_extractive_chinese_paper(zh_text: Path) -> None:
     sections = split_sections(parse_file(zh_text))
-    summaries = {s.summary_type: s for s in Summarizer(load_routing()).summarize(sections, "t", "zh")}
+    summaries = {
+        s.summary_type: s for s in Summarizer(load_routing()).summarize(sections, "t", "zh")
+    }
     assert summaries[SummaryType.METHODOLOGY].ok and summaries[SummaryType.METHODOLOGY].lang == "zh"
     assert "字符编码模块" in summaries[SummaryType.METHODOLOGY].text
     assert "TextCNN" in summaries[SummaryType.BASELINE].text
@@ -55,13 +60,21 @@ def test_extractive_chinese_paper(zh_text: Path) -> None:
 
 def test_missing_sections_skip_the_type_with_a_reason(tmp_path: Path) -> None:
     path = tmp_path / "short.md"
-    path.write_text("# T\n\n## 1 Introduction\n\nNode classification is an important problem in the field of graph learning. "
-                    "However, labelled nodes remain scarce and expensive to obtain for most real graphs today. "
-                    "This is a major challenge for graph neural networks in many practical applications.\n")
-    summaries = {s.summary_type: s for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "T", "en")}
+    path.write_text(
+        "# T\n\n## 1 Introduction\n\nNode classification is an important problem in the field of graph learning. "
+        "However, labelled nodes remain scarce and expensive to obtain for most real graphs today. "
+        "This is a major challenge for graph neural networks in many practical applications.\n"
+    )
+    summaries = {
+        s.summary_type: s
+        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "T", "en")
+    }
     assert summaries[SummaryType.BACKGROUND].ok
     assert summaries[SummaryType.METHODOLOGY].reason == "skipped: the paper has no method section"
-    assert summaries[SummaryType.BASELINE].reason == "skipped: the paper has no experiments or results section"
+    assert (
+        summaries[SummaryType.BASELINE].reason
+        == "skipped: the paper has no experiments or results section"
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,14 +83,30 @@ def test_missing_sections_skip_the_type_with_a_reason(tmp_path: Path) -> None:
         ("", "en", "empty"),
         ("Too short to be useful.", "en", "too short"),
         ("研究背景", "zh", "too short"),
-        ("This paper studies graph learning and proposes a new method for node classification on graphs "
-         "with very few labels, evaluated on three citation datasets against strong baselines.", "zh", "in English, expected Chinese"),
-        ("This paper studies graph learning and proposes a new method for node classification on graphs "
-         "with very few labels, evaluated on three citation datasets against strong baselines and", "en", "cut off"),
-        ("The results show improvements across all of the datasets that were used in the study of graphs "
-         "with very few labels, evaluated on three citation datasets against strong baselines...", "en", "cut off"),
-        ("Research field: {{ title }} is studied here with a new method on three citation datasets against "
-         "strong baselines, and many more words are here to pass the length check.", "en", "placeholders"),
+        (
+            "This paper studies graph learning and proposes a new method for node classification on graphs "
+            "with very few labels, evaluated on three citation datasets against strong baselines.",
+            "zh",
+            "in English, expected Chinese",
+        ),
+        (
+            "This paper studies graph learning and proposes a new method for node classification on graphs "
+            "with very few labels, evaluated on three citation datasets against strong baselines and",
+            "en",
+            "cut off",
+        ),
+        (
+            "The results show improvements across all of the datasets that were used in the study of graphs "
+            "with very few labels, evaluated on three citation datasets against strong baselines...",
+            "en",
+            "cut off",
+        ),
+        (
+            "Research field: {{ title }} is studied here with a new method on three citation datasets against "
+            "strong baselines, and many more words are here to pass the length check.",
+            "en",
+            "placeholders",
+        ),
     ],
 )
 def test_validation_reasons(text: str, lang: str, reason: str) -> None:
@@ -98,44 +127,89 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 def _summarizer(tmp_path: Path, server: FakeOpenAIServer, lang: str = "zh") -> Summarizer:
     config = tmp_path / "llm.yaml"
-    entry = {"model_name": "test", "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"}}
-    config.write_text(yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0}}))
+    entry = {
+        "model_name": "test",
+        "litellm_params": {
+            "model": "openai/test-model",
+            "api_base": server.base_url,
+            "api_key": "none",
+        },
+    }
+    config.write_text(
+        yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0}})
+    )
     full = load_routing()
-    only_background = Routing({SummaryType.BACKGROUND: full.routes[SummaryType.BACKGROUND]}, full.cue_sets)
+    only_background = Routing(
+        {SummaryType.BACKGROUND: full.routes[SummaryType.BACKGROUND]}, full.cue_sets
+    )
     gateway = Gateway(load_llm_config(config), default_model="test")
-    return Summarizer(only_background, model="test", lang=lang, gateway=gateway, prompts=PromptLibrary(tmp_path / "overrides"))
+    return Summarizer(
+        only_background,
+        model="test",
+        lang=lang,
+        gateway=gateway,
+        prompts=PromptLibrary(tmp_path / "overrides"),
+    )
 
 
-def test_llm_summary_becomes_a_generated_summary(tmp_path: Path, server: FakeOpenAIServer, zh_text: Path) -> None:
+def test_llm_summary_becomes_a_generated_summary(
+    tmp_path: Path, server: FakeOpenAIServer, zh_text: Path
+) -> None:
     server.reply_next(ZH_BACKGROUND)
-    summary = _summarizer(tmp_path, server).summarize(split_sections(parse_file(zh_text)), "题目", "zh")[0]
+    summary = _summarizer(tmp_path, server).summarize(
+        split_sections(parse_file(zh_text)), "题目", "zh"
+    )[0]
     assert summary.ok and summary.text == ZH_BACKGROUND and summary.origin is Origin.GENERATED
     prompt = server.chat_requests[0].prompt
     assert "研究领域" in prompt and "中文长文本分类" in prompt  # template structure + paper text
 
 
-def test_echoing_server_is_rejected_after_one_retry(tmp_path: Path, server: FakeOpenAIServer, en_markdown: Path) -> None:
+def test_echoing_server_is_rejected_after_one_retry(
+    tmp_path: Path, server: FakeOpenAIServer, en_markdown: Path
+) -> None:
     server.script(Behaviour.echo(), Behaviour.echo())
-    summary = _summarizer(tmp_path, server, lang="en").summarize(split_sections(parse_file(en_markdown)), "GraphMix", "en")[0]
+    summary = _summarizer(tmp_path, server, lang="en").summarize(
+        split_sections(parse_file(en_markdown)), "GraphMix", "en"
+    )[0]
     assert not summary.ok
-    assert summary.reason == "failed after a retry: the summary repeats the prompt instead of summarising the paper"
+    assert (
+        summary.reason
+        == "failed after a retry: the summary repeats the prompt instead of summarising the paper"
+    )
     assert len(server.chat_requests) == 2
 
 
-def test_wrong_language_then_good_answer_succeeds_on_retry(tmp_path: Path, server: FakeOpenAIServer, zh_text: Path) -> None:
-    server.reply_next("This summary is in English although Chinese was asked for, so it must be refused by validation.", ZH_BACKGROUND)
-    summary = _summarizer(tmp_path, server).summarize(split_sections(parse_file(zh_text)), "题目", "zh")[0]
+def test_wrong_language_then_good_answer_succeeds_on_retry(
+    tmp_path: Path, server: FakeOpenAIServer, zh_text: Path
+) -> None:
+    server.reply_next(
+        "This summary is in English although Chinese was asked for, so it must be refused by validation.",
+        ZH_BACKGROUND,
+    )
+    summary = _summarizer(tmp_path, server).summarize(
+        split_sections(parse_file(zh_text)), "题目", "zh"
+    )[0]
     assert summary.ok and summary.text == ZH_BACKGROUND
     assert len(server.chat_requests) == 2
 
 
-def test_cut_off_answers_fail_with_reason(tmp_path: Path, server: FakeOpenAIServer, zh_text: Path) -> None:
+def test_cut_off_answers_fail_with_reason(
+    tmp_path: Path, server: FakeOpenAIServer, zh_text: Path
+) -> None:
     server.script(Behaviour.length(ZH_BACKGROUND), Behaviour.length(ZH_BACKGROUND))
-    summary = _summarizer(tmp_path, server).summarize(split_sections(parse_file(zh_text)), "题目", "zh")[0]
+    summary = _summarizer(tmp_path, server).summarize(
+        split_sections(parse_file(zh_text)), "题目", "zh"
+    )[0]
     assert summary.reason == "failed after a retry: the summary is cut off mid-sentence"
 
 
-def test_server_errors_are_failed_summaries_not_crashes(tmp_path: Path, server: FakeOpenAIServer, zh_text: Path) -> None:
+def test_server_errors_are_failed_summaries_not_crashes(
+    tmp_path: Path, server: FakeOpenAIServer, zh_text: Path
+) -> None:
     server.script(Behaviour.error(500), Behaviour.error(500))
-    summary = _summarizer(tmp_path, server).summarize(split_sections(parse_file(zh_text)), "题目", "zh")[0]
-    assert not summary.ok and summary.reason.startswith("failed after a retry: the model call failed")
+    summary = _summarizer(tmp_path, server).summarize(
+        split_sections(parse_file(zh_text)), "题目", "zh"
+    )[0]
+    assert not summary.ok and summary.reason.startswith(
+        "failed after a retry: the model call failed"
+    )

@@ -65,7 +65,9 @@ def test_hand_edit_and_version_pick(drafted: tuple[AppTest, str]) -> None:
     app.text_area(key="draft_edit_conclusion").input(original.text + "\n\n我们手动补充了一句总结。")
     app.button(key="draft_save_conclusion").click().run()
     edited = versions().current(project_id, "conclusion")
-    assert edited is not None and edited.origin == "edited" and edited.based_on == original.version_id
+    assert (
+        edited is not None and edited.origin == "edited" and edited.based_on == original.version_id
+    )
     app.selectbox(key="draft_version_conclusion").set_value(original.version_id).run()
     assert_clean(app)
     picked = versions().current(project_id, "conclusion")

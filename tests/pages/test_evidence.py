@@ -58,7 +58,9 @@ def test_pin_and_note(app: AppTest) -> None:
     assert projects.section_state(project_id, "method").pinned == [shown.index[last]]
     app.text_area(key="evidence_note_text_方法").input("笔记：我们的方法使用自监督预训练。")
     app.button(key="evidence_note_add_方法").click().run()
-    assert [n.text for n in projects.notes(project_id, "method")] == ["笔记：我们的方法使用自监督预训练。"]
+    assert [n.text for n in projects.notes(project_id, "method")] == [
+        "笔记：我们的方法使用自监督预训练。"
+    ]
     assert "自监督预训练" in app.code[0].value
 
 

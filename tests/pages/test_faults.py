@@ -38,13 +38,19 @@ def failing_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
             "model_name": "test-model",
             "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"},
         }  # fmt: skip
-        config.write_text(yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}}))
+        config.write_text(
+            yaml.safe_dump(
+                {"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}}
+            )
+        )
         monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
         yield server
 
 
 @pytest.mark.usefixtures("every_card_relevant")
-def test_model_server_failing_during_generate_all(app: AppTest, failing_server: FakeOpenAIServer) -> None:
+def test_model_server_failing_during_generate_all(
+    app: AppTest, failing_server: FakeOpenAIServer
+) -> None:
     project_id = create_project(app, "基于深度学习的图像分类方法研究")
     generate_all(app, project_id)  # offline first: every section has a version
     store = VersionStore.from_settings(load_settings())
