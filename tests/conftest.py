@@ -37,3 +37,22 @@ def settings(tmp_path: Path) -> Settings:
 
 def seed_file(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests carry the `e2e` marker and run last.
+
+    Playwright's sync API keeps an event loop running in the main thread while its session
+    fixture lives, and async tests cannot start their own loop beside it. `tryfirst` puts the
+    marker in place before `-m` deselects by it.
+    """
+    e2e_dir = Path(__file__).resolve().parent / "e2e"
+
+    def is_e2e(item: pytest.Item) -> bool:
+        return e2e_dir in Path(str(item.path)).resolve().parents
+
+    for item in items:
+        if is_e2e(item):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=is_e2e)  # stable: the order within each group is kept
