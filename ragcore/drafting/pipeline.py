@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ragcore.context import BuiltContext, section_context
@@ -150,8 +150,12 @@ def draft_project(
     on_delta: SectionDelta | None = None,
     cancel: threading.Event | None = None,
     gateway: Gateway | None = None,
+    prompt_versions: Mapping[str, int] | None = None,
 ) -> DraftOutcome:
-    """Draft the project's sections (all, or the named ones) with its current evidence."""
+    """Draft the project's sections (all, or the named ones) with its current evidence.
+
+    `prompt_versions` (template id -> saved version, 0 = shipped default) writes with those
+    template versions instead of the ones in use, which stay in use for everything else."""
     started = time.perf_counter()
     projects = ProjectStore.from_settings(settings)
     gateway = gateway or Gateway.from_settings(settings)
@@ -161,6 +165,8 @@ def draft_project(
             f"model {model!r} is not configured; known models: {', '.join(gateway.models)}"
         )
     prompts = PromptLibrary.from_settings(settings)
+    for template_id, version in (prompt_versions or {}).items():
+        prompts.version(template_id, version)  # an unknown version fails before any work
     store = CardStore.open(settings)
     specs = selected_specs(projects.plan(project), sections)
     prepared = prepare_sections(store, projects, project, specs, settings, progress)
@@ -174,7 +180,13 @@ def draft_project(
         max_continuations=settings.drafting.max_continuations,
     )
     request = DraftRequest(
-        project.project_id, project.topic, project.lang, model, brief, brief_version
+        project.project_id,
+        project.topic,
+        project.lang,
+        model,
+        brief,
+        brief_version,
+        prompt_versions=dict(prompt_versions or {}),
     )
     results = writer.write_all(
         request,

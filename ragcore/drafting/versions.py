@@ -9,6 +9,7 @@ version is current unless the user picks another; a pick holds until a newer ver
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS section_versions (
     model_used TEXT NOT NULL DEFAULT '',
     template_id TEXT NOT NULL DEFAULT '',
     template_hash TEXT NOT NULL DEFAULT '',
+    template_version INTEGER,
     prompt_hash TEXT NOT NULL DEFAULT '',
     evidence_ids TEXT NOT NULL DEFAULT '[]',
     edited_texts TEXT NOT NULL DEFAULT '{}',
@@ -61,6 +63,9 @@ Origin = Literal["generated", "extractive", "edited"]
 # user stopped it; failed: the model failed (text is what arrived, message says why).
 Status = Literal["complete", "incomplete", "stopped", "failed"]
 _JSON_FIELDS = ("evidence_ids", "edited_texts", "citation_keys", "review")
+# Columns added after databases already existed: added in place, old rows read as NULL.
+_ADDED_COLUMNS = {"template_version": "INTEGER"}
+_MIGRATED: set[str] = set()
 
 
 @dataclass
@@ -74,6 +79,7 @@ class SectionVersion:
     model_used: str = ""
     template_id: str = ""
     template_hash: str = ""
+    template_version: int | None = None  # 0 = the shipped default, 1.. = a saved override
     prompt_hash: str = ""
     evidence_ids: list[str] = field(default_factory=list)
     edited_texts: dict[str, str] = field(default_factory=dict)
@@ -110,10 +116,27 @@ def _row_to_version(row: Any) -> SectionVersion:
     return SectionVersion(**data)
 
 
+def _add_missing_columns(db_path: Path) -> None:
+    if str(db_path) in _MIGRATED:
+        return
+    with db.connect(db_path) as conn:
+        have = {row["name"] for row in conn.execute("PRAGMA table_info(section_versions)")}
+        for name, kind in _ADDED_COLUMNS.items():
+            if name in have:
+                continue
+            try:
+                conn.execute(f"ALTER TABLE section_versions ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as error:  # another process added it just now
+                if "duplicate column" not in str(error):
+                    raise
+    _MIGRATED.add(str(db_path))
+
+
 class VersionStore:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         db.ensure_schema(db_path, "section_versions", _DDL)
+        _add_missing_columns(db_path)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> VersionStore:

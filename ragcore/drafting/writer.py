@@ -24,7 +24,7 @@ from ragcore.errors import LLMError
 from ragcore.llm import Gateway, compose_extractive, parse_evidence
 from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
-from ragcore.prompts import PromptLibrary, RenderedPrompt
+from ragcore.prompts import PromptLibrary, PromptTemplate, RenderedPrompt, render_template
 from ragcore.sectionplan import SectionSpec
 from ragcore.text import cjk_count, count_words, ends_properly
 
@@ -80,6 +80,9 @@ class DraftRequest:
     model: str
     brief: Brief
     brief_version: int | None = None
+    # Template id -> saved version to write with instead of the one in use (0 = the shipped
+    # default), e.g. to compare two prompt versions; the version in use stays as it is.
+    prompt_versions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,6 +148,12 @@ def _no_evidence(lang: str) -> str:
     )
 
 
+def section_template_id(prompts: PromptLibrary, section_key: str) -> str:
+    """The template a section is written with: its own if one is shipped, else the generic."""
+    own = f"section/{section_key}"
+    return own if own in prompts.ids() else "section/generic"
+
+
 class SectionWriter:
     def __init__(
         self,
@@ -165,19 +174,27 @@ class SectionWriter:
         deployments = self.gateway.config.deployments(model)
         return bool(deployments) and all(d.is_offline for d in deployments)
 
+    def template(self, request: DraftRequest, section_key: str) -> PromptTemplate:
+        """The section's template: the version the request asks for, else the one in use."""
+        template_id = section_template_id(self.prompts, section_key)
+        wanted = request.prompt_versions.get(template_id)
+        if wanted is None:
+            return self.prompts.get(template_id)
+        return self.prompts.version(template_id, wanted)
+
     def render(self, request: DraftRequest, section: SectionInput) -> RenderedPrompt:
         spec = section.spec
-        return self.prompts.render(
-            f"section/{spec.key}"
-            if f"section/{spec.key}" in self.prompts.ids()
-            else "section/generic",
-            topic=request.topic,
-            brief=request.brief.to_markdown(request.lang),
-            context=section.context,
-            word_min=spec.words[0],
-            word_max=spec.words[1],
-            lang=request.lang,
-            section_name=spec.name(request.lang),
+        return render_template(
+            self.template(request, spec.key),
+            {
+                "topic": request.topic,
+                "brief": request.brief.to_markdown(request.lang),
+                "context": section.context,
+                "word_min": spec.words[0],
+                "word_max": spec.words[1],
+                "lang": request.lang,
+                "section_name": spec.name(request.lang),
+            },
         )
 
     # ---- one section ---------------------------------------------------------------------------
@@ -333,6 +350,7 @@ class SectionWriter:
                 model_used=(record.model_used or request.model) if record else request.model,
                 template_id=rendered.template_id,
                 template_hash=rendered.template_hash,
+                template_version=rendered.template_version,
                 prompt_hash=rendered.prompt_hash,
                 evidence_ids=section.evidence_ids,
                 edited_texts=section.edited_texts,
