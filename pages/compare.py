@@ -1,4 +1,5 @@
-"""Compare: pick a section and two versions (or generate the section again with another model);
+"""Compare: pick a section and two versions (or generate the section again with another model
+or another prompt version, leaving the version in use on Prompts as it is);
 side by side with word-level differences and each version's model, prompt, evidence, tokens and
 time; keep the one you prefer."""
 
@@ -16,10 +17,12 @@ from pages.common import (
     settings,
     t,
 )
-from pages.compare_parts import side_by_side
-from pages.draft_parts import version_label, versions
+from pages.compare_parts import prompt_label, prompt_versions, side_by_side
+from pages.draft_parts import live_job, version_label, versions
 from pages.jobs import job_for, start_draft
 from ragcore.drafting.versions import SectionVersion
+from ragcore.drafting.writer import section_template_id
+from ragcore.prompts import PromptLibrary
 
 
 def details(version: SectionVersion) -> None:
@@ -27,7 +30,7 @@ def details(version: SectionVersion) -> None:
         " · ".join([
             f"v{version.version_id}", version.origin, version.status,
             t("模型 ", "model ") + (version.model_used or "—"),
-            t("提示词 ", "prompt ") + f"{version.template_id or '—'} {version.template_hash[:8]}",
+            t("提示词 ", "prompt ") + prompt_label(version),
             t(f"证据 {len(version.evidence_ids)} 条", f"{len(version.evidence_ids)} evidence items"),
             t(f"词元 {version.tokens_in}→{version.tokens_out}", f"tokens {version.tokens_in}→{version.tokens_out}"),
             f"{version.latency_s:.1f} s",
@@ -56,20 +59,38 @@ section = st.selectbox(
 usable = [v for v in versions().history(project.project_id, section) if v.usable]
 current = versions().current(project.project_id, section)
 
-with st.expander(t("用另一个模型再生成本节", "Generate this section again with another model")):
+with st.expander(
+    t("用另一个模型或另一版提示词再生成本节", "Generate this section again with another model or prompt version")
+):  # fmt: skip
     busy = (job := job_for(project.project_id)) is not None and job.running
-    other_model = st.selectbox(t("模型", "Model"), gateway().models, key="compare_model")
+    models = gateway().models
+    col_model, col_prompt = st.columns(2)
+    other_model = col_model.selectbox(
+        t("模型", "Model"), models, index=models.index(project.model) if project.model in models else 0,
+        key="compare_model",
+    )  # fmt: skip
+    library = PromptLibrary.from_settings(settings())
+    template_id = section_template_id(library, section)
+    in_use = library.get(template_id).version
+    choices = prompt_versions(library, template_id)
+    if st.session_state.get("compare_prompt_for") != (template_id, in_use):
+        st.session_state["compare_prompt_for"] = (template_id, in_use)
+        st.session_state["compare_prompt_version"] = in_use  # another section: start from its own
+    prompt_version = col_prompt.selectbox(
+        t("提示词版本", "Prompt version") + f" · `{template_id}`", list(choices),
+        format_func=lambda n: choices[n] + (t("（使用中）", " (in use)") if n == in_use else ""),
+        key="compare_prompt_version",
+        help=t("只用于这一次生成；其他工作仍使用「提示词」页中正在使用的版本。",
+               "For this generation only; everything else keeps the version in use on Prompts."),
+    )  # fmt: skip
     if st.button(t("生成", "Generate"), key="compare_generate", disabled=busy):
         with guarded(t("无法生成", "Cannot generate")):
-            start_draft(settings(), project, gateway(), sections=[section], model=other_model)
-            st.info(
-                t(
-                    "正在生成：完成后在「草稿」页或刷新本页查看。",
-                    "Generating: see it on Draft or reload this page when done.",
-                )
-            )
-    if busy:
-        st.info(t("正在生成…", "Generating…"))
+            start_draft(
+                settings(), project, gateway(), sections=[section], model=other_model,
+                prompt_versions={template_id: int(prompt_version)},
+            )  # fmt: skip
+            st.rerun()
+    live_job(project, [s for s in specs if s.key == section])
 
 if len(usable) < 2:
     st.info(t("本节需要至少两个版本才能对比：在「草稿」页重新生成或手动编辑。",
@@ -78,13 +99,17 @@ if len(usable) < 2:
 
 ids = [v.version_id for v in usable]
 by_id = {v.version_id: v for v in usable}
+if st.session_state.get("compare_ids_for") != (section, ids):
+    # Another section or a new version (e.g. just generated here): show the newest two.
+    st.session_state["compare_ids_for"] = (section, ids)
+    st.session_state["compare_left"], st.session_state["compare_right"] = ids[-2], ids[-1]
 col_left, col_right = st.columns(2)
 left_id = col_left.selectbox(
-    t("左", "Left"), ids, index=len(ids) - 2, format_func=lambda i: version_label(by_id[i]), key="compare_left"
-)  # fmt: skip
+    t("左", "Left"), ids, format_func=lambda i: version_label(by_id[i]), key="compare_left"
+)
 right_id = col_right.selectbox(
-    t("右", "Right"), ids, index=len(ids) - 1, format_func=lambda i: version_label(by_id[i]), key="compare_right"
-)  # fmt: skip
+    t("右", "Right"), ids, format_func=lambda i: version_label(by_id[i]), key="compare_right"
+)
 left, right = by_id[left_id], by_id[right_id]
 left_html, right_html, ratio = side_by_side(left.text, right.text)
 st.caption(t(f"相似度 {ratio:.0%}", f"similarity {ratio:.0%}"))

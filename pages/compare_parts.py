@@ -1,4 +1,5 @@
-"""Word-level differences between two section texts, as escaped HTML for side-by-side display."""
+"""Word-level differences between two section texts, as escaped HTML for side-by-side display,
+and the labels of prompt versions."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import difflib
 import html
 import re
 from functools import cache
+
+from pages.common import t
+from ragcore.drafting.versions import SectionVersion
+from ragcore.prompts import PromptLibrary
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.%\-]+|\s+|.", re.S)
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -52,3 +57,20 @@ def side_by_side(left: str, right: str) -> tuple[str, str, float]:
 
 def _as_html(parts: list[str]) -> str:
     return "".join(parts).replace("\n", "<br>")
+
+
+def prompt_versions(library: PromptLibrary, template_id: str) -> dict[int, str]:
+    """Every version of a template to generate with: the shipped default and each saved one."""
+    default = library.default(template_id)
+    choices = {0: t("0 · 默认", "0 · default") + f" · {default.content_hash[:8]}"}
+    for saved in library.versions(template_id):
+        choices[saved.version] = f"{saved.version} · {saved.saved_at} · {saved.content_hash[:8]}"
+    return choices
+
+
+def prompt_label(version: SectionVersion) -> str:
+    """Which prompt wrote a version: template id, version (0 = default) and content hash."""
+    if not version.template_id:
+        return "—"
+    number = "" if version.template_version is None else f" v{version.template_version}"
+    return f"{version.template_id}{number} · {version.template_hash[:8]}"

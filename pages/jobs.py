@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -31,6 +31,7 @@ class DraftJob:
     project_id: str
     sections: list[str]  # section keys being written (empty: all)
     model: str
+    prompt_versions: dict[str, int] = field(default_factory=dict)  # template id -> version
     cancel: threading.Event = field(default_factory=threading.Event)
     events: dict[str, ProgressEvent] = field(default_factory=dict)  # by stage
     texts: dict[str, str] = field(default_factory=dict)  # streamed text by section key
@@ -95,6 +96,7 @@ def _run(job: DraftJob, settings: Settings, project: Project, gateway: Gateway) 
             on_delta=job.on_delta,
             cancel=job.cancel,
             gateway=gateway,
+            prompt_versions=job.prompt_versions,
         )
     except RagcoreError as error:
         job.error = str(error)
@@ -112,12 +114,14 @@ def start_draft(
     *,
     sections: Sequence[str] = (),
     model: str,
+    prompt_versions: Mapping[str, int] | None = None,
 ) -> DraftJob:
-    """Start drafting (all sections, or the named ones) unless the project already has a job."""
+    """Start drafting (all sections, or the named ones) unless the project already has a job;
+    `prompt_versions` writes with those template versions instead of the ones in use."""
     current = job_for(project.project_id)
     if current is not None and current.running:
         return current
-    job = DraftJob(project.project_id, list(sections), model)
+    job = DraftJob(project.project_id, list(sections), model, dict(prompt_versions or {}))
     _registry()[project.project_id] = job
     thread = threading.Thread(
         target=_run, args=(job, settings, project, gateway), name=f"draft-{project.project_id}",

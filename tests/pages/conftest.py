@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
+from ragcore.testing import FakeOpenAIServer
 from tests.conftest import REPO_ROOT
 
 APP = REPO_ROOT / "app.py"
@@ -102,3 +105,16 @@ def edit_table(at: AppTest, key: str, edited_rows: dict[int, dict[str, Any]]) ->
     at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
     at.run()
     assert_clean(at)
+
+
+def use_test_model(server: FakeOpenAIServer, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Configure the model "test-model" served by the gateway's test server on loopback."""
+    config = folder / "llm.yaml"
+    entry = {
+        "model_name": "test-model",
+        "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"},
+    }  # fmt: skip
+    config.write_text(
+        yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}})
+    )
+    monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
