@@ -1,7 +1,8 @@
 """Retrieval and context benchmark (issue 5). Prints markdown tables.
 
 1. Full ten-type listing (`retrieve_all_types`, k=5) at several library sizes: p50/p95 against
-   the floor of one query embedding plus ten raw filtered vector queries (`dense_search`, k=5).
+   the floor of one query embedding plus ten raw filtered Chroma queries (k=5), and the first
+   listing after one card edit (the snapshot's incremental refresh).
    Synthetic cards; stores are built with the fake embedder (the real ones are too slow to embed
    100k cards on 2 cores) and queried through the same code path as `ragcore search`.
 2. Context tokens per section against the seed files, for the same distinct cards.
@@ -21,14 +22,15 @@ from pathlib import Path
 
 from ragcore.cards import Card, SummaryType
 from ragcore.context import build_context, count_tokens
+from ragcore.embeddings import Vectors
 from ragcore.evidence import EvidenceItem, SectionEvidence
 from ragcore.formats.context import parse_context
 from ragcore.lexical import index_for
 from ragcore.retrieval import retrieve_all_types
 from ragcore.sectionplan import SectionSpec, load_plan
-from ragcore.settings import load_settings
+from ragcore.settings import Settings, load_settings
 from ragcore.snippets import Snippet
-from ragcore.store import CardStore
+from ragcore.store import CARDS, CardStore, make_client
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 WORDS_EN = [
@@ -101,6 +103,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def chroma_floor(settings: Settings, vector: Vectors) -> None:
+    """The floor: ten raw filtered Chroma queries (k=5), one per summary type."""
+    collection = make_client(settings).get_collection(CARDS, embedding_function=None)
+    for summary_type in SummaryType:
+        where = {"$and": [{"summary_type": summary_type.value}, {"state": "ready"}]}
+        collection.query(query_embeddings=[vector], n_results=5, where=where)
+
+
 def latency(size: int, n_queries: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(home=Path(home), embedder="fake")
@@ -109,8 +119,8 @@ def latency(size: int, n_queries: int) -> dict[str, float]:
         store.upsert_cards(synthetic_cards(size))
         build = time.perf_counter() - start
         start = time.perf_counter()
-        index_for(store)
-        lexical_build = time.perf_counter() - start
+        index_for(store)  # loads the snapshot (cards + vectors) and builds BM25
+        load = time.perf_counter() - start
         rng = random.Random(1)
         topics = [
             " ".join(rng.sample(rng.choice([WORDS_EN, WORDS_ZH]), 3)) for _ in range(n_queries)
@@ -119,22 +129,32 @@ def latency(size: int, n_queries: int) -> dict[str, float]:
         retrieve_all_types(store, topics[0], k=5, settings=settings)  # warm-up
         for topic in topics:
             t0 = time.perf_counter()
-            vector = store.embed_query(topic)
-            for summary_type in SummaryType:
-                store.dense_search(vector, summary_type=summary_type, k=5)
+            chroma_floor(settings, store.embed_query(topic))
             floor.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             retrieve_all_types(store, topic, k=5, settings=settings)
             full.append(time.perf_counter() - t0)
+        edit = time_listing_after_edit(store, settings, topics[0])
     ms = 1000.0
     return {
         "build_s": build,
-        "lexical_s": lexical_build,
+        "load_s": load,
         "p50": statistics.median(full) * ms,
         "p95": percentile(full, 0.95) * ms,
         "floor_p50": statistics.median(floor) * ms,
         "floor_p95": percentile(floor, 0.95) * ms,
+        "edit_ms": edit * ms,
     }
+
+
+def time_listing_after_edit(store: CardStore, settings: Settings, topic: str) -> float:
+    """One card edited (as on the Evidence page), then the next listing: the refresh cost."""
+    old = store.get_cards(summary_type=SummaryType.METHODOLOGY)[0]
+    edited = Card(paper_id=old.paper_id, summary_type=old.summary_type, text=old.text + " (edited)")
+    store.replace_card(old.card_id, edited)
+    t0 = time.perf_counter()
+    retrieve_all_types(store, topic, k=5, settings=settings)
+    return time.perf_counter() - t0
 
 
 _SEED_SECTIONS = {"000": "conclusion", "002": "method", "003": "introduction"}
@@ -177,14 +197,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     args = parser.parse_args()
     print(
-        "| cards | store build s | BM25 index s | listing p50 ms | p95 ms | floor p50 ms | floor p95 ms | p50 / floor |"
+        "| cards | store build s | snapshot + BM25 load s | listing p50 ms | p95 ms "
+        "| floor p50 ms | floor p95 ms | p50 / floor | listing after one edit ms |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         r = latency(size, args.queries)
         print(
-            f"| {size:,} | {r['build_s']:.1f} | {r['lexical_s']:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
-            f"| {r['floor_p50']:.1f} | {r['floor_p95']:.1f} | {r['p50'] / r['floor_p50']:.2f}x |",
+            f"| {size:,} | {r['build_s']:.1f} | {r['load_s']:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
+            f"| {r['floor_p50']:.1f} | {r['floor_p95']:.1f} | {r['p50'] / r['floor_p50']:.2f}x "
+            f"| {r['edit_ms']:.0f} |",
             flush=True,
         )
     print()

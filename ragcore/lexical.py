@@ -4,8 +4,8 @@ Chinese goes through jieba's search mode (it emits both whole words and their su
 "图像分类" also matches "图像"); English through a word regex with stop words and a light plural
 folding. Mixed text is split into CJK and Latin runs so each part gets its own tokenizer.
 
-The index (one bm25s index per summary type) is cached per store and rebuilt when the card set
-changes; the check is cheap (see `CardSetWatch`) so a query does not re-read every card.
+The index (one bm25s index per summary type) is cached per store and follows the store's
+snapshot (`ragcore.snapshot`): after a write only the summary types that changed are re-indexed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ import jieba
 import numpy as np
 
 from ragcore.cards import Card, SummaryType
+from ragcore.snapshot import CardSnapshot
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -142,9 +143,7 @@ class TypeIndex:
 class CardSource(Protocol):
     """What the index needs from the store (CardStore satisfies it)."""
 
-    def get_cards(self, *, summary_type: SummaryType | None = None) -> list[Card]: ...
-
-    def revision(self) -> int: ...
+    def snapshot(self) -> CardSnapshot: ...
 
 
 @dataclass
@@ -153,16 +152,32 @@ class LexicalIndex:
 
     by_type: dict[SummaryType, TypeIndex]
     card_ids: frozenset[str]
+    versions: dict[SummaryType, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, cards: Iterable[Card]) -> LexicalIndex:
         grouped: dict[SummaryType, list[Card]] = {}
         for card in cards:
             grouped.setdefault(card.summary_type, []).append(card)
-        return cls(
-            {t: TypeIndex.build(group) for t, group in grouped.items()},
-            frozenset(c.card_id for group in grouped.values() for c in group),
-        )
+        return cls._of({t: TypeIndex.build(group) for t, group in grouped.items()})
+
+    @classmethod
+    def _of(
+        cls, by_type: dict[SummaryType, TypeIndex], versions: dict[SummaryType, int] | None = None
+    ) -> LexicalIndex:
+        ids = frozenset(c.card_id for index in by_type.values() for c in index.cards)
+        return cls(by_type, ids, versions or {})
+
+    def refreshed(self, snapshot: CardSnapshot) -> LexicalIndex:
+        """This index brought up to `snapshot`, rebuilding only the types whose cards changed."""
+        by_type: dict[SummaryType, TypeIndex] = {}
+        for summary_type, version in snapshot.type_versions.items():
+            kept = self.by_type.get(summary_type)
+            if kept is not None and self.versions.get(summary_type) == version:
+                by_type[summary_type] = kept
+            elif cards := snapshot.cards_of(summary_type):
+                by_type[summary_type] = TypeIndex.build(cards)
+        return LexicalIndex._of(by_type, dict(snapshot.type_versions))
 
     def search(self, query: str | list[str], summary_type: SummaryType, k: int) -> list[LexicalHit]:
         index = self.by_type.get(summary_type)
@@ -173,24 +188,28 @@ class LexicalIndex:
         return len(self.card_ids)
 
 
-_cache: dict[int, tuple[Any, LexicalIndex, int]] = {}
+_EMPTY = LexicalIndex({}, frozenset())
+# Per store: (the store, its snapshot the index was built from, the index).
+_cache: dict[int, tuple[Any, CardSnapshot, LexicalIndex]] = {}
 _cache_lock = threading.Lock()
 
 
-def index_for(store: CardSource) -> LexicalIndex:
-    """The cached lexical index of `store`, rebuilt when the store's revision has moved.
+def index_for(store: CardSource, snapshot: CardSnapshot | None = None) -> LexicalIndex:
+    """The cached lexical index of `store`, brought up to date with the store's snapshot.
 
-    The revision grows with every card write in any process, so an edit made in another
-    Streamlit session or a CLI import is seen by the next query.
+    The snapshot follows every card write in any process (the store's change log), and only
+    the summary types whose cards changed are re-indexed, so an edit costs one type's rebuild.
+    Pass `snapshot` to index a snapshot already taken (one store state for a whole listing).
     """
+    snapshot = snapshot or store.snapshot()
     key = id(store)
-    revision = store.revision()
     with _cache_lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] is store and cached[2] == revision:
-            return cached[1]
-        index = LexicalIndex.build(store.get_cards())
-        _cache[key] = (store, index, revision)
+        if cached is not None and cached[0] is store and cached[1] is snapshot:
+            return cached[2]
+        base = cached[2] if cached is not None and cached[0] is store else _EMPTY
+        index = base.refreshed(snapshot)
+        _cache[key] = (store, snapshot, index)
         return index
 
 

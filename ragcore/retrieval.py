@@ -23,6 +23,7 @@ from ragcore.evidence import ChannelScores, EvidenceItem, SectionEvidence
 from ragcore.lexical import LexicalHit, TypeIndex, has_content, index_for, tokenize
 from ragcore.sectionplan import SectionSpec
 from ragcore.settings import Settings
+from ragcore.snapshot import CardSnapshot
 from ragcore.store import CardStore
 from ragcore.text import detect_lang
 
@@ -229,12 +230,15 @@ class Query:
     lang: str
     terms: list[str]
     vector: Vectors | None
+    # The library as of this query: every type is searched in the same state of the store,
+    # and the store's revision is checked once instead of once per type.
+    snapshot: CardSnapshot | None = None
 
 
 def prepare_query(store: CardStore, topic: str, fusion: str) -> Query:
     text = check_topic(topic)
     vector = store.embed_query(text) if fusion != "bm25" else None
-    return Query(text, detect_lang(text), tokenize(text), vector)
+    return Query(text, detect_lang(text), tokenize(text), vector, store.snapshot())
 
 
 def search_type(
@@ -250,10 +254,11 @@ def search_type(
     """The best `k` cards of one type for a prepared query (the path `search` and eval share)."""
     fusion = effective_fusion(fusion or settings.retrieval.fusion, query.lang, store.embedder.name)
     depth = max(4 * k, 30) + len(exclude_papers)
+    snapshot = query.snapshot or store.snapshot()
     dense: list[tuple[Card, float]] = []
     if query.vector is not None and fusion != "bm25":
-        dense = store.dense_search(query.vector, summary_type=summary_type, k=depth)
-    index = index_for(store)
+        dense = snapshot.search(query.vector, summary_type=summary_type, k=depth)
+    index = index_for(store, snapshot)
     lexical = index.search(query.terms, summary_type, depth) if fusion != "dense" else []
     if not dense and not lexical:
         return TypeResult(summary_type)

@@ -8,15 +8,22 @@ until the user re-embeds (`ragcore reembed`), so vectors of two models never mix
 Cards carry a `state`: `ready` cards are visible; `pending` ones belong to an ingest that has
 not finished and are invisible until `publish_paper` flips them, so a killed run shows nothing
 half-done.
+
+Searches run on an in-memory snapshot of the ready cards (`ragcore.snapshot`), refreshed from a
+change log in SQLite: each write records its revision and the card ids it touched, so a
+refresh re-reads only those cards, in any process that shares the home folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,18 +37,27 @@ from ragcore.embeddings import Embedder, Vectors, get_embedder
 from ragcore.errors import StoreError
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
+from ragcore.snapshot import CardSnapshot
 from ragcore.text import normalize_space
 
 CARDS = "cards"
 RAW = "raw_chunks"
 READY, PENDING = "ready", "pending"
 _WRITE_BATCH = 512
+# Change-log entries kept: a snapshot further behind than this reloads everything.
+_CHANGES_KEPT = 1000
+_ALL = "*"
+_REMOTE_SNAPSHOT_MAX_AGE_S = 30.0
 _PAPERS_DDL = """
 CREATE TABLE IF NOT EXISTS store_revision (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     revision INTEGER NOT NULL
 );
 INSERT OR IGNORE INTO store_revision(id, revision) VALUES (1, 0);
+CREATE TABLE IF NOT EXISTS card_changes (
+    revision INTEGER PRIMARY KEY,
+    card_ids TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS papers (
     paper_id TEXT PRIMARY KEY,
     data TEXT NOT NULL,
@@ -150,6 +166,9 @@ class CardStore:
         self._cards = self._collection(CARDS)
         self._raw = self._collection(RAW)
         db.ensure_schema(settings.db_path, "papers", _PAPERS_DDL)
+        self._snapshot: CardSnapshot | None = None
+        self._snapshot_loaded = 0.0
+        self._snapshot_lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> CardStore:
@@ -189,6 +208,7 @@ class CardStore:
         moved = 0
         for name in (CARDS, RAW):
             moved += _rebuild_collection(client, name, embedder, progress)
+        _record_change(settings.db_path, None)  # every vector changed: caches reload
         return moved
 
     # -- change tracking --------------------------------------------------------------------
@@ -198,9 +218,69 @@ class CardStore:
             row = conn.execute("SELECT revision FROM store_revision WHERE id=1").fetchone()
         return int(row["revision"]) if row else 0
 
-    def _changed(self) -> None:
+    def _changed(self, card_ids: Sequence[str] | None) -> None:
+        _record_change(self.settings.db_path, card_ids)
+
+    def _changes_since(self, revision: int) -> tuple[int, set[str] | None]:
+        """(latest revision, ids written after `revision`); None when the log cannot tell."""
         with db.connect(self.settings.db_path) as conn:
-            conn.execute("UPDATE store_revision SET revision = revision + 1 WHERE id=1")
+            latest = int(conn.execute("SELECT revision FROM store_revision").fetchone()[0])
+            rows = conn.execute(
+                "SELECT card_ids FROM card_changes WHERE revision > ? AND revision <= ?",
+                (revision, latest),
+            ).fetchall()
+        if len(rows) != latest - revision:
+            return latest, None  # pruned, or written by a version without the log
+        ids: set[str] = set()
+        for row in rows:
+            if row["card_ids"] == _ALL:
+                return latest, None
+            ids.update(json.loads(row["card_ids"]))
+        return latest, ids
+
+    # -- the search snapshot ----------------------------------------------------------------
+    def snapshot(self) -> CardSnapshot:
+        """The ready cards with their vectors, as of now (refreshed from the change log)."""
+        current = self._snapshot
+        if current is not None and not self._snapshot_stale(current):
+            return current
+        with self._snapshot_lock:
+            current = self._snapshot
+            if current is None or self._remote_expired():
+                fresh = self._load_snapshot()
+            else:
+                latest, ids = self._changes_since(current.revision)
+                if ids is None:
+                    fresh = self._load_snapshot()
+                else:
+                    fresh = current.changed(latest, ids, self._ready_with_vectors(list(ids)))
+            self._snapshot, self._snapshot_loaded = fresh, time.monotonic()
+            return fresh
+
+    def _snapshot_stale(self, snapshot: CardSnapshot) -> bool:
+        return snapshot.revision != self.revision() or self._remote_expired()
+
+    def _remote_expired(self) -> bool:
+        """A shared Chroma server takes writes our log never sees: reload after a while."""
+        age = time.monotonic() - self._snapshot_loaded
+        return bool(self.settings.chroma_url) and age > _REMOTE_SNAPSHOT_MAX_AGE_S
+
+    def _load_snapshot(self) -> CardSnapshot:
+        revision = self.revision()  # read first: a write after it shows up at the next refresh
+        return CardSnapshot.build(revision, self._ready_with_vectors(None), self.embedder.dimension)
+
+    def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
+        if ids is not None and not ids:
+            return []
+        got = self._cards.get(
+            ids=ids, where=_where(state=READY), include=["documents", "metadatas", "embeddings"]
+        )
+        return [
+            (_card_from_chroma(i, d, m), v)
+            for i, d, m, v in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+        ]
 
     # -- cards ------------------------------------------------------------------------------
     def _embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors:
@@ -225,7 +305,7 @@ class CardStore:
             added=added, skipped=[c.card_id for c in cards if c.card_id not in added]
         )
         if added:
-            self._changed()
+            self._changed(added)
         report(progress, "store", len(unique), len(unique))
         return result
 
@@ -233,7 +313,7 @@ class CardStore:
         """Swap a card for its new version (e.g. a user edit) in one step for readers."""
         self.upsert_cards([card])
         if old_id != card.card_id:
-            self._cards.delete(ids=[old_id])
+            self.delete_cards([old_id])
 
     def publish_paper(self, paper_id: str, card_ids: Sequence[str]) -> None:
         """Make a finished ingest visible: the paper's cards become exactly `card_ids`."""
@@ -250,14 +330,14 @@ class CardStore:
         if stale:
             self._cards.delete(ids=stale)
         if flip or stale:
-            self._changed()
+            self._changed(flip + stale)
 
     def discard_pending(self, paper_id: str | None = None) -> int:
         where = _where(paper_id=paper_id, state=PENDING)
         ids = self._cards.get(where=where, include=[])["ids"]
         if ids:
             self._cards.delete(ids=ids)
-            self._changed()
+            self._changed(ids)
         return len(ids)
 
     def get_cards(
@@ -292,7 +372,7 @@ class CardStore:
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
             self._cards.delete(ids=list(ids))
-            self._changed()
+            self._changed(list(ids))
 
     def count(self) -> int:
         return len(self._cards.get(where=_where(state=READY), include=[])["ids"])
@@ -305,27 +385,10 @@ class CardStore:
         paper_ids: Sequence[str] | None = None,
         k: int = 10,
     ) -> list[tuple[Card, float]]:
-        where = _where(
-            summary_type=summary_type.value if summary_type else None,
-            paper_id=list(paper_ids) if paper_ids is not None else None,
-            state=READY,
+        """The `k` ready cards most similar to the query (exact cosine), best first."""
+        return self.snapshot().search(
+            query_embedding, summary_type=summary_type, paper_ids=paper_ids, k=max(1, k)
         )
-        got = self._cards.query(
-            query_embeddings=np.asarray([query_embedding], dtype=np.float32),
-            n_results=max(1, k),
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            (_card_from_chroma(i, d, m), similarity(dist))
-            for i, d, m, dist in zip(
-                got["ids"][0],
-                got["documents"][0],
-                got["metadatas"][0],
-                got["distances"][0],
-                strict=True,
-            )
-        ]
 
     # -- raw section text -----------------------------------------------------------------
     def add_raw_chunks(
@@ -406,6 +469,17 @@ class CardStore:
         self.delete_raw(paper_id)
         with db.connect(self.settings.db_path) as conn:
             conn.execute("DELETE FROM papers WHERE paper_id=?", (paper_id,))
+
+
+def _record_change(db_path: Path, card_ids: Sequence[str] | None) -> None:
+    """Bump the revision and log which cards it touched (None: all of them)."""
+    ids = _ALL if card_ids is None else json.dumps(sorted(set(card_ids)))
+    db.ensure_schema(db_path, "papers", _PAPERS_DDL)
+    with db.connect(db_path) as conn:
+        conn.execute("UPDATE store_revision SET revision = revision + 1 WHERE id=1")
+        revision = int(conn.execute("SELECT revision FROM store_revision").fetchone()[0])
+        conn.execute("INSERT INTO card_changes(revision, card_ids) VALUES(?, ?)", (revision, ids))
+        conn.execute("DELETE FROM card_changes WHERE revision <= ?", (revision - _CHANGES_KEPT,))
 
 
 def _add_missing(
