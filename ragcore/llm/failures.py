@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from http import HTTPStatus
 
 from ragcore.errors import LLMError
-from ragcore.llm._litellm import exceptions
 from ragcore.llm.records import CallRecord
 
 _DEBUG_BASE = re.compile(r"API Base: `([^`]*)`")
@@ -44,7 +43,12 @@ def failed_api_base(error: BaseException, lookup: Callable[[str], str | None]) -
 
 
 def describe(error: BaseException, *, where: str, tries: int, received: int = 0) -> str:
-    """One sentence for the user. `where` names the server ("the model server at http://...")."""
+    """One sentence for the user. `where` names the server ("the model server at http://...").
+
+    LiteLLM's exceptions subclass the `openai` SDK's, so these checks cover both call paths.
+    Imported here: a failure only happens after the gateway has loaded them, and importing this
+    module must stay cheap."""
+    import openai
     after = f" after {tries} {'try' if tries == 1 else 'tries'}"
     status = getattr(error, "status_code", None)
     text = str(error)
@@ -52,21 +56,21 @@ def describe(error: BaseException, *, where: str, tries: int, received: int = 0)
         return (
             f"the answer from {where} broke off after {received} characters ({_cause(error, text)})"
         )
-    if isinstance(error, exceptions.Timeout):
+    if isinstance(error, openai.APITimeoutError):
         return f"{where} did not answer in time{after}"
     if "api_key" in text and "must be set" in text:
         return f"no API key for {where}: set the environment variable its `api_key: os.environ/...` names"
-    if isinstance(error, exceptions.AuthenticationError):
+    if isinstance(error, openai.AuthenticationError):
         return (
             f"{where} refused the API key (401 unauthorized); check the key's environment variable"
         )
-    if isinstance(error, exceptions.NotFoundError):
+    if isinstance(error, openai.NotFoundError):
         return f"{where} answered 404 not found; check the model name in the LLM config"
     if "Expecting" in text and ("value" in text or "delimiter" in text):
         return f"{where} answered with malformed JSON{after}"
     if "incomplete chunked read" in text or "peer closed" in text:
         return f"{where} closed the connection before answering{after}"
-    if isinstance(error, exceptions.APIConnectionError) or "Connection error" in text:
+    if isinstance(error, openai.APIConnectionError) or "Connection error" in text:
         return f"could not reach {where}{after} ({_cause(error, text)})"
     if isinstance(status, int) and 400 <= status < 600:
         return f"{where} answered {status} {_phrase(status)}{after}"
@@ -81,9 +85,11 @@ def _phrase(status: int) -> str:
 
 
 def _cause(error: BaseException, text: str) -> str:
+    import openai
+
     if "incomplete chunked read" in text or "peer closed" in text:
         return "the connection closed mid-stream"
-    if isinstance(error, exceptions.Timeout):
+    if isinstance(error, openai.APITimeoutError):
         return "no data in time"
     if "Connection refused" in text or "Connection error" in text:
         return "connection refused"
