@@ -109,6 +109,8 @@ class EvidenceChoices:
 
     pinned: set[str] = field(default_factory=set)
     excluded: set[str] = field(default_factory=set)
+    # Backups (retrieved beyond the plan's count, off by default) the user switched on.
+    included: set[str] = field(default_factory=set)
     edits: dict[str, str] = field(default_factory=dict)
     notes: list[EvidenceItem] = field(default_factory=list)
 
@@ -141,15 +143,17 @@ class SectionEvidence:
         return [item for _, item in ranked]
 
     def apply(self, choices: EvidenceChoices, extra_cards: Iterable[Card] = ()) -> None:
-        """Apply a project's choices. `extra_cards` are pinned cards that retrieval did not
-        return this time; they are added so a pin always survives a new retrieval."""
+        """Apply a project's choices to a fresh retrieval. `extra_cards` are pinned cards that
+        retrieval did not return this time; they are added so a pin always survives a new
+        retrieval. Backups stay off unless the user included or pinned them."""
         known = {item.evidence_id for item in self.items}
         for card in extra_cards:
             if card.card_id in choices.pinned and card.card_id not in known:
                 self.items.append(EvidenceItem(card=card, relevance=0.0, pinned=True))
         for item in self.items:
             item.pinned = item.pinned or item.evidence_id in choices.pinned
-            item.included = item.evidence_id not in choices.excluded
+            wanted = item.included or item.pinned or item.evidence_id in choices.included
+            item.included = wanted and item.evidence_id not in choices.excluded
             if item.evidence_id in choices.edits:
                 item.edited_text = choices.edits[item.evidence_id]
         for note in choices.notes:

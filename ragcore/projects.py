@@ -71,6 +71,7 @@ class SectionState(BaseModel):
     section: str
     retrieved: list[str] = Field(default_factory=list)  # card ids, best first
     excluded: list[str] = Field(default_factory=list)
+    included: list[str] = Field(default_factory=list)  # backups switched on by the user
     pinned: list[str] = Field(default_factory=list)
     query: str = ""  # the query of the last retrieval when not the topic
     k: int | None = None
@@ -199,6 +200,7 @@ class ProjectStore:
         return EvidenceChoices(
             pinned=set(state.pinned),
             excluded=set(state.excluded) - set(state.pinned),
+            included=set(state.included),
             edits=self.edited_texts(project_id),
             notes=notes,
         )

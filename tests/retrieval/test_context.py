@@ -119,3 +119,23 @@ def test_budget_drops_lowest_ranked_whole_cards() -> None:
 def test_truncated_card_keeps_whole_sentences() -> None:
     assert clean_card_text("第一句完整。第二句被截断...") == "第一句完整。"
     assert clean_card_text("line one  \nline two\n\n\n\nend.") == "line one\nline two\n\nend."
+
+
+def test_backups_stay_off_unless_the_user_switches_them_on(
+    library: CardStore, retrieval_settings: Settings
+) -> None:
+    from ragcore.retrieval import retrieve_section
+
+    plan = load_plan()
+    section = plan.with_cards_per_type(plan.find("method").key, 1).find("method")  # 1 per type
+    evidence = retrieve_section(
+        library, "image classification", section, settings=retrieval_settings
+    )
+    backups = [i.evidence_id for i in evidence.items if not i.included]
+    assert backups, "the library fixture yields more candidates than the plan uses"
+    evidence.apply(EvidenceChoices())
+    assert [i.evidence_id for i in evidence.items if not i.included] == backups
+    again = retrieve_section(library, "image classification", section, settings=retrieval_settings)
+    again.apply(EvidenceChoices(included={backups[0]}))
+    assert backups[0] in {i.evidence_id for i in again.active()}
+    assert [i.evidence_id for i in again.items if not i.included] == backups[1:]
