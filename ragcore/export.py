@@ -38,6 +38,12 @@ _LABELS = {
     "no_findings": {"zh": "未发现问题。", "en": "No findings."},
     "note": {"zh": "项目笔记（非文献）", "en": "Project note (not a publication)"},
     "seconds": {"zh": "{s:.1f} 秒", "en": "{s:.1f} s"},
+    # Sections are written in parallel and regenerated at different times, so without the
+    # wall time of one run the honest figure is the sum of model time, and it says so.
+    "model_seconds": {
+        "zh": "{s:.1f} 秒（各章节模型用时之和）",
+        "en": "{s:.1f} s (sum of the sections' model time)",
+    },
 }
 
 
@@ -144,7 +150,10 @@ def export_paper(
     stamp = (generated_at or datetime.now()).strftime(
         "%Y年%m月%d日 %H:%M:%S" if lang == "zh" else "%Y-%m-%d %H:%M:%S"
     )
-    seconds = wall_seconds if wall_seconds is not None else sum(v.latency_s for v in present)
+    if wall_seconds is not None:
+        generation_time = _label("seconds", lang).format(s=wall_seconds)
+    else:
+        generation_time = _label("model_seconds", lang).format(s=sum(v.latency_s for v in present))
     models = list(dict.fromkeys(v.model_used for v in present if v.model_used))
     document = PaperDocument(
         title=title,
@@ -153,7 +162,7 @@ def export_paper(
         references=[reference_text(r, lang) for r in references],
         stats={
             "total_words": str(sum(paper_length(v.text) for v in present)),
-            "generation_time": _label("seconds", lang).format(s=seconds),
+            "generation_time": generation_time,
             "papers_used": str(sum(1 for r in references if not r.is_note)),
             "model": ", ".join(models) or "-",
         },

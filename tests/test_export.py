@@ -101,7 +101,17 @@ def test_statistics_are_true_values(plan: SectionPlan) -> None:
     ).document.stats
     assert stats["total_words"] == str(sum(paper_length(v.text) for v in versions.values()))
     assert stats["papers_used"] == "2" and stats["model"] == "test-model"
-    assert stats["generation_time"] == "7.5 秒"
+    assert stats["generation_time"] == "7.5 秒（各章节模型用时之和）"
+    timed = export_paper(
+        title="T",
+        topic="t",
+        lang="en",
+        plan=plan,
+        versions=versions,
+        papers=PAPERS.get,
+        wall_seconds=3.25,
+    ).document.stats
+    assert timed["generation_time"] == "3.2 s"
     assert paper_length("中文五个字 and three words [1, 2].") == 8
 
 
