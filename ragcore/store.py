@@ -44,6 +44,7 @@ CARDS = "cards"
 RAW = "raw_chunks"
 READY, PENDING = "ready", "pending"
 _WRITE_BATCH = 512
+_ID_BATCH = 5000
 # Change-log entries kept: a snapshot further behind than this reloads everything.
 _CHANGES_KEPT = 1000
 _ALL = "*"
@@ -272,8 +273,11 @@ class CardStore:
     def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
         if ids is not None and not ids:
             return []
-        got = self._cards.get(
-            ids=ids, where=_where(state=READY), include=["documents", "metadatas", "embeddings"]
+        got = _get(
+            self._cards,
+            ids,
+            where=_where(state=READY),
+            include=["documents", "metadatas", "embeddings"],
         )
         return [
             (_card_from_chroma(i, d, m), v)
@@ -336,7 +340,7 @@ class CardStore:
         where = _where(paper_id=paper_id, state=PENDING)
         ids = self._cards.get(where=where, include=[])["ids"]
         if ids:
-            self._cards.delete(ids=ids)
+            _delete(self._cards, ids)
             self._changed(ids)
         return len(ids)
 
@@ -352,8 +356,9 @@ class CardStore:
             summary_type=summary_type.value if summary_type else None,
             state=READY,
         )
-        got = self._cards.get(
-            ids=list(ids) if ids is not None else None,
+        got = _get(
+            self._cards,
+            list(ids) if ids is not None else None,
             where=where,
             include=["documents", "metadatas"],
         )
@@ -371,7 +376,7 @@ class CardStore:
 
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
-            self._cards.delete(ids=list(ids))
+            _delete(self._cards, list(ids))
             self._changed(list(ids))
 
     def count(self) -> int:
@@ -403,7 +408,7 @@ class CardStore:
     def delete_raw(self, paper_id: str) -> None:
         ids = self._raw.get(where=_where(paper_id=paper_id), include=[])["ids"]
         if ids:
-            self._raw.delete(ids=ids)
+            _delete(self._raw, ids)
 
     def get_raw_chunks(self, paper_id: str) -> list[RawChunk]:
         got = self._raw.get(where=_where(paper_id=paper_id), include=["documents", "metadatas"])
@@ -482,6 +487,26 @@ def _record_change(db_path: Path, card_ids: Sequence[str] | None) -> None:
         conn.execute("DELETE FROM card_changes WHERE revision <= ?", (revision - _CHANGES_KEPT,))
 
 
+def _get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list[Any]]:
+    """`collection.get`, in batches of ids: Chroma turns each id into one SQL variable, and
+    SQLite refuses a statement with more than 32,766 of them (a 40k-card import did)."""
+    if ids is None:
+        got = collection.get(**kwargs)
+        keys = ("ids", *kwargs.get("include", []))
+        return {key: list(got[key]) if got[key] is not None else [] for key in keys}
+    merged: dict[str, list[Any]] = {key: [] for key in ("ids", *kwargs.get("include", []))}
+    for start in range(0, len(ids), _ID_BATCH):
+        got = collection.get(ids=ids[start : start + _ID_BATCH], **kwargs)
+        for key, values in merged.items():
+            values.extend(got[key] if got[key] is not None else [])
+    return merged
+
+
+def _delete(collection: Any, ids: list[str]) -> None:
+    for start in range(0, len(ids), _ID_BATCH):
+        collection.delete(ids=ids[start : start + _ID_BATCH])
+
+
 def _add_missing(
     collection: Any,
     items: dict[str, tuple[str, dict[str, Any]]],
@@ -491,7 +516,7 @@ def _add_missing(
     """Embed and add the items (id -> text, metadata) whose id the collection lacks."""
     if not items:
         return []
-    existing = set(collection.get(ids=list(items), include=[])["ids"])
+    existing = set(_get(collection, list(items), include=[])["ids"])
     new = [item_id for item_id in items if item_id not in existing]
     if not new:
         return []

@@ -85,3 +85,21 @@ def test_a_pruned_change_log_falls_back_to_a_full_reload(settings: Settings) -> 
         conn.execute("DELETE FROM card_changes")  # as if the entries had been pruned
     assert deleted.card_id not in store.snapshot().cards
     assert len(store.snapshot()) == 2
+
+
+def test_more_ids_than_sqlite_takes_in_one_statement(settings: Settings) -> None:
+    """Chroma makes each id an SQL variable; SQLite refuses more than 32,766 in a statement."""
+    import ragcore.store as store_module
+
+    store = CardStore.open(settings)
+    cards = [_card(f"p{i}", "Metric", f"metric card number {i}") for i in range(12)]
+    original = store_module._ID_BATCH
+    store_module._ID_BATCH = 5  # the same code path as 40k ids, with 12
+    try:
+        assert len(store.upsert_cards(cards).added) == 12
+        assert len(store.upsert_cards(cards).skipped) == 12
+        assert len(store.snapshot()) == 12
+        store.delete_cards([c.card_id for c in cards[:7]])
+        assert len(store.get_cards()) == len(store.snapshot()) == 5
+    finally:
+        store_module._ID_BATCH = original
