@@ -49,6 +49,7 @@ def describe(error: BaseException, *, where: str, tries: int, received: int = 0)
     Imported here: a failure only happens after the gateway has loaded them, and importing this
     module must stay cheap."""
     import openai
+
     after = f" after {tries} {'try' if tries == 1 else 'tries'}"
     status = getattr(error, "status_code", None)
     text = str(error)
@@ -58,7 +59,7 @@ def describe(error: BaseException, *, where: str, tries: int, received: int = 0)
         )
     if isinstance(error, openai.APITimeoutError):
         return f"{where} did not answer in time{after}"
-    if "api_key" in text and "must be set" in text:
+    if ("api_key" in text and "must be set" in text) or "Missing credentials" in text:
         return f"no API key for {where}: set the environment variable its `api_key: os.environ/...` names"
     if isinstance(error, openai.AuthenticationError):
         return (

@@ -7,13 +7,16 @@
 
 Retries, backoff, timeouts and fallbacks are the Router's, configured by `router_settings`.
 This module adds what the product needs on top: a call record, cancellation, partial text kept
-when a stream breaks, and failures as one plain sentence (`LLMCallError`).
+when a stream breaks, and failures as one plain sentence (`LLMCallError`). A model group that is
+one plain OpenAI-compatible server with nothing to route goes through the `openai` SDK instead of
+the Router (`ragcore.llm.direct`: same retries, timeouts and messages, a fraction of the cost).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +26,7 @@ from typing import Any
 from ragcore.errors import InputError
 from ragcore.llm._litellm import Router, cost_per_token, litellm
 from ragcore.llm.config import LLMConfig, load_llm_config, offline_config
+from ragcore.llm.direct import DirectDeployment, direct_eligible
 from ragcore.llm.failures import LLMCallError, describe, failed_api_base, scrub, tries_count
 from ragcore.llm.offline import register_offline_provider
 from ragcore.llm.records import CallRecord, Completion
@@ -41,6 +45,8 @@ class _Call:
     started: float = field(default_factory=time.perf_counter)
     parts: list[str] = field(default_factory=list)
     usage: Any = None
+    retries: int = 0  # set by the direct path; the Router reports its own in hidden params
+    litellm_model: str | None = None  # for the price lookup, when the Router does not say
 
     @property
     def text(self) -> str:
@@ -65,8 +71,13 @@ class _Call:
 
 class Gateway:
     def __init__(
-        self, config: LLMConfig | None = None, *, default_model: str = OFFLINE_MODEL
+        self,
+        config: LLMConfig | None = None,
+        *,
+        default_model: str = OFFLINE_MODEL,
+        direct: bool = True,
     ) -> None:
+        """`direct=False` sends every call through the LiteLLM Router (for comparison)."""
         register_offline_provider()
         self.config = config or offline_config()
         if default_model not in self.config.model_names:
@@ -75,6 +86,11 @@ class Gateway:
         self._router = Router(
             model_list=self.config.router_model_list(), **self.config.router_settings
         )
+        self._direct = {
+            name: DirectDeployment(self.config.deployments(name)[0], self.config.router_settings)
+            for name in self.config.model_names
+            if direct and direct_eligible(self.config, name)
+        }
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Gateway:
@@ -84,6 +100,19 @@ class Gateway:
     @property
     def models(self) -> list[str]:
         return self.config.model_names
+
+    def uses_router(self, model: str | None = None) -> bool:
+        """False when calls of `model` take the direct `openai` SDK path."""
+        return (model or self.default_model) not in self._direct
+
+    def close(self) -> None:
+        """Unhook the Router from LiteLLM's global callback lists and close direct clients.
+
+        Each Router adds callbacks to module-level lists that every later call runs; a process
+        that builds many gateways (tests, changed configs) should close the old ones."""
+        self._router.discard()  # type: ignore[no-untyped-call]
+        for deployment in self._direct.values():
+            deployment.close()
 
     # ---- sync ------------------------------------------------------------------------------
     def complete(
@@ -97,7 +126,7 @@ class Gateway:
     ) -> Completion:
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout)
         try:
-            response = self._router.completion(**kwargs)
+            response = self._send(call, kwargs)
         except Exception as error:
             raise self._failed(call, error) from None
         return self._from_response(call, response)
@@ -116,7 +145,7 @@ class Gateway:
         """Stream one answer. Cancellation is checked between chunks; `timeout` bounds waits."""
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
         try:
-            response: Any = self._router.completion(**kwargs)
+            response: Any = self._send(call, kwargs)
             chunks = iter(response)
         except Exception as error:
             raise self._failed(call, error) from None
@@ -146,7 +175,7 @@ class Gateway:
     ) -> Completion:
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout)
         try:
-            response = await self._router.acompletion(**kwargs)
+            response = await self._asend(call, kwargs)
         except Exception as error:
             raise self._failed(call, error) from None
         return self._from_response(call, response)
@@ -166,7 +195,7 @@ class Gateway:
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
         response: Any = None
         try:
-            response = await _unless_cancelled(self._router.acompletion(**kwargs), cancel)
+            response = await _unless_cancelled(self._asend(call, kwargs), cancel)
             chunks = response.__aiter__()
             while True:
                 chunk = await _unless_cancelled(chunks.__anext__(), cancel)
@@ -178,7 +207,7 @@ class Gateway:
         except _Cancelled:
             if response is not None:
                 with contextlib.suppress(Exception):
-                    await response.aclose()
+                    await _aclose(response)
             return self._cancelled(call, response)
         except Exception as error:
             if response is None:
@@ -186,6 +215,22 @@ class Gateway:
             return self._broken_stream(call, error)
 
     # ---- shared steps ----------------------------------------------------------------------
+    def _send(self, call: _Call, kwargs: dict[str, Any]) -> Any:
+        direct = self._direct.get(kwargs["model"])
+        if direct is None:
+            return self._router.completion(**kwargs)
+        call.litellm_model = direct.entry.model
+        response, call.retries = direct.send(kwargs)
+        return response
+
+    async def _asend(self, call: _Call, kwargs: dict[str, Any]) -> Any:
+        direct = self._direct.get(kwargs["model"])
+        if direct is None:
+            return await self._router.acompletion(**kwargs)
+        call.litellm_model = direct.entry.model
+        response, call.retries = await direct.asend(kwargs)
+        return response
+
     def _begin(
         self,
         messages: Messages,
@@ -246,7 +291,7 @@ class Gateway:
         record.model_used = (
             headers.get("x-litellm-model-group") or record.model_used or record.model_requested
         )
-        record.retries = int(headers.get("x-litellm-attempted-retries") or 0)
+        record.retries = int(headers.get("x-litellm-attempted-retries") or call.retries)
         record.fallbacks = int(headers.get("x-litellm-attempted-fallbacks") or 0)
         record.extractive = str(record.model_used).startswith("offline/")
         if call.usage is not None:
@@ -255,7 +300,9 @@ class Gateway:
         if not record.tokens_out:
             record.tokens_out = count_words(call.text)  # estimate when the server sent no usage
         record.cost_usd = (
-            0.0 if record.extractive else _cost(hidden.get("litellm_model_name"), record)
+            0.0
+            if record.extractive
+            else _cost(hidden.get("litellm_model_name") or call.litellm_model, record)
         )
         return Completion(call.text, record)
 
@@ -292,6 +339,14 @@ class Gateway:
 
 class _Cancelled(Exception):
     pass
+
+
+async def _aclose(response: Any) -> None:
+    """Close a stream: LiteLLM's wrapper has `aclose()`, the openai SDK's an async `close()`."""
+    closing = getattr(response, "aclose", None) or response.close
+    result = closing()
+    if inspect.isawaitable(result):
+        await result
 
 
 async def _unless_cancelled(awaitable: Any, cancel: asyncio.Event | None) -> Any:

@@ -115,7 +115,9 @@ def test_unknown_default_model_is_a_plain_error(monkeypatch: pytest.MonkeyPatch)
         Gateway.from_settings(load_settings())
 
 
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "router"])
 def test_key_is_sent_but_never_logged_or_reported(
+    direct: bool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -146,7 +148,8 @@ def test_key_is_sent_but_never_logged_or_reported(
                 "router_settings": {"num_retries": 1},
             },
         )
-        gateway = Gateway(load_llm_config(path), default_model="ok")
+        gateway = Gateway(load_llm_config(path), default_model="ok", direct=direct)
+        assert gateway.uses_router() is not direct
         good = gateway.stream("hello")
         with pytest.raises(LLMCallError) as refused:
             gateway.complete("hello", model="refused")
@@ -154,6 +157,7 @@ def test_key_is_sent_but_never_logged_or_reported(
         with pytest.raises(LLMCallError) as failed:
             gateway.complete("hello")
         assert accepting.chat_requests[0].headers["Authorization"] == f"Bearer {SECRET}"
+        gateway.close()
 
     assert "refused the API key" in str(refused.value)
     outputs = [
