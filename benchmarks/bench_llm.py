@@ -2,7 +2,10 @@
 
     .venv/bin/python benchmarks/bench_llm.py [--calls 200] [--concurrent 10]
 
-Prints markdown tables. Everything runs against the local OpenAI-compatible test server.
+Prints markdown tables. Everything runs against the local OpenAI-compatible test server (in this
+process, so "CPU ms" counts the server's work too; the direct-httpx rows carry the same share).
+The gateway is measured on both of its paths: the direct `openai` SDK path it takes for a single
+plain OpenAI-compatible deployment, and the LiteLLM Router path (`Gateway(direct=False)`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ragcore.testing import FakeOpenAIServer
 MESSAGES = [{"role": "user", "content": "Summarise retrieval-augmented drafting in one line."}]
 
 
-def gateway_for(server: FakeOpenAIServer) -> Gateway:
+def gateway_for(server: FakeOpenAIServer, direct: bool = True) -> Gateway:
     params = {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"}
     config = LLMConfig(
         (
@@ -33,7 +36,7 @@ def gateway_for(server: FakeOpenAIServer) -> Gateway:
         ),
         {"num_retries": 0, "timeout": 30},
     )
-    return Gateway(config, default_model="bench")
+    return Gateway(config, default_model="bench", direct=direct)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -41,19 +44,21 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
 
 
-def timed(call: Callable[[], Any], n: int) -> list[float]:
+def timed(call: Callable[[], Any], n: int) -> tuple[list[float], float]:
+    """Wall time of each call, and the process CPU ms per call (less sensitive to other load)."""
     call()  # warm up (the first LiteLLM call imports provider code: several seconds)
     out = []
+    cpu_start = time.process_time()
     for _ in range(n):
         start = time.perf_counter()
         call()
         out.append(time.perf_counter() - start)
-    return out
+    return out, (time.process_time() - cpu_start) / n * 1000
 
 
 def overhead(n: int) -> None:
     with FakeOpenAIServer() as server, httpx.Client() as client:
-        gateway = gateway_for(server)
+        gateway, routed = gateway_for(server), gateway_for(server, direct=False)
         url = f"{server.base_url}/chat/completions"
         body = {"model": "test-model", "messages": MESSAGES}
 
@@ -66,35 +71,58 @@ def overhead(n: int) -> None:
                     pass
 
         loop = asyncio.new_event_loop()
-        rows = [
-            ("direct httpx, JSON", timed(direct, n)),
-            ("gateway.complete", timed(lambda: gateway.complete(MESSAGES), n)),
-            (
-                "gateway.acomplete",
-                timed(lambda: loop.run_until_complete(gateway.acomplete(MESSAGES)), n),
-            ),
-            ("direct httpx, SSE stream", timed(direct_stream, n)),
-            ("gateway.stream", timed(lambda: gateway.stream(MESSAGES), n)),
-            (
-                "gateway.astream",
-                timed(lambda: loop.run_until_complete(gateway.astream(MESSAGES)), n),
-            ),
-        ]
+        rows = [("direct httpx, JSON", timed(direct, n))]
+        for label, gw in (("", gateway), (" via Router", routed)):
+            rows += _gateway_rows(gw, label, loop, n, stream=False)
+        rows.append(("direct httpx, SSE stream", timed(direct_stream, n)))
+        for label, gw in (("", gateway), (" via Router", routed)):
+            rows += _gateway_rows(gw, label, loop, n, stream=True)
         loop.close()
-    base = {"JSON": percentiles(rows[0][1])[0], "SSE": percentiles(rows[3][1])[0]}
+        gateway.close()
+        routed.close()
+    _overhead_table(n, rows)
+
+
+Row = tuple[str, tuple[list[float], float]]
+
+
+def _gateway_rows(
+    gateway: Gateway, label: str, loop: asyncio.AbstractEventLoop, n: int, *, stream: bool
+) -> list[Row]:
+    sync, asynchronous = (
+        (gateway.stream, gateway.astream) if stream else (gateway.complete, gateway.acomplete)
+    )
+    name = "stream" if stream else "complete"
+    return [
+        (f"gateway.{name}{label}", timed(lambda: sync(MESSAGES), n)),
+        (
+            f"gateway.a{name}{label}",
+            timed(lambda: loop.run_until_complete(asynchronous(MESSAGES)), n),
+        ),
+    ]
+
+
+def _overhead_table(n: int, rows: list[Row]) -> None:
+    base = {
+        "JSON": (percentiles(rows[0][1][0])[0], rows[0][1][1]),
+        "SSE": next((percentiles(s)[0], cpu) for name, (s, cpu) in rows if "SSE" in name),
+    }
     print(f"\n### Overhead per call ({n} sequential calls, 8-token reply)\n")
-    print("| path | p50 ms | p95 ms | added at p50 ms |")
-    print("|---|---|---|---|")
-    for name, samples in rows:
+    print("| path | p50 ms | p95 ms | added at p50 ms | CPU ms/call | added CPU ms |")
+    print("|---|---|---|---|---|---|")
+    for name, (samples, cpu) in rows:
         p50, p95 = percentiles(samples)
-        ref = base["SSE"] if "stream" in name else base["JSON"]
-        print(f"| {name} | {p50:.1f} | {p95:.1f} | {p50 - ref:+.1f} |")
+        ref_p50, ref_cpu = base["SSE"] if "stream" in name else base["JSON"]
+        print(
+            f"| {name} | {p50:.1f} | {p95:.1f} | {p50 - ref_p50:+.1f} "
+            f"| {cpu:.1f} | {cpu - ref_cpu:+.1f} |"
+        )
 
 
-def concurrency(n: int, token_latency: float, tokens: int) -> None:
+def concurrency(n: int, token_latency: float, tokens: int, direct: bool) -> None:
     reply = " ".join(f"w{i}" for i in range(tokens))
     with FakeOpenAIServer(token_latency=token_latency, default_reply=reply) as server:
-        gateway = gateway_for(server)
+        gateway = gateway_for(server, direct=direct)
         gateway.stream(MESSAGES)  # warm up
 
         def single() -> float:
@@ -115,8 +143,11 @@ def concurrency(n: int, token_latency: float, tokens: int) -> None:
             start = time.perf_counter()
             list(pool.map(lambda _: gateway.stream(MESSAGES), range(n)))
             thread_wall = time.perf_counter() - start
+        gateway.close()
+    path = "direct path" if direct else "via Router"
     print(
-        f"\n### {n} concurrent streams ({tokens} tokens, {token_latency * 1000:.0f} ms per token)\n"
+        f"\n### {n} concurrent streams ({tokens} tokens, {token_latency * 1000:.0f} ms per token, "
+        f"{path})\n"
     )
     print("| run | wall s | × one call |")
     print("|---|---|---|")
@@ -133,7 +164,8 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=50)
     args = parser.parse_args()
     overhead(args.calls)
-    concurrency(args.concurrent, args.token_latency, args.tokens)
+    for direct in (True, False):
+        concurrency(args.concurrent, args.token_latency, args.tokens, direct)
 
 
 if __name__ == "__main__":

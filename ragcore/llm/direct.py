@@ -27,17 +27,16 @@ from ragcore.llm.config import LLMConfig, ModelEntry
 # litellm_params this path understands; any other (headers, organization, custom retries...) is
 # LiteLLM's job, so such a deployment keeps the Router.
 DIRECT_PARAMS = frozenset({"model", "api_base", "api_key", "timeout", "stream_timeout"})
-# Router settings that change what happens to a call of a single deployment.
-ROUTING_SETTINGS = (
-    "fallbacks",
+# Router settings that change what happens to any call, whatever its model group.
+GLOBAL_ROUTING_SETTINGS = (
     "default_fallbacks",
-    "context_window_fallbacks",
-    "content_policy_fallbacks",
     "retry_policy",
     "model_group_retry_policy",
     "model_group_alias",
     "cache_responses",
 )
+# Lists of {source group: [fallback groups]}: they matter for calls of a source group only.
+FALLBACK_SETTINGS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
 RETRIED_STATUSES = frozenset({408, 409, 429})
 
 # At DEBUG the SDK logs each request's options, prompt included; prompts never go to logs.
@@ -54,7 +53,15 @@ def direct_eligible(config: LLMConfig, name: str) -> bool:
         return False
     if set(entry.params) - DIRECT_PARAMS:
         return False
-    return not any(config.router_settings.get(setting) for setting in ROUTING_SETTINGS)
+    settings = config.router_settings
+    if any(settings.get(setting) for setting in GLOBAL_ROUTING_SETTINGS):
+        return False
+    return not any(
+        name in rule or "*" in rule
+        for setting in FALLBACK_SETTINGS
+        for rule in settings.get(setting) or []
+        if isinstance(rule, dict)
+    )
 
 
 class MissingKey(openai.OpenAIError):

@@ -33,6 +33,8 @@ def _plain(name: str = "main", **params: Any) -> ModelEntry:
         ([_plain(timeout=5, api_key="os.environ/SOME_KEY")], {}, True),
         ([_plain(), _plain()], {}, False),  # two deployments: the Router balances them
         ([_plain(), _plain("b")], {"fallbacks": [{"main": ["b"]}]}, False),
+        ([_plain(), _plain("b")], {"fallbacks": [{"b": ["main"]}]}, True),  # only a target
+        ([_plain()], {"context_window_fallbacks": [{"*": ["offline/extractive"]}]}, False),
         ([_plain()], {"default_fallbacks": ["offline/extractive"]}, False),
         ([_plain(extra_headers={"X-Team": "a"})], {}, False),  # LiteLLM-specific parameter
         ([_plain(model="ollama_chat/qwen2.5")], {}, False),  # another provider
