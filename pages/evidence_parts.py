@@ -1,7 +1,7 @@
 """The Evidence page's pieces: one section's evidence (retrieved cards + the project's choices),
 its table per summary type, and the persistence of what the user changed in a table.
 
-Retrieval runs once per section, query, k and library size in a session; a rerun after an edit
+Retrieval runs once per section, query, k and store revision in a session; a rerun after an edit
 only re-applies the project's choices and re-renders the context (the < 200 ms benchmark).
 """
 
@@ -55,7 +55,9 @@ def _cached(name: str, key: tuple[Any, ...], compute: Any) -> Any:
 
 def _retrieved(topic: str, spec: SectionSpec) -> SectionEvidence:
     library = store()
-    key = (topic, spec.model_dump_json(), library.count(), library.embedder.name)
+    # The store revision moves with every card write (any process): cheaper than a count and
+    # it also sees an edit that keeps the count.
+    key = (topic, spec.model_dump_json(), library.revision(), library.embedder.name)
     raw = _cached(
         "evidence_retrieval",
         key,
@@ -73,7 +75,7 @@ def _snippets(topic: str, spec: SectionSpec, evidence: SectionEvidence) -> list[
     return list(
         _cached(
             "evidence_snippets",
-            (topic, papers, tuple(spec.roles), library.count()),
+            (topic, papers, tuple(spec.roles), library.revision()),
             lambda: best_snippets(library, vector, list(papers), spec.roles),
         )
     )
@@ -179,24 +181,23 @@ def save_table_edits(
     writes nothing."""
     store_ = projects()
     edits: dict[Any, dict[str, Any]] = st.session_state[key].get("edited_rows", {})
-    state = store_.section_state(project_id, section_key)
-    excluded, pinned = set(state.excluded), set(state.pinned)
+    saved = store_.section_state(project_id, section_key)
+    state = saved.model_copy(deep=True)
     project_texts = store_.edited_texts(project_id)
     try:
         for position, change in edits.items():
             card_id = str(shown.index[int(position)])
             if "include" in change:
-                (excluded.discard if change["include"] else excluded.add)(card_id)
+                state.set_included(card_id, bool(change["include"]))
             if "pin" in change:
-                (pinned.add if change["pin"] else pinned.discard)(card_id)
+                state.set_pinned(card_id, bool(change["pin"]))
             if "text" in change:
                 _save_text(
                     project_id, card_id, str(change["text"] or ""), library_texts, project_texts
                 )
     except RagcoreError:
         pass  # not saved; the page's own check of the returned table says why, in the page
-    if excluded != set(state.excluded) or pinned != set(state.pinned):
-        state.excluded, state.pinned = sorted(excluded), sorted(pinned)
+    if state != saved:
         store_.set_section_state(project_id, state)
 
 
@@ -216,15 +217,14 @@ def save_returned_changes(
     callbacks): persist what differs between the table shown and the one returned."""
     store_ = projects()
     state = view.state.model_copy(deep=True)
-    excluded, pinned = set(state.excluded), set(state.pinned)
     library_texts = {item.evidence_id: item.card.text for item in view.evidence.items}
     changed = False
     for card_id in shown.index:
         before, after = shown.loc[card_id], edited.loc[card_id]
         if bool(after["include"]) != bool(before["include"]):
-            (excluded.discard if after["include"] else excluded.add)(card_id)
+            state.set_included(card_id, bool(after["include"]))
         if bool(after["pin"]) != bool(before["pin"]):
-            (pinned.add if after["pin"] else pinned.discard)(card_id)
+            state.set_pinned(card_id, bool(after["pin"]))
         new_text = str(after["text"] or "").strip()
         if new_text != str(before["text"]).strip():
             original = library_texts.get(card_id, "").strip()
@@ -232,8 +232,7 @@ def save_returned_changes(
                 project.project_id, card_id, None if new_text == original else new_text
             )
             changed = True
-    if excluded != set(state.excluded) or pinned != set(state.pinned):
-        state.excluded, state.pinned = sorted(excluded), sorted(pinned)
+    if state != view.state:
         store_.set_section_state(project.project_id, state)
         changed = True
     return changed

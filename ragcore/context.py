@@ -136,7 +136,8 @@ def _requirements(section: SectionSpec, lang: str) -> list[str]:
 
 
 def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[EvidenceItem], list[str]]:
-    """Included, non-weak (unless pinned) items, the plan's count per type, no duplicate text."""
+    """Included, non-weak (unless pinned) items, the plan's count per type (plus what the user
+    pinned or switched on), no duplicate text."""
     warnings = []
     seen_text: set[str] = set()
     chosen: list[EvidenceItem] = []
@@ -152,7 +153,8 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
         taken = 0
         for item in strong:
             key = normalize_space(item.text)
-            if key in seen_text or (taken >= limit and not item.pinned and item.kind != "note"):
+            beyond_plan = taken >= limit and not (item.pinned or item.chosen or item.kind == "note")
+            if key in seen_text or beyond_plan:
                 continue
             seen_text.add(key)
             chosen.append(item)

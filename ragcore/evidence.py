@@ -43,6 +43,8 @@ class EvidenceItem:
     edited_text: str | None = None
     citation_key: str = ""
     kind: Literal["card", "note"] = "card"
+    # Switched on by the user: used even beyond the plan's count of cards for its type.
+    chosen: bool = False
 
     @property
     def evidence_id(self) -> str:
@@ -72,6 +74,7 @@ class EvidenceItem:
             "edited_text": self.edited_text,
             "citation_key": self.citation_key,
             "kind": self.kind,
+            "chosen": self.chosen,
         }
 
     @classmethod
@@ -86,6 +89,7 @@ class EvidenceItem:
             edited_text=data.get("edited_text"),
             citation_key=str(data.get("citation_key", "")),
             kind="note" if data.get("kind") == "note" else "card",
+            chosen=bool(data.get("chosen", False)),
         )
 
 
@@ -152,7 +156,8 @@ class SectionEvidence:
                 self.items.append(EvidenceItem(card=card, relevance=0.0, pinned=True))
         for item in self.items:
             item.pinned = item.pinned or item.evidence_id in choices.pinned
-            wanted = item.included or item.pinned or item.evidence_id in choices.included
+            item.chosen = item.evidence_id in choices.included
+            wanted = item.included or item.pinned or item.chosen
             item.included = wanted and item.evidence_id not in choices.excluded
             if item.evidence_id in choices.edits:
                 item.edited_text = choices.edits[item.evidence_id]

@@ -76,6 +76,22 @@ class SectionState(BaseModel):
     query: str = ""  # the query of the last retrieval when not the topic
     k: int | None = None
 
+    def set_included(self, card_id: str, included: bool) -> None:
+        """Switch a card on or off; switching on also covers a backup retrieval left off."""
+        excluded, chosen = set(self.excluded), set(self.included)
+        if included:
+            excluded.discard(card_id)
+            chosen.add(card_id)
+        else:
+            excluded.add(card_id)
+            chosen.discard(card_id)
+        self.excluded, self.included = sorted(excluded), sorted(chosen)
+
+    def set_pinned(self, card_id: str, pinned: bool) -> None:
+        self.pinned = sorted(
+            set(self.pinned) | {card_id} if pinned else set(self.pinned) - {card_id}
+        )
+
 
 class ManualNote(BaseModel):
     note_id: str

@@ -139,3 +139,5 @@ def test_backups_stay_off_unless_the_user_switches_them_on(
     again.apply(EvidenceChoices(included={backups[0]}))
     assert backups[0] in {i.evidence_id for i in again.active()}
     assert [i.evidence_id for i in again.items if not i.included] == backups[1:]
+    built = build_context(again, section, lang="en", budget=100_000)
+    assert backups[0] in {item.evidence_id for item in built.items}  # beyond the plan's count
