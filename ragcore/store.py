@@ -321,7 +321,7 @@ class CardStore:
 
     def publish_paper(self, paper_id: str, card_ids: Sequence[str]) -> None:
         """Make a finished ingest visible: the paper's cards become exactly `card_ids`."""
-        current = self._cards.get(where=_where(paper_id=paper_id), include=["metadatas"])
+        current = _get(self._cards, None, where=_where(paper_id=paper_id), include=["metadatas"])
         keep = set(card_ids)
         stale = [cid for cid in current["ids"] if cid not in keep]
         flip = [
@@ -338,7 +338,7 @@ class CardStore:
 
     def discard_pending(self, paper_id: str | None = None) -> int:
         where = _where(paper_id=paper_id, state=PENDING)
-        ids = self._cards.get(where=where, include=[])["ids"]
+        ids = _get(self._cards, None, where=where, include=[])["ids"]
         if ids:
             _delete(self._cards, ids)
             self._changed(ids)
@@ -380,7 +380,7 @@ class CardStore:
             self._changed(list(ids))
 
     def count(self) -> int:
-        return len(self._cards.get(where=_where(state=READY), include=[])["ids"])
+        return len(_get(self._cards, None, where=_where(state=READY), include=[])["ids"])
 
     def dense_search(
         self,
@@ -406,12 +406,14 @@ class CardStore:
         return len(_add_missing(self._raw, items, self._embed, progress))
 
     def delete_raw(self, paper_id: str) -> None:
-        ids = self._raw.get(where=_where(paper_id=paper_id), include=[])["ids"]
+        ids = _get(self._raw, None, where=_where(paper_id=paper_id), include=[])["ids"]
         if ids:
             _delete(self._raw, ids)
 
     def get_raw_chunks(self, paper_id: str) -> list[RawChunk]:
-        got = self._raw.get(where=_where(paper_id=paper_id), include=["documents", "metadatas"])
+        got = _get(
+            self._raw, None, where=_where(paper_id=paper_id), include=["documents", "metadatas"]
+        )
         return [
             RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i)
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
@@ -469,7 +471,7 @@ class CardStore:
         return [Paper.model_validate_json(r["data"]) for r in rows]
 
     def delete_paper(self, paper_id: str) -> None:
-        ids = self._cards.get(where=_where(paper_id=paper_id), include=[])["ids"]
+        ids = _get(self._cards, None, where=_where(paper_id=paper_id), include=[])["ids"]
         self.delete_cards(ids)
         self.delete_raw(paper_id)
         with db.connect(self.settings.db_path) as conn:
@@ -488,17 +490,23 @@ def _record_change(db_path: Path, card_ids: Sequence[str] | None) -> None:
 
 
 def _get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list[Any]]:
-    """`collection.get`, in batches of ids: Chroma turns each id into one SQL variable, and
-    SQLite refuses a statement with more than 32,766 of them (a 40k-card import did)."""
-    if ids is None:
-        got = collection.get(**kwargs)
-        keys = ("ids", *kwargs.get("include", []))
-        return {key: list(got[key]) if got[key] is not None else [] for key in keys}
+    """`collection.get` in pages: Chroma turns each id (asked for or matched by a filter) into
+    one SQL variable, and SQLite refuses a statement with more than 32,766 of them (at 40k
+    cards both a long id list and a filter matching every card failed)."""
     merged: dict[str, list[Any]] = {key: [] for key in ("ids", *kwargs.get("include", []))}
-    for start in range(0, len(ids), _ID_BATCH):
-        got = collection.get(ids=ids[start : start + _ID_BATCH], **kwargs)
+
+    def take(got: Any) -> int:
         for key, values in merged.items():
             values.extend(got[key] if got[key] is not None else [])
+        return len(got["ids"])
+
+    if ids is not None:
+        for start in range(0, len(ids), _ID_BATCH):
+            take(collection.get(ids=ids[start : start + _ID_BATCH], **kwargs))
+        return merged
+    offset = 0
+    while take(collection.get(limit=_ID_BATCH, offset=offset, **kwargs)) == _ID_BATCH:
+        offset += _ID_BATCH
     return merged
 
 
@@ -542,7 +550,7 @@ def _rebuild_collection(
         old = client.get_collection(name, embedding_function=None)
     except Exception:  # no such collection yet: nothing to move
         return 0
-    got = old.get(include=["documents", "metadatas"])
+    got = _get(old, None, include=["documents", "metadatas"])
     new = client.create_collection(
         staging,
         embedding_function=None,

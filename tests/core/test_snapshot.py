@@ -88,7 +88,8 @@ def test_a_pruned_change_log_falls_back_to_a_full_reload(settings: Settings) -> 
 
 
 def test_more_ids_than_sqlite_takes_in_one_statement(settings: Settings) -> None:
-    """Chroma makes each id an SQL variable; SQLite refuses more than 32,766 in a statement."""
+    """Chroma makes each id (asked for, or matched by a filter) an SQL variable; SQLite refuses
+    more than 32,766 in a statement. Reads go in pages, by id list and by offset."""
     import ragcore.store as store_module
 
     store = CardStore.open(settings)
@@ -100,6 +101,8 @@ def test_more_ids_than_sqlite_takes_in_one_statement(settings: Settings) -> None
         assert len(store.upsert_cards(cards).skipped) == 12
         assert len(store.snapshot()) == 12
         store.delete_cards([c.card_id for c in cards[:7]])
-        assert len(store.get_cards()) == len(store.snapshot()) == 5
+        assert len(store.get_cards()) == len(store.snapshot()) == store.count() == 5
+        store.discard_pending()
+        assert CardStore.open(settings).snapshot().cards.keys() == {c.card_id for c in cards[7:]}
     finally:
         store_module._ID_BATCH = original
