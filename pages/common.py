@@ -45,11 +45,16 @@ def _store(home: str, embedder: str, chroma_url: str | None) -> CardStore:
 
 def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
     try:
-        _store(home, embedder, chroma_url)
+        library = _store(home, embedder, chroma_url)
+        from ragcore.lexical import index_for
+
+        # The first search would otherwise load every card's vector and build the BM25
+        # index (and jieba's dictionary): seconds on a large library.
+        index_for(library)
         import jieba
 
-        jieba.initialize()  # Chinese retrieval needs it; loading takes seconds
-        import ragcore.llm  # noqa: F401  (LiteLLM takes seconds to import)
+        jieba.initialize()  # a Chinese query needs it even when the library is all English
+        import ragcore.llm.gateway  # noqa: F401  (LiteLLM takes seconds to import)
     except Exception:  # the page that needs the store reports the error in plain words
         log.exception("warming up the store failed")
 
