@@ -53,15 +53,18 @@ class _Call:
         return "".join(self.parts)
 
     def absorb(self, chunk: Any) -> str:
-        """Take one stream chunk; return its new text."""
-        if getattr(chunk, "usage", None):
-            self.usage = chunk.usage
-        if not getattr(chunk, "choices", None):
+        """Take one stream chunk (an object, or a plain dict on the direct path); return its text."""
+        usage = _field(chunk, "usage")
+        if usage:
+            self.usage = usage
+        choices = _field(chunk, "choices")
+        if not choices:
             return ""
-        choice = chunk.choices[0]
-        if choice.finish_reason:
-            self.record.finish_reason = choice.finish_reason
-        piece = getattr(choice.delta, "content", None) or ""
+        choice = choices[0]
+        finish = _field(choice, "finish_reason")
+        if finish:
+            self.record.finish_reason = finish
+        piece = _field(_field(choice, "delta"), "content") or ""
         if piece:
             if not self.parts:
                 self.record.ttft_s = time.perf_counter() - self.started
@@ -258,10 +261,10 @@ class Gateway:
         return _Call(record), kwargs
 
     def _from_response(self, call: _Call, response: Any) -> Completion:
-        choice = response.choices[0]
-        call.parts.append(choice.message.content or "")
-        call.record.finish_reason = choice.finish_reason
-        call.usage = getattr(response, "usage", None)
+        choice = _field(response, "choices")[0]
+        call.parts.append(_field(_field(choice, "message"), "content") or "")
+        call.record.finish_reason = _field(choice, "finish_reason")
+        call.usage = _field(response, "usage")
         return self._done(call, response)
 
     def _finished_stream(self, call: _Call, response: Any) -> Completion:
@@ -295,8 +298,8 @@ class Gateway:
         record.fallbacks = int(headers.get("x-litellm-attempted-fallbacks") or 0)
         record.extractive = str(record.model_used).startswith("offline/")
         if call.usage is not None:
-            record.tokens_in = int(getattr(call.usage, "prompt_tokens", 0) or record.tokens_in)
-            record.tokens_out = int(getattr(call.usage, "completion_tokens", 0) or 0)
+            record.tokens_in = int(_field(call.usage, "prompt_tokens") or record.tokens_in)
+            record.tokens_out = int(_field(call.usage, "completion_tokens") or 0)
         if not record.tokens_out:
             record.tokens_out = count_words(call.text)  # estimate when the server sent no usage
         record.cost_usd = (
@@ -339,6 +342,11 @@ class Gateway:
 
 class _Cancelled(Exception):
     pass
+
+
+def _field(item: Any, name: str) -> Any:
+    """A field of a LiteLLM response object, or of the plain JSON the direct path returns."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
 async def _aclose(response: Any) -> None:
