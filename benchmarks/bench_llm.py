@@ -71,12 +71,32 @@ def overhead(n: int) -> None:
                     pass
 
         loop = asyncio.new_event_loop()
-        rows = [("direct httpx, JSON", timed(direct, n))]
+        aclient = httpx.AsyncClient()
+
+        async def adirect() -> None:
+            (await aclient.post(url, json=body)).json()
+
+        async def adirect_stream() -> None:
+            async with aclient.stream("POST", url, json={**body, "stream": True}) as response:
+                async for _ in response.aiter_lines():
+                    pass
+
+        rows = [
+            ("direct httpx, JSON", timed(direct, n)),
+            ("direct httpx async, JSON", timed(lambda: loop.run_until_complete(adirect()), n)),
+        ]
         for label, gw in (("", gateway), (" via Router", routed)):
             rows += _gateway_rows(gw, label, loop, n, stream=False)
-        rows.append(("direct httpx, SSE stream", timed(direct_stream, n)))
+        rows += [
+            ("direct httpx, SSE stream", timed(direct_stream, n)),
+            (
+                "direct httpx async, SSE stream",
+                timed(lambda: loop.run_until_complete(adirect_stream()), n),
+            ),
+        ]
         for label, gw in (("", gateway), (" via Router", routed)):
             rows += _gateway_rows(gw, label, loop, n, stream=True)
+        loop.run_until_complete(aclient.aclose())
         loop.close()
         gateway.close()
         routed.close()
@@ -103,16 +123,16 @@ def _gateway_rows(
 
 
 def _overhead_table(n: int, rows: list[Row]) -> None:
-    base = {
-        "JSON": (percentiles(rows[0][1][0])[0], rows[0][1][1]),
-        "SSE": next((percentiles(s)[0], cpu) for name, (s, cpu) in rows if "SSE" in name),
-    }
+    """Each gateway row is compared with the direct httpx call of its kind (sync/async, JSON/SSE)."""
+    base = {name: (percentiles(s)[0], cpu) for name, (s, cpu) in rows if name.startswith("direct")}
     print(f"\n### Overhead per call ({n} sequential calls, 8-token reply)\n")
     print("| path | p50 ms | p95 ms | added at p50 ms | CPU ms/call | added CPU ms |")
     print("|---|---|---|---|---|---|")
     for name, (samples, cpu) in rows:
         p50, p95 = percentiles(samples)
-        ref_p50, ref_cpu = base["SSE"] if "stream" in name else base["JSON"]
+        asynchronous = " async" if name.startswith(("gateway.a", "direct httpx async")) else ""
+        kind = "SSE stream" if "stream" in name else "JSON"
+        ref_p50, ref_cpu = base[f"direct httpx{asynchronous}, {kind}"]
         print(
             f"| {name} | {p50:.1f} | {p95:.1f} | {p50 - ref_p50:+.1f} "
             f"| {cpu:.1f} | {cpu - ref_cpu:+.1f} |"
