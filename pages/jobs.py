@@ -13,15 +13,18 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from ragcore.drafting.pipeline import DraftOutcome, draft_project
 from ragcore.errors import RagcoreError
-from ragcore.llm import Gateway
 from ragcore.progress import ProgressEvent
 from ragcore.projects import Project
 from ragcore.settings import Settings
+
+if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
+    from ragcore.llm.gateway import Gateway
 
 log = logging.getLogger("studio.jobs")
 

@@ -12,7 +12,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -20,11 +20,13 @@ from ragcore.cards import SummaryType
 from ragcore.drafting.grounding import is_name
 from ragcore.errors import InputError
 from ragcore.evidence import EvidenceItem
-from ragcore.llm import Gateway
 from ragcore.llm.composer import clean_sentences
 from ragcore.projects import ProjectStore
 from ragcore.prompts import PromptLibrary
 from ragcore.settings import OFFLINE_MODEL
+
+if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
+    from ragcore.llm.gateway import Gateway
 
 _ACRONYM_DEFINED = re.compile(r"[（(]\s*([A-Z][A-Za-z0-9\-]{1,15})\s*[)）]")
 _NAME = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9_-])")

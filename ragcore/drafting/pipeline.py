@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ragcore.context import BuiltContext, section_context
 from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
@@ -16,13 +17,15 @@ from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, Se
 from ragcore.errors import InputError
 from ragcore.evidence import EvidenceItem
 from ragcore.export import ExportedPaper, export_paper, to_bibtex, to_html
-from ragcore.llm import Gateway
 from ragcore.progress import ProgressCallback, report
 from ragcore.projects import Project, ProjectStore
 from ragcore.prompts import PromptLibrary
 from ragcore.sectionplan import SectionPlan, SectionSpec
 from ragcore.settings import Settings
 from ragcore.store import CardStore
+
+if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
+    from ragcore.llm.gateway import Gateway
 
 
 @dataclass
@@ -158,7 +161,10 @@ def draft_project(
     template versions instead of the ones in use, which stay in use for everything else."""
     started = time.perf_counter()
     projects = ProjectStore.from_settings(settings)
-    gateway = gateway or Gateway.from_settings(settings)
+    if gateway is None:
+        from ragcore.llm.gateway import Gateway
+
+        gateway = Gateway.from_settings(settings)
     model = model or project.model or gateway.default_model
     if model not in gateway.models:
         raise InputError(
