@@ -19,7 +19,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Literal
+
+import yaml
 
 BehaviourKind = Literal["reply", "error", "hang", "cut", "length", "malformed", "echo"]
 DEFAULT_REPLY = "This is a reply from the test server."
@@ -163,6 +166,25 @@ class FakeOpenAIServer:
     def base_url(self) -> str:
         """What an OpenAI client wants as `api_base`/`base_url`."""
         return f"{self.url}/v1"
+
+    def write_llm_config(
+        self, path: Path, *, model: str = "test-model", num_retries: int = 0, timeout: float = 5
+    ) -> Path:
+        """Write an LLM config (LiteLLM proxy format) whose model `model` is served here, for
+        `RAGCORE_LLM_CONFIG`. No retries by default, so a scripted failure shows at once."""
+        entry = {
+            "model_name": model,
+            "litellm_params": {
+                "model": f"openai/{model}",
+                "api_base": self.base_url,
+                "api_key": "none",
+            },
+        }
+        settings = {"num_retries": num_retries, "timeout": timeout}
+        path.write_text(
+            yaml.safe_dump({"model_list": [entry], "router_settings": settings}), encoding="utf-8"
+        )
+        return path
 
     # ---- scripting -------------------------------------------------------------------------
     def script(self, *behaviours: Behaviour) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from ragcore.drafting.versions import VersionStore
 from ragcore.projects import ProjectStore
@@ -43,14 +42,7 @@ def studio(
     tmp_path_factory: pytest.TempPathFactory, failing_model: FakeOpenAIServer
 ) -> Iterator[StudioServer]:
     folder = tmp_path_factory.mktemp("bad-input")
-    config = folder / "llm.yaml"
-    entry = {
-        "model_name": "test-model",
-        "litellm_params": {"model": "openai/test-model", "api_base": failing_model.base_url, "api_key": "none"},
-    }  # fmt: skip
-    config.write_text(
-        yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}})
-    )
+    config = failing_model.write_llm_config(folder / "llm.yaml")
     server = start_server(
         folder / "home", folder / "streamlit.log",
         {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import yaml
 
 from ragcore.drafting.versions import VersionStore
 from ragcore.testing import FakeOpenAIServer
@@ -40,16 +39,7 @@ def studio(
     tmp_path_factory: pytest.TempPathFactory, slow_model: FakeOpenAIServer
 ) -> Iterator[StudioServer]:
     folder = tmp_path_factory.mktemp("stop")
-    config = folder / "llm.yaml"
-    entry = {
-        "model_name": "test-model",
-        "litellm_params": {"model": "openai/test-model", "api_base": slow_model.base_url, "api_key": "none"},
-    }  # fmt: skip
-    config.write_text(
-        yaml.safe_dump(
-            {"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 60}}
-        )
-    )
+    config = slow_model.write_llm_config(folder / "llm.yaml", timeout=60)
     server = start_server(
         folder / "home", folder / "streamlit.log",
         {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -64,3 +65,17 @@ def test_stop_wakes_hanging_requests() -> None:
         httpx.post(f"{server.base_url}/chat/completions", json={"messages": []}, timeout=0.2)
     server.stop()  # returns without waiting the 60 s
     assert len(server.requests) == 1
+
+
+def test_written_config_points_a_gateway_at_the_server(tmp_path: Path) -> None:
+    from ragcore.llm import Gateway, load_llm_config
+
+    with FakeOpenAIServer() as server:
+        path = server.write_llm_config(tmp_path / "llm.yaml", model="local")
+        gateway = Gateway(load_llm_config(path), default_model="local")
+        try:
+            server.reply_next("你好")
+            assert gateway.complete("hi").text == "你好"
+        finally:
+            gateway.close()
+        assert server.chat_requests[-1].prompt.endswith("hi")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from streamlit.testing.v1 import AppTest
 
 from ragcore.testing import FakeOpenAIServer
@@ -109,12 +108,5 @@ def edit_table(at: AppTest, key: str, edited_rows: dict[int, dict[str, Any]]) ->
 
 def use_test_model(server: FakeOpenAIServer, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Configure the model "test-model" served by the gateway's test server on loopback."""
-    config = folder / "llm.yaml"
-    entry = {
-        "model_name": "test-model",
-        "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"},
-    }  # fmt: skip
-    config.write_text(
-        yaml.safe_dump({"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}})
-    )
+    config = server.write_llm_config(folder / "llm.yaml")
     monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from streamlit.testing.v1 import AppTest
 
 from ragcore.drafting.versions import VersionStore
@@ -33,16 +32,7 @@ SECTIONS = ["introduction", "related_work", "method", "experiments", "conclusion
 @pytest.fixture
 def failing_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer() as server:
-        config = tmp_path / "llm.yaml"
-        entry = {
-            "model_name": "test-model",
-            "litellm_params": {"model": "openai/test-model", "api_base": server.base_url, "api_key": "none"},
-        }  # fmt: skip
-        config.write_text(
-            yaml.safe_dump(
-                {"model_list": [entry], "router_settings": {"num_retries": 0, "timeout": 5}}
-            )
-        )
+        config = server.write_llm_config(tmp_path / "llm.yaml")
         monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
         yield server
 
