@@ -65,6 +65,8 @@ def test_lexical_index_rebuilds_only_the_types_that_changed(settings: Settings) 
     assert second.by_type[SummaryType.METHODOLOGY] is first.by_type[SummaryType.METHODOLOGY]
     assert second.by_type[SummaryType.METRIC] is not first.by_type[SummaryType.METRIC]
     assert [h.card.paper_id for h in second.search("BLEU", SummaryType.METRIC, 5)] == ["p4"]
+    # The unchanged card of the rebuilt type is found through its reused tokens.
+    assert [h.card.paper_id for h in second.search("ImageNet", SummaryType.METRIC, 5)] == ["p3"]
 
 
 def test_pending_cards_stay_out_until_published(settings: Settings) -> None:
