@@ -43,6 +43,8 @@ from ragcore.text import normalize_space
 CARDS = "cards"
 RAW = "raw_chunks"
 READY, PENDING = "ready", "pending"
+# Raw chunks stored before they had a state count as ready: `$ne` matches a missing key.
+_VISIBLE = {"$ne": PENDING}
 _WRITE_BATCH = 512
 _ID_BATCH = 5000
 # Change-log entries kept: a snapshot further behind than this reloads everything.
@@ -319,29 +321,34 @@ class CardStore:
         if old_id != card.card_id:
             self.delete_cards([old_id])
 
-    def publish_paper(self, paper_id: str, card_ids: Sequence[str]) -> None:
-        """Make a finished ingest visible: the paper's cards become exactly `card_ids`."""
+    def publish_paper(
+        self, paper_id: str, card_ids: Sequence[str], chunk_ids: Sequence[str] | None = None
+    ) -> None:
+        """Make a finished ingest visible: the paper's cards become exactly `card_ids` (and its
+        raw chunks exactly `chunk_ids`, when given)."""
         current = _get(self._cards, None, where=_where(paper_id=paper_id), include=["metadatas"])
-        keep = set(card_ids)
-        stale = [cid for cid in current["ids"] if cid not in keep]
-        flip = [
-            cid
-            for cid, m in zip(current["ids"], current["metadatas"], strict=True)
-            if cid in keep and m.get("state") != READY
-        ]
+        flip, stale = _flip_and_stale(current, set(card_ids))
         if flip:
             self._cards.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
         if stale:
-            self._cards.delete(ids=stale)
+            _delete(self._cards, stale)
         if flip or stale:
             self._changed(flip + stale)
+        if chunk_ids is not None:
+            raw = _get(self._raw, None, where=_where(paper_id=paper_id), include=["metadatas"])
+            flip, stale = _flip_and_stale(raw, set(chunk_ids))
+            if flip:
+                self._raw.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
+            _delete(self._raw, stale)
 
     def discard_pending(self, paper_id: str | None = None) -> int:
+        """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
         where = _where(paper_id=paper_id, state=PENDING)
         ids = _get(self._cards, None, where=where, include=[])["ids"]
         if ids:
             _delete(self._cards, ids)
             self._changed(ids)
+        _delete(self._raw, _get(self._raw, None, where=where, include=[])["ids"])
         return len(ids)
 
     def get_cards(
@@ -397,10 +404,18 @@ class CardStore:
 
     # -- raw section text -----------------------------------------------------------------
     def add_raw_chunks(
-        self, chunks: Sequence[RawChunk], progress: ProgressCallback | None = None
+        self,
+        chunks: Sequence[RawChunk],
+        progress: ProgressCallback | None = None,
+        *,
+        state: str = READY,
     ) -> int:
+        """Add raw text chunks; `pending` ones stay out of searches until `publish_paper`."""
         items = {
-            c.chunk_id: (c.text, {"paper_id": c.paper_id, "role": c.role, "heading": c.heading})
+            c.chunk_id: (
+                c.text,
+                {"paper_id": c.paper_id, "role": c.role, "heading": c.heading, "state": state},
+            )
             for c in chunks
         }
         return len(_add_missing(self._raw, items, self._embed, progress))
@@ -411,9 +426,8 @@ class CardStore:
             _delete(self._raw, ids)
 
     def get_raw_chunks(self, paper_id: str) -> list[RawChunk]:
-        got = _get(
-            self._raw, None, where=_where(paper_id=paper_id), include=["documents", "metadatas"]
-        )
+        where = _where(paper_id=paper_id, state=_VISIBLE)
+        got = _get(self._raw, None, where=where, include=["documents", "metadatas"])
         return [
             RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i)
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
@@ -430,6 +444,7 @@ class CardStore:
         where = _where(
             paper_id=list(paper_ids) if paper_ids is not None else None,
             role=list(roles) if roles is not None else None,
+            state=_VISIBLE,
         )
         got = self._raw.query(
             query_embeddings=np.asarray([query_embedding], dtype=np.float32),
@@ -487,6 +502,16 @@ def _record_change(db_path: Path, card_ids: Sequence[str] | None) -> None:
         revision = int(conn.execute("SELECT revision FROM store_revision").fetchone()[0])
         conn.execute("INSERT INTO card_changes(revision, card_ids) VALUES(?, ?)", (revision, ids))
         conn.execute("DELETE FROM card_changes WHERE revision <= ?", (revision - _CHANGES_KEPT,))
+
+
+def _flip_and_stale(got: dict[str, list[Any]], keep: set[str]) -> tuple[list[str], list[str]]:
+    """(ids to flip to ready, ids to delete) for publishing exactly `keep`."""
+    flip = [
+        item_id
+        for item_id, meta in zip(got["ids"], got["metadatas"], strict=True)
+        if item_id in keep and (meta or {}).get("state", READY) != READY
+    ]
+    return flip, [item_id for item_id in got["ids"] if item_id not in keep]
 
 
 def _get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list[Any]]:

@@ -181,9 +181,12 @@ class IngestPipeline:
         self.store.discard_pending(paper.paper_id)
         with self.timer.stage("store"):
             self.store.upsert_cards(cards, progress, state=PENDING)
-            self.store.delete_raw(paper.paper_id)
-            self.store.add_raw_chunks(section_chunks(paper.paper_id, sections), progress)
-            self.store.publish_paper(paper.paper_id, [c.card_id for c in cards])
+            chunks = section_chunks(paper.paper_id, sections)
+            self.store.add_raw_chunks(chunks, progress, state=PENDING)
+            # One step makes the new cards and source text visible and drops the old ones.
+            self.store.publish_paper(
+                paper.paper_id, [c.card_id for c in cards], [c.chunk_id for c in chunks]
+            )
             self.store.upsert_paper(paper)
             # The file changed so much that its id changed (slug + content hash): drop the old paper.
             old_id = previous.paper_id if previous else ""

@@ -16,7 +16,7 @@ from ragcore.ingest.ledger import DONE, PENDING, Ledger
 from ragcore.ingest.pipeline import IngestOptions, IngestPipeline
 from ragcore.progress import ProgressEvent
 from ragcore.settings import Settings, load_settings
-from ragcore.store import CardStore
+from ragcore.store import CardStore, RawChunk
 from tests.conftest import REPO_ROOT
 from tests.ingest import samples
 
@@ -75,6 +75,27 @@ def test_reingest_unchanged_does_nothing_and_changed_replaces(
         store.get_paper(first.paper_id) is None and store.get_cards(paper_id=first.paper_id) == []
     )
     assert any("84.0" in c.text for c in store.get_cards(paper_id=changed.paper_id))
+    assert store.get_raw_chunks(first.paper_id) == []  # its source text went with it
+    assert store.get_raw_chunks(changed.paper_id)
+
+
+def test_unfinished_ingest_source_text_stays_invisible_until_published(
+    settings: Settings, store: CardStore, en_markdown: Path
+) -> None:
+    first = _pipeline(settings, store).ingest([en_markdown])[0]
+    before = store.get_raw_chunks(first.paper_id)
+    # What a run killed before publishing leaves: pending cards and pending source chunks.
+    new = RawChunk(first.paper_id, "results", "5 Results", "Accuracy rose to 99.9 on the new set.")
+    store.add_raw_chunks([new], state="pending")
+    assert new.chunk_id not in {c.chunk_id for c in store.get_raw_chunks(first.paper_id)}
+    hits = store.search_raw(store.embed_query(new.text), paper_ids=[first.paper_id], k=50)
+    assert new.chunk_id not in {chunk.chunk_id for chunk, _ in hits}
+    store.discard_pending(first.paper_id)  # what the next run does first
+    assert store.get_raw_chunks(first.paper_id) == before
+    store.add_raw_chunks([new], state="pending")
+    store.publish_paper(first.paper_id, [card_id for card_id, _ in first.cards], [new.chunk_id])
+    assert [c.chunk_id for c in store.get_raw_chunks(first.paper_id)] == [new.chunk_id]
+    assert store.count() == 10  # the paper's cards were kept as they were
 
 
 def test_bad_files_are_reported_and_good_ones_still_ingest(
