@@ -14,12 +14,14 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ragcore.testing import FakeOpenAIServer
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -111,6 +113,23 @@ def stop_server(server: StudioServer) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait(timeout=5)
+
+
+@contextmanager
+def studio_with_model(
+    folder: Path, model: FakeOpenAIServer, *, timeout: float = 5
+) -> Iterator[StudioServer]:
+    """A studio whose model "test-model" is served by `model`, every card counted relevant."""
+    config = model.write_llm_config(folder / "llm.yaml", timeout=timeout)
+    server = start_server(
+        folder / "home",
+        folder / "streamlit.log",
+        {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},
+    )
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 @pytest.fixture(scope="module")

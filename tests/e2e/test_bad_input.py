@@ -13,7 +13,7 @@ import pytest
 from ragcore.drafting.versions import VersionStore
 from ragcore.projects import ProjectStore
 from ragcore.testing import FakeOpenAIServer
-from tests.e2e.conftest import StudioServer, start_server, stop_server
+from tests.e2e.conftest import StudioServer, studio_with_model
 from tests.e2e.studio import (
     choose,
     click_button,
@@ -41,14 +41,8 @@ def failing_model() -> Iterator[FakeOpenAIServer]:
 def studio(
     tmp_path_factory: pytest.TempPathFactory, failing_model: FakeOpenAIServer
 ) -> Iterator[StudioServer]:
-    folder = tmp_path_factory.mktemp("bad-input")
-    config = failing_model.write_llm_config(folder / "llm.yaml")
-    server = start_server(
-        folder / "home", folder / "streamlit.log",
-        {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},
-    )  # fmt: skip
-    yield server
-    stop_server(server)
+    with studio_with_model(tmp_path_factory.mktemp("bad-input"), failing_model) as server:
+        yield server
 
 
 def projects(server: StudioServer) -> ProjectStore:

@@ -11,7 +11,7 @@ import pytest
 
 from ragcore.drafting.versions import VersionStore
 from ragcore.testing import FakeOpenAIServer
-from tests.e2e.conftest import StudioServer, start_server, stop_server
+from tests.e2e.conftest import StudioServer, studio_with_model
 from tests.e2e.studio import (
     choose,
     click_button,
@@ -38,14 +38,8 @@ def slow_model() -> Iterator[FakeOpenAIServer]:
 def studio(
     tmp_path_factory: pytest.TempPathFactory, slow_model: FakeOpenAIServer
 ) -> Iterator[StudioServer]:
-    folder = tmp_path_factory.mktemp("stop")
-    config = slow_model.write_llm_config(folder / "llm.yaml", timeout=60)
-    server = start_server(
-        folder / "home", folder / "streamlit.log",
-        {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},
-    )  # fmt: skip
-    yield server
-    stop_server(server)
+    with studio_with_model(tmp_path_factory.mktemp("stop"), slow_model, timeout=60) as server:
+        yield server
 
 
 def test_stop_keeps_the_streamed_text(
