@@ -326,20 +326,11 @@ class CardStore:
     ) -> None:
         """Make a finished ingest visible: the paper's cards become exactly `card_ids` (and its
         raw chunks exactly `chunk_ids`, when given)."""
-        current = _get(self._cards, None, where=_where(paper_id=paper_id), include=["metadatas"])
-        flip, stale = _flip_and_stale(current, set(card_ids))
-        if flip:
-            self._cards.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
-        if stale:
-            _delete(self._cards, stale)
-        if flip or stale:
-            self._changed(flip + stale)
+        changed = _publish(self._cards, paper_id, set(card_ids))
+        if changed:
+            self._changed(changed)
         if chunk_ids is not None:
-            raw = _get(self._raw, None, where=_where(paper_id=paper_id), include=["metadatas"])
-            flip, stale = _flip_and_stale(raw, set(chunk_ids))
-            if flip:
-                self._raw.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
-            _delete(self._raw, stale)
+            _publish(self._raw, paper_id, set(chunk_ids))
 
     def discard_pending(self, paper_id: str | None = None) -> int:
         """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
@@ -504,14 +495,20 @@ def _record_change(db_path: Path, card_ids: Sequence[str] | None) -> None:
         conn.execute("DELETE FROM card_changes WHERE revision <= ?", (revision - _CHANGES_KEPT,))
 
 
-def _flip_and_stale(got: dict[str, list[Any]], keep: set[str]) -> tuple[list[str], list[str]]:
-    """(ids to flip to ready, ids to delete) for publishing exactly `keep`."""
+def _publish(collection: Any, paper_id: str, keep: set[str]) -> list[str]:
+    """Make the paper's items in `collection` exactly `keep`: flip those still pending to ready,
+    delete the others. Returns the ids it changed."""
+    got = _get(collection, None, where=_where(paper_id=paper_id), include=["metadatas"])
     flip = [
         item_id
         for item_id, meta in zip(got["ids"], got["metadatas"], strict=True)
         if item_id in keep and (meta or {}).get("state", READY) != READY
     ]
-    return flip, [item_id for item_id in got["ids"] if item_id not in keep]
+    stale = [item_id for item_id in got["ids"] if item_id not in keep]
+    if flip:
+        collection.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
+    _delete(collection, stale)
+    return flip + stale
 
 
 def _get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list[Any]]:
