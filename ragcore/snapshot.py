@@ -59,11 +59,11 @@ class _TypeRows:
         k = min(k, len(self.cards))
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted((int(i) for i in top if np.isfinite(scores[i])), key=lambda i: -scores[i])
-        return [(self.cards[i], _similarity(float(scores[i]))) for i in ranked]
+        return [(self.cards[i], relevance(float(scores[i]))) for i in ranked]
 
 
-def _similarity(cosine: float) -> float:
-    """Cosine similarity as a relevance in [0, 1] (the same scale as the store's distance)."""
+def relevance(cosine: float) -> float:
+    """Cosine similarity as a relevance in [0, 1], higher better (opposites count as 0)."""
     return min(1.0, max(0.0, cosine))
 
 

@@ -37,7 +37,7 @@ from ragcore.embeddings import Embedder, Vectors, get_embedder
 from ragcore.errors import StoreError
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
-from ragcore.snapshot import CardSnapshot
+from ragcore.snapshot import CardSnapshot, relevance
 from ragcore.text import normalize_space
 
 CARDS = "cards"
@@ -157,8 +157,8 @@ def _where(**conditions: Any) -> dict[str, Any] | None:
 
 
 def similarity(distance: float) -> float:
-    """Cosine distance (0 = same direction) as a relevance in [0, 1], higher better."""
-    return float(min(1.0, max(0.0, 1.0 - distance)))
+    """Chroma's cosine distance (0 = same direction) on the snapshot's relevance scale."""
+    return relevance(1.0 - float(distance))
 
 
 class CardStore:
