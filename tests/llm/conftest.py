@@ -14,7 +14,6 @@ from ragcore.llm import Gateway, load_llm_config
 from ragcore.llm._litellm import litellm
 from ragcore.testing import FakeOpenAIServer
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SECRET = "sk-test-very-secret-value-9f3a"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ragcore.llm import compose_extractive, parse_evidence, requested_length
 from ragcore.text import count_words
-from tests.llm.conftest import SEEDS
+from tests.conftest import SEEDS
 
 SEED_CONTEXTS = sorted(
     p for prefix in ("000_", "002_", "003_") for p in SEEDS.glob(f"{prefix}*.txt")

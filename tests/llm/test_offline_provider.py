@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ragcore.llm import Gateway, compose_extractive
-from tests.llm.conftest import SEEDS
+from tests.conftest import SEEDS
 
 METHODS = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
 
