@@ -36,7 +36,7 @@ from ragcore.prompts import PromptLibrary
 from ragcore.sectionplan import load_plan
 from ragcore.testing import FakeOpenAIServer
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"
 BRIEF = Brief(
     title="开放世界半监督图像分类中的学习速度同步",
     research_question="如何在未标记数据含有新类别时同时学好已知类别与新类别？",

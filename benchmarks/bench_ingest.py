@@ -1,4 +1,4 @@
-"""Ingest the 16 shared eval papers with the offline summarizer; time per stage, papers/minute.
+"""Ingest the 16 vendored eval papers (tests/data/papers) with the offline summarizer; time per stage, papers/minute.
 
 Run: .venv/bin/python benchmarks/bench_ingest.py [--embedder use|minilm|fake] [PAPERS_DIR]
 Prints a markdown table (the figures in docs/benchmarks.md, section "Ingest (issue 4)").
@@ -21,7 +21,7 @@ from ragcore.progress import ProgressCallback
 from ragcore.settings import load_settings
 from ragcore.store import CardStore
 
-PAPERS = Path("/work/shared/eval/papers")
+PAPERS = Path(__file__).resolve().parents[1] / "tests" / "data" / "papers"
 
 
 class TimedEmbedder:

@@ -32,7 +32,7 @@ from ragcore.settings import Settings, load_settings
 from ragcore.snippets import Snippet
 from ragcore.store import CARDS, CardStore, make_client
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"
 WORDS_EN = [
     "deep",
     "learning",

@@ -5,7 +5,7 @@ filtered query on the same collection is timed beside it for reference.
 
     .venv/bin/python benchmarks/bench_store.py [--embedder use] [--sizes 1000 10000]
 
-Texts are synthetic cards built from real CSL abstracts (../shared/eval/retrieval/corpus.jsonl),
+Texts are synthetic cards built from real CSL abstracts (benchmarks/data/csl_zh/corpus.jsonl),
 so lengths and language match a real Chinese library.
 """
 
@@ -24,7 +24,7 @@ from ragcore.embeddings import get_embedder
 from ragcore.settings import load_settings
 from ragcore.store import CARDS, CardStore, make_client
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "retrieval" / "corpus.jsonl"
+CORPUS = Path(__file__).resolve().parent / "data" / "csl_zh" / "corpus.jsonl"
 
 
 def make_cards(n: int) -> list[Card]:

@@ -1,4 +1,4 @@
-"""Heading detection and role assignment on the shared eval papers; prints markdown tables.
+"""Heading detection and role assignment on the vendored eval papers (tests/data/papers); prints markdown tables.
 
 Run: .venv/bin/python benchmarks/eval_sections.py
 """
@@ -13,7 +13,7 @@ import yaml
 from ragcore.ingest.evaluation import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
-PAPERS = Path("/work/shared/eval/papers")
+PAPERS = Path(__file__).resolve().parents[1] / "tests" / "data" / "papers"
 GOLD = ROOT / "tests" / "ingest" / "data" / "eval_section_roles.yaml"
 
 

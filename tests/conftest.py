@@ -11,24 +11,16 @@ import pytest
 from ragcore.settings import Settings, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The seed documents and evaluation data live beside the checkout (`../shared`); a checkout
-# elsewhere names the folder in SHARED_DIR.
-SHARED = Path(os.environ.get("SHARED_DIR") or REPO_ROOT.parent / "shared")
-SEEDS = SHARED / "seeds"
-EVAL = SHARED / "eval"
+# Everything the tests read is vendored in the repository (sources and licences in
+# tests/data/README.md), so a clone in any folder runs the whole suite.
+DATA = REPO_ROOT / "tests" / "data"
+SEEDS = DATA / "seeds"
+PAPERS = DATA / "papers"
+PDFS = DATA / "pdfs"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Without the seeds many test modules cannot even be collected: say so in one line."""
-    if not any(SEEDS.glob("00[0-4]_*.txt")):
-        pytest.exit(
-            f"the shared seed documents are not in {SEEDS}: check the project out beside "
-            "shared/, or set SHARED_DIR to the folder that holds seeds/ and eval/",
-            returncode=4,
-        )
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 from ragcore.ingest.formats import parse_file
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.sections import split_sections
-from tests.conftest import EVAL
+from tests.conftest import PAPERS
 from tests.ingest import samples
 
 
@@ -56,7 +56,7 @@ def test_jats_and_chinese(tmp_path: Path, zh_text: Path) -> None:
 
 
 def test_arxiv_papers_get_their_arxiv_id() -> None:
-    path = EVAL / "papers" / "arxiv-2212.11858.md"
+    path = PAPERS / "arxiv-2212.11858.md"
     if path.exists():
         paper = _paper(path)
         assert (paper.paper_id, paper.year) == ("arxiv:2212.11858", 2022)

@@ -12,7 +12,7 @@ from ragcore.ingest.evaluation import evaluate
 from ragcore.ingest.formats import plaintext
 from ragcore.ingest.headings import match_heading
 from ragcore.ingest.sections import split_sections
-from tests.conftest import EVAL
+from tests.conftest import PAPERS
 
 GOLD = Path(__file__).parent / "data" / "eval_section_roles.yaml"
 
@@ -92,10 +92,9 @@ def test_inline_abstract_label_and_chinese_keywords() -> None:
     ]
 
 
-@pytest.mark.skipif(not (EVAL / "papers").is_dir(), reason="shared eval papers not available")
-def test_quality_on_shared_eval_papers() -> None:
+def test_quality_on_vendored_eval_papers() -> None:
     gold = {k: [(h, r) for h, r in v] for k, v in yaml.safe_load(GOLD.read_text()).items()}
-    scores = evaluate(EVAL / "papers", gold)
+    scores = evaluate(PAPERS, gold)
     markdown, plain = scores["markdown"], scores["plain text"]
     assert markdown.precision == 1.0 and markdown.recall == 1.0
     # Floors a little under the measured figures (docs/ingest.md) so a regression shows up.
