@@ -1,6 +1,6 @@
 """RAG Paper Studio: `streamlit run app.py`.
 
-Seven pages for the drafting loop. Each page draws the shared sidebar itself (pages.common.sidebar)
+Seven pages for the drafting loop. Each page draws the shared sidebar itself (studio.common.begin_page)
 because on the first run of a process Streamlit may run a `pages/` script directly.
 """
 
@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from pages.common import t, warm_up
+from studio.common import t, warm_up
 
 started = time.perf_counter()
 

@@ -24,16 +24,16 @@ from pathlib import Path
 
 import yaml
 
-from ragcore.cards import Card
-from ragcore.context import build_context, count_tokens
+from ragcore.documents.section_context import parse_context, render_section
 from ragcore.drafting.brief import Brief
 from ragcore.drafting.versions import VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionInput, SectionWriter
-from ragcore.evidence import EvidenceItem, SectionEvidence
-from ragcore.formats.context import parse_context, render_section
+from ragcore.library.cards import Card
 from ragcore.llm import Gateway, load_llm_config
-from ragcore.prompts import PromptLibrary
-from ragcore.sectionplan import load_plan
+from ragcore.llm.prompts import PromptLibrary
+from ragcore.retrieval.context import build_context, count_tokens
+from ragcore.retrieval.evidence import EvidenceItem, SectionEvidence
+from ragcore.retrieval.sectionplan import load_plan
 from ragcore.testing import FakeOpenAIServer
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"

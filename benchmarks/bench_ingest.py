@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ragcore.embeddings import Embedder, get_embedder
 from ragcore.ingest.pipeline import IngestOptions, IngestPipeline
+from ragcore.library.embeddings import Embedder, get_embedder
+from ragcore.library.store import CardStore
 from ragcore.progress import ProgressCallback
 from ragcore.settings import load_settings
-from ragcore.store import CardStore
 
 PAPERS = Path(__file__).resolve().parents[1] / "tests" / "data" / "papers"
 

@@ -20,17 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from ragcore.cards import Card, SummaryType
-from ragcore.context import build_context, count_tokens
-from ragcore.embeddings import Vectors
-from ragcore.evidence import EvidenceItem, SectionEvidence
-from ragcore.formats.context import parse_context
-from ragcore.lexical import index_for
-from ragcore.retrieval import retrieve_all_types
-from ragcore.sectionplan import SectionSpec, load_plan
+from ragcore.documents.section_context import parse_context
+from ragcore.library.cards import Card, SummaryType
+from ragcore.library.embeddings import Vectors
+from ragcore.library.store import CARDS, CardStore, make_client
+from ragcore.retrieval.context import build_context, count_tokens
+from ragcore.retrieval.evidence import EvidenceItem, SectionEvidence
+from ragcore.retrieval.hybrid import retrieve_all_types
+from ragcore.retrieval.lexical import index_for
+from ragcore.retrieval.sectionplan import SectionSpec, load_plan
+from ragcore.retrieval.snippets import Snippet
 from ragcore.settings import Settings, load_settings
-from ragcore.snippets import Snippet
-from ragcore.store import CARDS, CardStore, make_client
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"
 WORDS_EN = [

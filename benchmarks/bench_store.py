@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ragcore.cards import Card, SummaryType
-from ragcore.embeddings import get_embedder
+from ragcore.library.cards import Card, SummaryType
+from ragcore.library.embeddings import get_embedder
+from ragcore.library.store import CARDS, CardStore, make_client
 from ragcore.settings import load_settings
-from ragcore.store import CARDS, CardStore, make_client
 
 CORPUS = Path(__file__).resolve().parent / "data" / "csl_zh" / "corpus.jsonl"
 

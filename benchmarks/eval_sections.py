@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from ragcore.ingest.evaluation import evaluate
+from ragcore.ingest.heading_quality import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 PAPERS = Path(__file__).resolve().parents[1] / "tests" / "data" / "papers"

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import (
+from ragcore.drafting.versions import SectionVersion
+from ragcore.drafting.writer import section_template_id
+from ragcore.llm.prompts import PromptLibrary
+from studio.common import (
     begin_page,
     gateway,
     guarded,
@@ -17,12 +20,9 @@ from pages.common import (
     settings,
     t,
 )
-from pages.compare_parts import prompt_label, prompt_versions, side_by_side
-from pages.draft_parts import live_job, version_label, versions
-from pages.jobs import job_for, start_draft
-from ragcore.drafting.versions import SectionVersion
-from ragcore.drafting.writer import section_template_id
-from ragcore.prompts import PromptLibrary
+from studio.compare_view import prompt_label, prompt_versions, side_by_side
+from studio.draft_view import live_job, version_label, versions
+from studio.jobs import job_for, start_draft
 
 
 def details(version: SectionVersion) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import begin_page, gateway, projects, require_project, section_plan, settings, t
-from pages.draft_parts import brief_panel, live_job, section_panel
-from pages.jobs import job_for, start_draft
+from studio.common import begin_page, gateway, projects, require_project, section_plan, settings, t
+from studio.draft_view import brief_panel, live_job, section_panel
+from studio.jobs import job_for, start_draft
 
 begin_page("草稿", "Draft", "✍️")
 project = require_project()

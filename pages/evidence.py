@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import (
+from ragcore.drafting.projects import Project
+from ragcore.library.cards import Card, Origin, SummaryType
+from studio.common import (
     begin_page,
     guarded,
     lang,
@@ -16,7 +18,7 @@ from pages.common import (
     store,
     t,
 )
-from pages.evidence_parts import (
+from studio.evidence_view import (
     SectionView,
     bump_tables,
     column_config,
@@ -26,8 +28,6 @@ from pages.evidence_parts import (
     table_key,
     type_table,
 )
-from ragcore.cards import Card, Origin, SummaryType
-from ragcore.projects import Project
 
 
 def type_label(summary_type: SummaryType) -> str:

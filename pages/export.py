@@ -6,9 +6,9 @@ import re
 
 import streamlit as st
 
-from pages.common import begin_page, guarded, lang, require_project, settings, t
+from ragcore.documents.paper import STAT_LABELS
 from ragcore.drafting.pipeline import export_text, project_paper
-from ragcore.formats.paper import STAT_LABELS
+from studio.common import begin_page, guarded, lang, require_project, settings, t
 
 begin_page("导出", "Export", "📤")
 project = require_project()

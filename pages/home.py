@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import (
+from studio.common import (
     begin_page,
     guarded,
     model_names,
@@ -18,7 +18,7 @@ from pages.common import (
     store_ready,
     t,
 )
-from pages.home_parts import library_statistics, topic_coverage
+from studio.home_view import library_statistics, topic_coverage
 
 begin_page("项目", "Projects", "🏠")
 project_store = projects()

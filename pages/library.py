@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import begin_page, store, t
-from pages.library_parts import add_papers, card_controls, import_cards
-from ragcore.cards import SummaryType
+from ragcore.library.cards import SummaryType
+from studio.common import begin_page, store, t
+from studio.library_view import add_papers, card_controls, import_cards
 
 begin_page("文献库", "Library", "📚")
 library = store()

@@ -8,7 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from pages.common import (
+from ragcore.drafting.brief import brief_evidence, current_brief
+from ragcore.llm.prompts import PromptLibrary, PromptTemplate, body_variables, render_template
+from studio.common import (
     begin_page,
     current_project_id,
     guarded,
@@ -18,9 +20,7 @@ from pages.common import (
     settings,
     t,
 )
-from pages.evidence_parts import section_view
-from ragcore.drafting.brief import brief_evidence, current_brief
-from ragcore.prompts import PromptLibrary, PromptTemplate, body_variables, render_template
+from studio.evidence_view import section_view
 
 
 def preview_values(project: Any, section_key: str) -> dict[str, Any]:

@@ -1,3 +1,3 @@
-from ragcore.cli import main
+from ragcore.commands.cli import main
 
 main()

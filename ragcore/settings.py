@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
-        from ragcore.embeddings import validate_embedder_name
+        from ragcore.library.embeddings import validate_embedder_name
 
         validate_embedder_name(value)
         return value

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from ragcore.cli_support import progress_bar
+from ragcore.commands.support import progress_bar
 from ragcore.errors import InputError
 from ragcore.settings import load_settings
 
@@ -66,7 +66,7 @@ def draft(
 ) -> None:
     """Run the whole pipeline headless: a new project, evidence, brief, sections, paper."""
     from ragcore.drafting.pipeline import draft_project, export_text, project_paper
-    from ragcore.projects import ProjectStore
+    from ragcore.drafting.projects import ProjectStore
 
     settings = load_settings()
     if lang not in (None, "zh", "en"):
@@ -92,7 +92,7 @@ def export(
 ) -> None:
     """Export a project's paper from the current version of each section."""
     from ragcore.drafting.pipeline import export_text, project_paper
-    from ragcore.projects import ProjectStore
+    from ragcore.drafting.projects import ProjectStore
 
     settings = load_settings()
     if fmt not in ("md", "html", "bib"):
@@ -103,8 +103,8 @@ def export(
 
 def projects() -> None:
     """List the projects, most recently changed first."""
+    from ragcore.drafting.projects import ProjectStore
     from ragcore.drafting.versions import VersionStore
-    from ragcore.projects import ProjectStore
 
     settings = load_settings()
     store = ProjectStore.from_settings(settings)

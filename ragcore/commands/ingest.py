@@ -55,7 +55,7 @@ def ingest(
         reports = ingest_paths(settings, paths, options)
         typer.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
-        from ragcore.cli_support import progress_bar
+        from ragcore.commands.support import progress_bar
 
         with progress_bar("ingest") as progress:
             reports = ingest_paths(settings, paths, options, progress)

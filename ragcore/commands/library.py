@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ragcore.cards import Card, SummaryType
-from ragcore.cli_support import progress_bar
+from ragcore.commands.support import progress_bar
+from ragcore.documents.listing import render_listing
 from ragcore.errors import InputError
-from ragcore.formats.listing import render_listing
+from ragcore.library.cards import Card, SummaryType
 from ragcore.settings import load_settings
 
 if TYPE_CHECKING:
-    from ragcore.importer import FileReport
-    from ragcore.store import CardStore
+    from ragcore.library.importer import FileReport
+    from ragcore.library.store import CardStore
 
 
 MAX_K = 100
@@ -31,7 +31,7 @@ cards_app = typer.Typer(help="List, show and delete cards.", no_args_is_help=Tru
 
 def _open_store() -> CardStore:
     # Imported on use: the store loads chromadb, which `--help` does not need.
-    from ragcore.store import CardStore
+    from ragcore.library.store import CardStore
 
     return CardStore.open(load_settings())
 
@@ -94,7 +94,7 @@ def import_command(
     files: Annotated[list[Path], typer.Argument(help="Listing, context or cards JSONL files.")],
 ) -> None:
     """Import card files; prints what was added, skipped and rejected, and why."""
-    from ragcore.importer import import_files
+    from ragcore.library.importer import import_files
 
     store = _open_store()
     with progress_bar("importing") as callback:
@@ -217,7 +217,7 @@ def search_command(
     wanted = [_parse_type(raw) for raw in types] if types else list(SummaryType)
     # Imported here: hybrid retrieval loads jieba and BM25, which other commands do not need.
     from ragcore.commands.retrieval import listing_of
-    from ragcore.retrieval import retrieve_all_types
+    from ragcore.retrieval.hybrid import retrieve_all_types
 
     store = _open_store()
     types_wanted = list(dict.fromkeys(wanted))

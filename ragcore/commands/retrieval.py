@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ragcore.cli_support import progress_bar
+from ragcore.commands.support import progress_bar
+from ragcore.documents.listing import Listing, ListingCard, ListingSection
 from ragcore.errors import InputError
-from ragcore.formats.listing import Listing, ListingCard, ListingSection
 from ragcore.settings import load_settings
 
 if TYPE_CHECKING:
-    from ragcore.retrieval import Retrieval
+    from ragcore.retrieval.hybrid import Retrieval
 
 
 eval_app = typer.Typer(help="Measure retrieval quality.", no_args_is_help=True)
@@ -70,8 +70,8 @@ def context_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print one section's structured context for a topic."""
-    from ragcore.context import section_context
-    from ragcore.store import CardStore
+    from ragcore.library.store import CardStore
+    from ragcore.retrieval.context import section_context
 
     if lang not in (None, "zh", "en"):
         raise InputError(f"--lang must be zh or en, got {lang!r}")
@@ -99,7 +99,7 @@ def eval_retrieval_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """nDCG@10 and recall@10/100 per channel (bm25, dense, hybrid) on an evaluation folder."""
-    from ragcore.evaluation import render_eval, run_eval
+    from ragcore.retrieval.evaluation import render_eval, run_eval
 
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ragcore.cli_support import progress_bar
+from ragcore.commands.support import progress_bar
+from ragcore.library.store import CardStore
 from ragcore.settings import load_settings
-from ragcore.store import CardStore
 
 
 def reembed() -> None:

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from ragcore.cards import SummaryType
 from ragcore.drafting.grounding import is_name
+from ragcore.drafting.projects import ProjectStore
 from ragcore.errors import InputError
-from ragcore.evidence import EvidenceItem
+from ragcore.library.cards import SummaryType
 from ragcore.llm.composer import clean_sentences
-from ragcore.projects import ProjectStore
-from ragcore.prompts import PromptLibrary
+from ragcore.llm.prompts import PromptLibrary
+from ragcore.retrieval.evidence import EvidenceItem
 from ragcore.settings import OFFLINE_MODEL
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here

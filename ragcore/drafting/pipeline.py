@@ -10,19 +10,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ragcore.context import BuiltContext, section_context
 from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
+from ragcore.drafting.export import ExportedPaper, export_paper, to_bibtex, to_html
+from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, SectionWriter
 from ragcore.errors import InputError
-from ragcore.evidence import EvidenceItem
-from ragcore.export import ExportedPaper, export_paper, to_bibtex, to_html
+from ragcore.library.store import CardStore
+from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
-from ragcore.projects import Project, ProjectStore
-from ragcore.prompts import PromptLibrary
-from ragcore.sectionplan import SectionPlan, SectionSpec
+from ragcore.retrieval.context import BuiltContext, section_context
+from ragcore.retrieval.evidence import EvidenceItem
+from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
 from ragcore.settings import Settings
-from ragcore.store import CardStore
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ragcore import db
 from ragcore.drafting.review import SectionReview
 from ragcore.errors import InputError
+from ragcore.library import db
 from ragcore.settings import Settings
 
 _DDL = """

@@ -16,16 +16,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ragcore.cards import SummaryType
 from ragcore.drafting.brief import Brief
 from ragcore.drafting.review import review_section
 from ragcore.drafting.versions import SectionVersion, Status, VersionStore
 from ragcore.errors import LLMError
+from ragcore.library.cards import SummaryType
 from ragcore.llm import compose_extractive, parse_evidence
+from ragcore.llm.prompts import PromptLibrary, PromptTemplate, RenderedPrompt, render_template
 from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
-from ragcore.prompts import PromptLibrary, PromptTemplate, RenderedPrompt, render_template
-from ragcore.sectionplan import SectionSpec
+from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.text import cjk_count, count_words, ends_properly
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ragcore.ingest.model import Section
-from ragcore.store import RawChunk
+from ragcore.library.store import RawChunk
 
 CHUNK_CHARS = (
     600  # short chunks: snippets read better and the USE encoder costs grow faster than length

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ragcore import db
+from ragcore.library import db
 from ragcore.settings import Settings
 
 PENDING, DONE = "pending", "done"

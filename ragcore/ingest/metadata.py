@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ragcore.cards import Paper
 from ragcore.ingest.model import ParsedDocument, Section
+from ragcore.library.cards import Paper
 from ragcore.text import detect_lang, normalize_space
 
 _HEAD_CHARS = 3000

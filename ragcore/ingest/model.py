@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ragcore.cards import SummaryType
+from ragcore.library.cards import SummaryType
 
 ROLES = (
     "abstract",

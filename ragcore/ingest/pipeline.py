@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ragcore.cards import Card, Paper
 from ragcore.errors import InputError, RagcoreError
 from ragcore.ingest.chunks import section_chunks
 from ragcore.ingest.formats import MAX_FILE_BYTES, collect_files, parse_file
@@ -28,10 +27,11 @@ from ragcore.ingest.routing import Routing, load_routing
 from ragcore.ingest.sections import split_sections
 from ragcore.ingest.summarize import Summarizer, Summary
 from ragcore.ingest.tags import extract_tags
+from ragcore.library.cards import Card, Paper
+from ragcore.library.store import PENDING, CardStore
+from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
-from ragcore.prompts import PromptLibrary
 from ragcore.settings import OFFLINE_MODEL, Settings
-from ragcore.store import PENDING, CardStore
 
 if TYPE_CHECKING:  # importing LiteLLM takes seconds; the offline path never needs it
     from ragcore.llm import Gateway

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from ragcore.cards import SummaryType
 from ragcore.errors import InputError
 from ragcore.ingest.model import ROLES, Section
+from ragcore.library.cards import SummaryType
 from ragcore.settings import PROJECT_ROOT
 
 ROUTING_FILE = PROJECT_ROOT / "data" / "summary_routing.yaml"

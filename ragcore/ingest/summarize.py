@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ragcore.cards import Origin, SummaryType
 from ragcore.errors import RagcoreError
 from ragcore.ingest.extractive import summarize_extractive
 from ragcore.ingest.model import Section
 from ragcore.ingest.routing import Route, Routing
 from ragcore.ingest.validation import validation_problem
+from ragcore.library.cards import Origin, SummaryType
+from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
-from ragcore.prompts import PromptLibrary
 from ragcore.settings import OFFLINE_MODEL
 from ragcore.text import cut_at_sentence
 

@@ -14,8 +14,8 @@ from ragcore.drafting.versions import VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionInput, SectionWriter
 from ragcore.llm import Gateway, load_llm_config
 from ragcore.llm._litellm import litellm
-from ragcore.prompts import PromptLibrary
-from ragcore.sectionplan import SectionPlan, load_plan
+from ragcore.llm.prompts import PromptLibrary
+from ragcore.retrieval.sectionplan import SectionPlan, load_plan
 from ragcore.settings import OFFLINE_MODEL, Settings
 from ragcore.testing import FakeOpenAIServer
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ragcore.cards import Card, SummaryType
 from ragcore.drafting.brief import Brief, brief_evidence, extractive_brief, parse_brief_json
 from ragcore.errors import InputError
-from ragcore.evidence import EvidenceItem
+from ragcore.library.cards import Card, SummaryType
+from ragcore.retrieval.evidence import EvidenceItem
 from tests.drafting.conftest import BRIEF
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ragcore.cards import Card, Paper, SummaryType
-from ragcore.cli import app
+from ragcore.commands.cli import app
+from ragcore.documents.paper import parse_paper
 from ragcore.drafting.pipeline import draft_project, export_text, project_paper
-from ragcore.formats.paper import parse_paper
-from ragcore.projects import ProjectStore, SectionState
+from ragcore.drafting.projects import ProjectStore, SectionState
+from ragcore.library.cards import Card, Paper, SummaryType
+from ragcore.library.store import CardStore
 from ragcore.settings import Settings, load_settings
-from ragcore.store import CardStore
 from ragcore.testing import FakeOpenAIServer
 from tests.drafting.conftest import server_gateway
 

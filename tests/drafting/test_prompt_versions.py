@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from ragcore.cards import Card, SummaryType
 from ragcore.drafting.pipeline import draft_project
+from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.drafting.writer import SectionWriter
-from ragcore.projects import ProjectStore
-from ragcore.prompts import PromptError, PromptLibrary
-from ragcore.sectionplan import SectionPlan
+from ragcore.library.cards import Card, SummaryType
+from ragcore.library.store import CardStore
+from ragcore.llm.prompts import PromptError, PromptLibrary
+from ragcore.retrieval.sectionplan import SectionPlan
 from ragcore.settings import Settings, load_settings
-from ragcore.store import CardStore
 from ragcore.testing import FakeOpenAIServer
 from tests.drafting.conftest import request, section_input, server_gateway
 

@@ -16,7 +16,7 @@ from ragcore.drafting.writer import (
 )
 from ragcore.llm import Gateway
 from ragcore.progress import ProgressEvent
-from ragcore.sectionplan import SectionPlan
+from ragcore.retrieval.sectionplan import SectionPlan
 from ragcore.testing import FakeOpenAIServer
 from ragcore.testing.openai_server import Behaviour
 from tests.drafting.conftest import context_text, request, section_input, server_gateway

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.versions import VersionStore
-from ragcore.projects import ProjectStore
 from ragcore.testing import FakeOpenAIServer
 from tests.e2e.conftest import StudioServer, studio_with_model
 from tests.e2e.studio import (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ragcore.library.store import CardStore
 from ragcore.settings import Settings
-from ragcore.store import CardStore
 from tests.ingest import samples
 
 

@@ -10,13 +10,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-from ragcore.cards import SummaryType
-from ragcore.embeddings import get_embedder
 from ragcore.ingest.ledger import DONE, PENDING, Ledger
 from ragcore.ingest.pipeline import IngestOptions, IngestPipeline
+from ragcore.library.cards import SummaryType
+from ragcore.library.embeddings import get_embedder
+from ragcore.library.store import CardStore, RawChunk
 from ragcore.progress import ProgressEvent
 from ragcore.settings import Settings, load_settings
-from ragcore.store import CardStore, RawChunk
 from tests.conftest import REPO_ROOT
 from tests.ingest import samples
 
@@ -126,7 +126,7 @@ _KILLED_RUN = textwrap.dedent(
     from pathlib import Path
     from ragcore.ingest.pipeline import IngestPipeline
     from ragcore.settings import load_settings
-    from ragcore.store import CardStore
+    from ragcore.library.store import CardStore
 
     settings = load_settings()
     store = CardStore.open(settings)

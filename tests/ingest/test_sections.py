@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ragcore.ingest.evaluation import evaluate
 from ragcore.ingest.formats import plaintext
+from ragcore.ingest.heading_quality import evaluate
 from ragcore.ingest.headings import match_heading
 from ragcore.ingest.sections import split_sections
 from tests.conftest import PAPERS

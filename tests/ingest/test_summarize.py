@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ragcore.cards import Origin, SummaryType
 from ragcore.ingest.formats import parse_file
 from ragcore.ingest.routing import Routing, load_routing
 from ragcore.ingest.sections import split_sections
 from ragcore.ingest.summarize import Summarizer
 from ragcore.ingest.validation import validation_problem
+from ragcore.library.cards import Origin, SummaryType
 from ragcore.llm import Gateway, load_llm_config
-from ragcore.prompts import PromptLibrary
+from ragcore.llm.prompts import PromptLibrary
 from ragcore.testing import Behaviour, FakeOpenAIServer
 from ragcore.text import normalize_space, split_sentences
 

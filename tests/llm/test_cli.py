@@ -8,7 +8,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from ragcore.cli import app
+from ragcore.commands.cli import app
 from ragcore.testing import FakeOpenAIServer
 
 runner = CliRunner()

@@ -37,7 +37,7 @@ def app() -> AppTest:
 
 def wait_for_library(at: AppTest, timeout_s: float = 120) -> None:
     """The app opens the store in the background; wait for it, then rerun."""
-    from pages.common import store_ready
+    from studio.common import store_ready
 
     deadline = time.monotonic() + timeout_s
     while not store_ready():
@@ -75,7 +75,7 @@ def every_card_relevant(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def wait_for_job(at: AppTest, project_id: str, timeout_s: float = 120) -> None:
     """Wait for the project's background drafting job, then rerun the page to show it."""
-    from pages.jobs import job_for
+    from studio.jobs import job_for
 
     deadline = time.monotonic() + timeout_s
     while (job := job_for(project_id)) is not None and job.running:

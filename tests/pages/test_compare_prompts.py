@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ragcore.drafting.versions import VersionStore
-from ragcore.prompts import PromptLibrary
+from ragcore.llm.prompts import PromptLibrary
 from ragcore.settings import load_settings
 from ragcore.testing import FakeOpenAIServer
 from tests.pages.conftest import (

@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ragcore.drafting.brief import current_brief
+from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.versions import VersionStore
-from ragcore.projects import ProjectStore
 from ragcore.settings import load_settings
 from tests.pages.conftest import (
     assert_clean,

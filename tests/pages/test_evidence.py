@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ragcore.projects import ProjectStore
+from ragcore.drafting.projects import ProjectStore
+from ragcore.library.store import CardStore
 from ragcore.settings import load_settings
-from ragcore.store import CardStore
 from tests.pages.conftest import create_project, edit_table, goto, tab, values
 
 TABLE = "evidence_table_方法_methodology"

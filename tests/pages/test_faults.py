@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.versions import VersionStore
-from ragcore.projects import ProjectStore
 from ragcore.settings import load_settings
 from ragcore.testing import FakeOpenAIServer
 from tests.pages.conftest import (

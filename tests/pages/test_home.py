@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ragcore.projects import ProjectStore
+from ragcore.drafting.projects import ProjectStore
 from ragcore.settings import load_settings
 from tests.pages.conftest import assert_clean, create_project, goto, values
 

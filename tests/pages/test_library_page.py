@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ragcore.cards import Origin
+from ragcore.library.cards import Origin
+from ragcore.library.store import CardStore
 from ragcore.settings import load_settings
-from ragcore.store import CardStore
 from tests.pages.conftest import goto, values
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ragcore.prompts import PromptLibrary
+from ragcore.llm.prompts import PromptLibrary
 from ragcore.settings import load_settings
 from tests.pages.conftest import create_project, goto, values
 

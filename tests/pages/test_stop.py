@@ -36,7 +36,7 @@ def slow_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fak
 
 
 def wait_for_streamed_text(project_id: str, timeout_s: float = 60) -> None:
-    from pages.jobs import job_for
+    from studio.jobs import job_for
 
     deadline = time.monotonic() + timeout_s
     while True:

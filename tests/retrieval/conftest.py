@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ragcore.cards import Card, Paper, SummaryType
+from ragcore.library.cards import Card, Paper, SummaryType
+from ragcore.library.store import CardStore, RawChunk
 from ragcore.settings import Settings, load_settings
-from ragcore.store import CardStore, RawChunk
 
 # paper id -> (title, language, {type: text}); each paper is about one clear topic.
 LIBRARY: dict[str, tuple[str, str, dict[str, str]]] = {

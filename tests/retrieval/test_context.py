@@ -1,12 +1,12 @@
 """The built context parsed back with the formats package: exact structure, not string matching."""
 
-from ragcore.cards import Card, SummaryType
-from ragcore.context import build_context, clean_card_text, count_tokens, section_context
-from ragcore.evidence import EvidenceChoices, EvidenceItem, SectionEvidence, manual_note
-from ragcore.formats.context import parse_context, render_section_body
-from ragcore.sectionplan import load_plan
+from ragcore.documents.section_context import parse_context, render_section_body
+from ragcore.library.cards import Card, SummaryType
+from ragcore.library.store import CardStore
+from ragcore.retrieval.context import build_context, clean_card_text, count_tokens, section_context
+from ragcore.retrieval.evidence import EvidenceChoices, EvidenceItem, SectionEvidence, manual_note
+from ragcore.retrieval.sectionplan import load_plan
 from ragcore.settings import Settings
-from ragcore.store import CardStore
 
 SENTENCE = "这是一个完整的句子，用来测试上下文的预算。"
 
@@ -124,7 +124,7 @@ def test_truncated_card_keeps_whole_sentences() -> None:
 def test_backups_stay_off_unless_the_user_switches_them_on(
     library: CardStore, retrieval_settings: Settings
 ) -> None:
-    from ragcore.retrieval import retrieve_section
+    from ragcore.retrieval.hybrid import retrieve_section
 
     plan = load_plan()
     section = plan.with_cards_per_type(plan.find("method").key, 1).find("method")  # 1 per type

@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ragcore.cli import app
+from ragcore.commands.cli import app
 from ragcore.errors import InputError
-from ragcore.evaluation import load_eval_set, ndcg_at, recall_at, run_eval
+from ragcore.library.store import CardStore
+from ragcore.retrieval.evaluation import load_eval_set, ndcg_at, recall_at, run_eval
 from ragcore.settings import Settings
-from ragcore.store import CardStore
 
 from .conftest import LIBRARY
 

@@ -1,6 +1,6 @@
-from ragcore.cards import Card, SummaryType
-from ragcore.lexical import LexicalIndex, english_tokens, index_for, tokenize
-from ragcore.store import CardStore
+from ragcore.library.cards import Card, SummaryType
+from ragcore.library.store import CardStore
+from ragcore.retrieval.lexical import LexicalIndex, english_tokens, index_for, tokenize
 
 
 def test_chinese_search_mode_tokens_drop_stop_words() -> None:

@@ -1,16 +1,16 @@
 import pytest
 
-from ragcore.cards import SummaryType
 from ragcore.errors import InputError
-from ragcore.retrieval import (
+from ragcore.library.cards import SummaryType
+from ragcore.library.store import CardStore
+from ragcore.retrieval.hybrid import (
     effective_fusion,
     retrieve_all_types,
     retrieve_section,
     section_paper_cap,
 )
-from ragcore.sectionplan import load_plan
+from ragcore.retrieval.sectionplan import load_plan
 from ragcore.settings import Settings, load_settings
-from ragcore.store import CardStore
 
 
 def _ids(store: CardStore, topic: str, settings: Settings, t: SummaryType) -> list[str]:

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from ragcore.cards import SummaryType
 from ragcore.errors import InputError
-from ragcore.sectionplan import load_plan, load_project_plan, merge_plan, validate_plan
+from ragcore.library.cards import SummaryType
+from ragcore.retrieval.sectionplan import load_plan, load_project_plan, merge_plan, validate_plan
 
 
 def test_default_plan_order_and_names() -> None:

@@ -1,6 +1,6 @@
-from ragcore.cards import Card
-from ragcore.evidence import EvidenceItem
-from ragcore.trends import card_terms, trend_lines, type_trends
+from ragcore.library.cards import Card
+from ragcore.retrieval.evidence import EvidenceItem
+from ragcore.retrieval.trends import card_terms, trend_lines, type_trends
 
 
 def _items(texts: list[str], pid_of: list[str] | None = None) -> list[EvidenceItem]:

@@ -1,0 +1,306 @@
+"""The context builder: a section's evidence → the structured context of the seeds, in zh or en.
+
+Input is the project's current evidence for the section (retrieved cards with the user's pins,
+exclusions, edits and notes). Output is a `formats.SectionContext` rendered by the formats
+package, with what the seeds got wrong fixed: no duplicate cards, no card cut off with "...",
+a citation key `[n]` per card (one per paper), trends that are true, snippets cut at sentence
+ends, the true character count, and a token budget: when over it, the lowest-ranked material
+goes first (snippets, then cards by relevance; pinned cards stay) and the result says what.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ragcore.documents.section_context import (
+    ContextCard,
+    ContextDocument,
+    Excerpt,
+    SectionContext,
+    TrendBlock,
+    TypeBlock,
+    default_title,
+    render_context,
+    render_section_body,
+)
+from ragcore.library.cards import SummaryType
+from ragcore.library.embeddings import Vectors
+from ragcore.library.store import CardStore
+from ragcore.retrieval.evidence import EvidenceChoices, EvidenceItem, SectionEvidence
+from ragcore.retrieval.hybrid import retrieve_section
+from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec, load_plan
+from ragcore.retrieval.snippets import Snippet, best_snippets
+from ragcore.retrieval.trends import trend_lines, type_trends
+from ragcore.settings import Settings
+from ragcore.text import is_truncated, normalize_space
+
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?=\s)")
+
+
+# ------------------------------------------------------------------ tokens
+
+
+@cache
+def _encoding() -> Any:
+    import tiktoken
+
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:
+        # litellm ships tiktoken's cl100k_base file; pointing tiktoken at it keeps us offline.
+        # find_spec locates the package without importing it (importing litellm goes online).
+        spec = importlib.util.find_spec("litellm")
+        if spec is not None and spec.origin is not None:
+            bundled = Path(spec.origin).parent / "litellm_core_utils" / "tokenizers"
+            os.environ["TIKTOKEN_CACHE_DIR"] = str(bundled)
+    return tiktoken.get_encoding("cl100k_base")
+
+
+def count_tokens(text: str) -> int:
+    """Tokens of `text` with the cl100k_base tokenizer (GPT-4 class models)."""
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+# ------------------------------------------------------------------ card text
+
+
+def clean_card_text(text: str) -> str:
+    """Card text without Markdown trailing spaces and blank runs; a card that was cut off with
+    "..." ends at its last whole sentence (a card is never cut mid-sentence); lines are kept."""
+    text = _BLANK_RUNS.sub("\n\n", _TRAILING_SPACE.sub("", text.strip()))
+    if is_truncated(text):
+        body = text.rstrip(".… ")
+        ends = [m.end() for m in _SENTENCE_END.finditer(body)]
+        text = body[: ends[-1]].rstrip() if ends else text
+    return text
+
+
+# ------------------------------------------------------------------ result
+
+
+@dataclass
+class BuiltContext:
+    section: SectionSpec
+    lang: str
+    context: SectionContext
+    items: list[EvidenceItem]  # the cards in the context, in order, with citation keys
+    text: str  # the full rendered document (header, 上下文长度, body)
+    chars: int  # characters of the body, as `上下文长度` states
+    tokens: int  # tokens of the full text
+    budget: int
+    dropped: list[EvidenceItem] = field(default_factory=list)  # over budget, lowest rank first
+    dropped_snippets: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section.key,
+            "name": self.section.name(self.lang),
+            "lang": self.lang,
+            "chars": self.chars,
+            "tokens": self.tokens,
+            "budget": self.budget,
+            "items": [{**item.to_dict(), "text": item.text} for item in self.items],
+            "dropped": [item.evidence_id for item in self.dropped],
+            "dropped_snippets": self.dropped_snippets,
+            "warnings": self.warnings,
+            "text": self.text,
+        }
+
+
+# ------------------------------------------------------------------ building
+
+
+def _requirements(section: SectionSpec, lang: str) -> list[str]:
+    low, high = section.words
+    if lang == "en":
+        return [
+            f"Write the {section.en} section of the paper from the material above",
+            "Cite the material with its keys, e.g. [1]; cite nothing that is not listed",
+            "Use only facts and numbers found in the material",
+            f"Length: {low}-{high} words",
+        ]
+    return [
+        f"基于以上参考资料撰写论文的{section.zh}部分",
+        "引用参考资料时使用其编号，如 [1]；不要引用未列出的来源",
+        "只使用参考资料中出现的事实和数据",
+        f"字数控制在{low}-{high}字之间",
+    ]
+
+
+def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[EvidenceItem], list[str]]:
+    """Included, non-weak (unless pinned) items, the plan's count per type (plus what the user
+    pinned or switched on), no duplicate text."""
+    warnings = []
+    seen_text: set[str] = set()
+    chosen: list[EvidenceItem] = []
+    types = list(section.types) + [t for t in SummaryType if t not in section.types]
+    for summary_type in types:
+        limit = section.types.get(summary_type, 0)
+        of_type = [i for i in evidence.active() if i.summary_type == summary_type]
+        strong = [i for i in of_type if i.pinned or i.kind == "note" or not i.weak]
+        if summary_type in section.types and of_type and not strong:
+            warnings.append(f"{summary_type.label}: no card above the relevance floor; none used")
+        elif summary_type in section.types and not of_type:
+            warnings.append(f"{summary_type.label}: no card found in the library")
+        taken = 0
+        for item in strong:
+            key = normalize_space(item.text)
+            beyond_plan = taken >= limit and not (item.pinned or item.chosen or item.kind == "note")
+            if key in seen_text or beyond_plan:
+                continue
+            seen_text.add(key)
+            chosen.append(item)
+            taken += 1
+    return chosen, warnings
+
+
+def _number(items: Sequence[EvidenceItem]) -> None:
+    keys: dict[str, str] = {}
+    for item in items:
+        item.citation_key = keys.setdefault(item.paper_id, str(len(keys) + 1))
+
+
+def _trends(items: Sequence[EvidenceItem], lang: str) -> list[TrendBlock]:
+    blocks = []
+    for summary_type in dict.fromkeys(i.summary_type for i in items):
+        of_type = [i for i in items if i.summary_type == summary_type and i.kind == "card"]
+        lines = trend_lines(type_trends(of_type), lang)
+        if lines:
+            blocks.append(TrendBlock(summary_type, lines))
+    return blocks
+
+
+def _excerpts(snippets: Sequence[Snippet]) -> list[Excerpt]:
+    excerpts: dict[tuple[str, str], Excerpt] = {}
+    for snippet in snippets:
+        key = (snippet.paper_id, snippet.section)
+        excerpts.setdefault(key, Excerpt(snippet.paper_id, snippet.section)).fragments.append(
+            snippet.text
+        )
+    return list(excerpts.values())
+
+
+def _assemble(
+    section: SectionSpec,
+    lang: str,
+    items: Sequence[EvidenceItem],
+    trends: list[TrendBlock],
+    snippets: Sequence[Snippet],
+) -> SectionContext:
+    _number(items)
+    blocks: dict[SummaryType, TypeBlock] = {}
+    for item in items:
+        block = blocks.setdefault(item.summary_type, TypeBlock(item.summary_type))
+        block.cards.append(
+            ContextCard(item.paper_id, clean_card_text(item.text), item.citation_key)
+        )
+    return SectionContext(
+        section=section.name(lang),
+        title=default_title(section.name(lang), lang),
+        type_blocks=list(blocks.values()),
+        trends=trends,
+        excerpts=_excerpts(snippets),
+        requirements=_requirements(section, lang),
+    )
+
+
+def _render(context: SectionContext, lang: str) -> str:
+    return render_context(ContextDocument(sections=[context], lang=lang))
+
+
+def build_context(
+    evidence: SectionEvidence,
+    section: SectionSpec,
+    *,
+    lang: str,
+    budget: int,
+    snippets: Sequence[Snippet] = (),
+) -> BuiltContext:
+    """Render the section's context within `budget` tokens."""
+    lang = "en" if lang == "en" else "zh"
+    items, warnings = _pick(evidence, section)
+    trends = _trends(items, lang) if section.trends else []
+    snippets = list(snippets)
+    dropped: list[EvidenceItem] = []
+    dropped_snippets = 0
+    while True:
+        context = _assemble(section, lang, items, trends, snippets)
+        text = _render(context, lang)
+        tokens = count_tokens(text)
+        droppable = [i for i in items if not i.pinned and i.kind == "card"]
+        if tokens <= budget or (not snippets and not droppable):
+            break
+        if snippets:
+            snippets.pop()
+            dropped_snippets += 1
+            continue
+        lowest = min(droppable, key=lambda i: (i.relevance, -items.index(i)))
+        items.remove(lowest)
+        dropped.append(lowest)
+    if tokens > budget:
+        warnings.append(
+            f"the context is {tokens} tokens, over the budget of {budget}, "
+            "with only pinned cards and notes left"
+        )
+    for item in dropped:
+        warnings.append(
+            f"left out for the token budget: {item.summary_type.label} card of "
+            f"paper {item.paper_id} (relevance {item.relevance:.2f})"
+        )
+    return BuiltContext(
+        section=section,
+        lang=lang,
+        context=context,
+        items=items,
+        text=text,
+        chars=len(render_section_body(context, lang)),
+        tokens=tokens,
+        budget=budget,
+        dropped=dropped,
+        dropped_snippets=dropped_snippets,
+        warnings=warnings,
+    )
+
+
+def _snippets_for(
+    store: CardStore, evidence: SectionEvidence, section: SectionSpec, vector: Vectors
+) -> list[Snippet]:
+    papers = list(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
+    return best_snippets(store, vector, papers, section.roles)
+
+
+def section_context(
+    store: CardStore,
+    topic: str,
+    section_name: str,
+    *,
+    settings: Settings,
+    lang: str | None = None,
+    plan: SectionPlan | None = None,
+    choices: EvidenceChoices | None = None,
+    budget: int | None = None,
+) -> BuiltContext:
+    """Retrieve, apply the project's choices and build one section's context (CLI and app)."""
+    section = (plan or load_plan()).find(section_name)
+    evidence = retrieve_section(store, topic, section, settings=settings)
+    if choices is not None:
+        pinned = store.get_cards(ids=sorted(choices.pinned)) if choices.pinned else []
+        evidence.apply(choices, pinned)
+    snippets: list[Snippet] = []
+    if section.snippets:
+        snippets = _snippets_for(store, evidence, section, store.embed_query(evidence.topic))
+    return build_context(
+        evidence,
+        section,
+        lang=lang or settings.lang,
+        budget=budget or settings.drafting.section_token_budget,
+        snippets=snippets,
+    )

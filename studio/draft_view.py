@@ -1,0 +1,260 @@
+"""The Draft page's pieces: the brief editor, the live view of a running job, and one section
+with its versions, checks, hand edit and regenerate button."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from ragcore.drafting.brief import Brief, current_brief, save_brief
+from ragcore.drafting.pipeline import ensure_brief, prepare_sections
+from ragcore.drafting.projects import Project
+from ragcore.drafting.review import review_section
+from ragcore.drafting.versions import SectionVersion, VersionStore
+from ragcore.errors import InputError
+from ragcore.llm.prompts import PromptLibrary
+from ragcore.retrieval.sectionplan import SectionSpec
+from studio.common import gateway, guarded, lang, projects, section_plan, settings, store, t
+from studio.jobs import DraftJob, job_for, start_draft
+
+STATUS_ICONS = {"complete": "✅", "incomplete": "✂️", "stopped": "⏹️", "failed": "❌"}
+
+
+def versions() -> VersionStore:
+    return VersionStore.from_settings(settings())
+
+
+def version_label(version: SectionVersion) -> str:
+    when = version.created_at[:19].replace("T", " ")
+    return f"v{version.version_id} · {version.origin} · {version.model_used or '—'} · {when}"
+
+
+# -- brief --------------------------------------------------------------------------------------------
+def _lines(text: str) -> list[str]:
+    return [
+        line.strip(" -•\t") for line in text.replace("；", "\n").splitlines() if line.strip(" -•\t")
+    ]
+
+
+def generate_brief_now(project: Project) -> None:
+    with st.spinner(t("正在生成纲要…", "Writing the brief…")):
+        specs = list(section_plan(project).sections)
+        prepared = prepare_sections(store(), projects(), project, specs, settings())
+        ensure_brief(
+            projects(), project, prepared, gateway=gateway(),
+            prompts=PromptLibrary.from_settings(settings()), model=project.model or gateway().default_model,
+            regenerate=True,
+        )  # fmt: skip
+
+
+def brief_panel(project: Project, busy: bool) -> None:
+    found = current_brief(projects(), project.project_id)
+    with st.expander(
+        t("论文纲要（所有章节共用）", "Paper brief (shared by every section)"),
+        expanded=found is None,
+    ):
+        if st.button(
+            t("重新生成纲要", "Regenerate the brief") if found else t("生成纲要", "Generate the brief"),
+            key="draft_brief_generate", disabled=busy,
+        ):  # fmt: skip
+            with guarded(t("无法生成纲要", "Cannot write the brief")):
+                generate_brief_now(project)
+                st.rerun()
+        if found is None:
+            st.info(
+                t(
+                    "还没有纲要：生成全部章节时会先生成它。",
+                    "No brief yet: generating the sections writes one first.",
+                )
+            )
+            return
+        version, brief = found
+        st.caption(
+            t(
+                f"版本 {version} · 来源：{brief.source}",
+                f"version {version} · source: {brief.source}",
+            )
+        )
+        with st.form("draft_brief_form"):
+            title = st.text_input(
+                t("暂定标题", "Working title"), brief.title, key="draft_brief_title"
+            )
+            question = st.text_area(
+                t("研究问题", "Research question"),
+                brief.research_question,
+                key="draft_brief_question",
+            )
+            method = st.text_input(
+                t("核心方法名称", "Core method name"), brief.method_name, key="draft_brief_method"
+            )
+            idea = st.text_area(
+                t("核心思想", "Core idea"), brief.method_idea, key="draft_brief_idea"
+            )
+            contributions = st.text_area(
+                t("主要贡献（每行一条）", "Contributions (one per line)"), "\n".join(brief.contributions),
+                key="draft_brief_contributions",
+            )  # fmt: skip
+            datasets = st.text_input(
+                t("数据集（逗号分隔）", "Datasets (comma separated)"),
+                ", ".join(brief.datasets),
+                key="draft_brief_datasets",
+            )
+            metrics = st.text_input(
+                t("评价指标（逗号分隔）", "Metrics (comma separated)"),
+                ", ".join(brief.metrics),
+                key="draft_brief_metrics",
+            )
+            if st.form_submit_button(t("保存纲要", "Save the brief"), key="draft_brief_save"):
+                with guarded(t("无法保存纲要", "Cannot save the brief")):
+                    try:
+                        edited = Brief(
+                            title=title.strip(), research_question=question.strip(),
+                            method_name=method.strip(), method_idea=idea.strip(),
+                            contributions=_lines(contributions),
+                            datasets=[d.strip() for d in datasets.replace("，", ",").split(",")],
+                            metrics=[m.strip() for m in metrics.replace("，", ",").split(",")],
+                            source="edited",
+                        )  # fmt: skip
+                    except ValidationError as error:
+                        field = ".".join(str(p) for p in error.errors()[0]["loc"])
+                        raise InputError(f"{field}: {error.errors()[0]['msg']}") from None
+                    save_brief(projects(), project.project_id, edited)
+                    st.rerun()
+
+
+# -- the running job ------------------------------------------------------------------------------------
+def live_job(project: Project, plan_specs: list[SectionSpec]) -> None:
+    """Progress per section and the text streaming in; refreshes itself while the job runs."""
+    job = job_for(project.project_id)
+    running = job is not None and job.running
+
+    @st.fragment(run_every=0.5 if running else None)
+    def panel() -> None:
+        current = job_for(project.project_id)
+        if current is None:
+            return
+        if not current.running:
+            if st.session_state.get("draft_job_shown") != current.started:
+                st.session_state["draft_job_shown"] = current.started
+                st.rerun(scope="app")  # show the saved versions once
+            if current.error:
+                st.error(t("生成失败：", "Generation failed: ") + current.error)
+            return
+        _job_progress(current, plan_specs)
+
+    panel()
+
+
+def _job_progress(job: DraftJob, specs: list[SectionSpec]) -> None:
+    events, texts = job.snapshot()
+    overall = events.get("draft")
+    with st.status(
+        t(f"正在生成… {job.elapsed:.0f} 秒", f"Generating… {job.elapsed:.0f} s"), expanded=True
+    ):
+        if overall is not None:
+            st.progress(overall.fraction, text=f"{overall.done}/{overall.total}")
+        wanted = [s for s in specs if not job.sections or s.key in job.sections]
+        for spec in wanted:
+            status = job.section_status(spec.key)
+            st.markdown(f"**{spec.name(lang())}** · {STATUS_ICONS.get(status, '⏳')} {status}")
+            if spec.key in texts and status == "writing":
+                st.caption(texts[spec.key][-600:])
+
+
+# -- one section -------------------------------------------------------------------------------------------
+def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
+    key = spec.key
+    history = versions().history(project.project_id, key)
+    current = versions().current(project.project_id, key)
+    latest = history[-1] if history else None
+    with st.container(border=True, key=f"draft_section_{key}"):
+        st.subheader(spec.name(lang()))
+        if (
+            latest is not None
+            and latest.status == "failed"
+            and (current is None or latest.version_id > current.version_id)
+        ):
+            st.error(t("最近一次生成失败：", "The last attempt failed: ") + latest.message)
+        if st.button(
+            t("重新生成本节", "Regenerate this section") if current else t("生成本节", "Generate this section"),
+            key=f"draft_regenerate_{key}", disabled=busy,
+        ):  # fmt: skip
+            start_draft(
+                settings(),
+                project,
+                gateway(),
+                sections=[key],
+                model=project.model or gateway().default_model,
+            )
+            st.rerun()
+        if current is None:
+            st.caption(t("还没有草稿。", "No draft yet."))
+            return
+        _version_picker(project, key, history, current)
+        _show_version(current)
+        _hand_edit(project, current)
+
+
+def _version_picker(
+    project: Project, key: str, history: list[SectionVersion], current: SectionVersion
+) -> None:
+    usable = [v for v in history if v.usable]
+    if len(usable) < 2:
+        return
+    ids = [v.version_id for v in usable]
+    st.session_state[f"draft_version_{key}"] = current.version_id
+    st.selectbox(
+        t("使用的版本", "Version in use"), ids,
+        format_func=lambda vid: version_label(next(v for v in usable if v.version_id == vid)),
+        key=f"draft_version_{key}",
+        on_change=lambda: versions().pick(project.project_id, key, st.session_state[f"draft_version_{key}"]),
+    )  # fmt: skip
+
+
+def _show_version(version: SectionVersion) -> None:
+    icon = STATUS_ICONS.get(version.status, "")
+    st.caption(
+        f"{icon} {version.status} · {version_label(version)} · "
+        + t(f"输入 {version.tokens_in} / 输出 {version.tokens_out} 词元 · {version.latency_s:.1f} 秒",
+            f"{version.tokens_in} tokens in / {version.tokens_out} out · {version.latency_s:.1f} s")
+    )  # fmt: skip
+    if version.origin == "extractive":
+        st.info(
+            t(
+                "抽取式草稿：由证据中的句子组成（离线模型）。",
+                "Extractive draft: composed from evidence sentences (offline model).",
+            )
+        )
+    if version.status in ("incomplete", "stopped"):
+        st.warning(version.message or t("本节没有写完。", "This section is not finished."))
+    text_col, check_col = st.columns([3, 1])
+    text_col.markdown(version.text)
+    findings = version.checks.lines(lang())
+    with check_col:
+        if not findings:
+            st.success(t("引用与事实检查通过", "Citations and grounding OK"))
+        for line in findings:
+            st.warning(line)
+
+
+def _evidence_texts(version: SectionVersion) -> list[str]:
+    cards = store().get_cards(ids=version.evidence_ids) if version.evidence_ids else []
+    return [version.edited_texts.get(c.card_id, c.text) for c in cards]
+
+
+def _hand_edit(project: Project, current: SectionVersion) -> None:
+    key = current.section
+    with st.expander(t("手动编辑", "Edit by hand")):
+        if st.session_state.get(f"draft_edit_base_{key}") != current.version_id:
+            st.session_state[f"draft_edit_base_{key}"] = current.version_id
+            st.session_state[f"draft_edit_{key}"] = current.text  # start from the version shown
+        text = st.text_area(t("本节文本", "Section text"), height=300, key=f"draft_edit_{key}")
+        if st.button(t("保存为新版本", "Save as a new version"), key=f"draft_save_{key}"):
+            with guarded(t("无法保存", "Cannot save")):
+                found = current_brief(projects(), project.project_id)
+                terms: list[str] = found[1].terms() if found else []
+                review = review_section(
+                    text, current.citation_keys, _evidence_texts(current), terms
+                )
+                versions().save_edit(current, text, review)
+                st.rerun()

@@ -1,0 +1,238 @@
+"""The Evidence page's pieces: one section's evidence (retrieved cards + the project's choices),
+its table per summary type, and the persistence of what the user changed in a table.
+
+Retrieval runs once per section, query, k and store revision in a session; a rerun after an edit
+only re-applies the project's choices and re-renders the context (the < 200 ms benchmark).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ragcore.drafting.projects import Project, SectionState
+from ragcore.errors import RagcoreError
+from ragcore.library.cards import SummaryType
+from ragcore.retrieval.context import BuiltContext, build_context
+from ragcore.retrieval.evidence import EvidenceItem, SectionEvidence
+from ragcore.retrieval.hybrid import retrieve_section
+from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
+from ragcore.retrieval.snippets import Snippet, best_snippets
+from studio.common import projects, section_plan, settings, store, t
+
+COLUMNS = ["include", "pin", "used", "relevance", "paper", "text", "tags", "key"]
+
+
+@dataclass
+class SectionView:
+    spec: SectionSpec
+    state: SectionState
+    evidence: SectionEvidence
+    built: BuiltContext
+
+    @property
+    def topic(self) -> str:
+        return self.evidence.topic
+
+
+def effective_spec(spec: SectionSpec, state: SectionState) -> SectionSpec:
+    """The plan's section with the user's k (cards per type) when they retrieved with one."""
+    plan = SectionPlan(sections=[spec]).with_cards_per_type(spec.key, state.k)
+    return plan.sections[0]
+
+
+def _cached(name: str, key: tuple[Any, ...], compute: Any) -> Any:
+    cache: dict[tuple[Any, ...], Any] = st.session_state.setdefault(name, {})
+    if key not in cache:
+        if len(cache) > 32:  # a long session must not grow without bound
+            cache.clear()
+        cache[key] = compute()
+    return cache[key]
+
+
+def _retrieved(topic: str, spec: SectionSpec) -> SectionEvidence:
+    library = store()
+    # The store revision moves with every card write (any process): cheaper than a count and
+    # it also sees an edit that keeps the count.
+    key = (topic, spec.model_dump_json(), library.revision(), library.embedder.name)
+    raw = _cached(
+        "evidence_retrieval",
+        key,
+        lambda: retrieve_section(library, topic, spec, settings=settings()).to_dict(),
+    )
+    return SectionEvidence.from_dict(raw)  # a fresh copy: applying choices mutates items
+
+
+def _snippets(topic: str, spec: SectionSpec, evidence: SectionEvidence) -> list[Snippet]:
+    if not spec.snippets:
+        return []
+    library = store()
+    papers = tuple(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
+    vector = _cached("evidence_query_vectors", (topic,), lambda: library.embed_query(topic))
+    return list(
+        _cached(
+            "evidence_snippets",
+            (topic, papers, tuple(spec.roles), library.revision()),
+            lambda: best_snippets(library, vector, list(papers), spec.roles),
+        )
+    )
+
+
+def section_view(project: Project, section_key: str) -> SectionView:
+    """What drafting will use for this section, with the project's pins, exclusions and edits."""
+    plan_spec = section_plan(project).find(section_key)
+    state = projects().section_state(project.project_id, plan_spec.key)
+    spec = effective_spec(plan_spec, state)
+    topic = state.query or project.topic
+    evidence = _retrieved(topic, spec)
+    choices = projects().choices(project.project_id, spec.key)
+    pinned = store().get_cards(ids=sorted(choices.pinned)) if choices.pinned else []
+    evidence.apply(choices, pinned)
+    built = build_context(
+        evidence,
+        spec,
+        lang=project.lang,
+        budget=settings().drafting.section_token_budget,
+        snippets=_snippets(topic, spec, evidence),
+    )
+    return SectionView(spec, state, evidence, built)
+
+
+# -- the table of one summary type -----------------------------------------------------------------
+def _paper_label(item: EvidenceItem) -> str:
+    return item.card.title or item.paper_id
+
+
+def type_table(view: SectionView, summary_type: SummaryType) -> pd.DataFrame:
+    used = {item.evidence_id: item.citation_key for item in view.built.items}
+    rows = [item for item in view.evidence.by_type(summary_type) if item.kind == "card"]
+    return pd.DataFrame(
+        {
+            "include": [item.included for item in rows],
+            "pin": [item.pinned for item in rows],
+            "used": [item.evidence_id in used for item in rows],
+            "relevance": [round(item.relevance, 3) for item in rows],
+            "paper": [("⚠️ " if item.weak else "") + _paper_label(item) for item in rows],
+            "text": [item.text for item in rows],
+            "tags": [", ".join(item.card.tags) for item in rows],
+            "key": [
+                f"[{used[item.evidence_id]}]" if item.evidence_id in used else "" for item in rows
+            ],
+        },
+        index=pd.Index([item.evidence_id for item in rows], name="card_id"),
+        columns=COLUMNS,
+    )
+
+
+def column_config() -> dict[str, Any]:
+    return {
+        "include": st.column_config.CheckboxColumn(t("纳入", "Include"), width="small"),
+        "pin": st.column_config.CheckboxColumn(t("置顶", "Pin"), width="small"),
+        "used": st.column_config.CheckboxColumn(
+            t("已用", "Used"), help=t("在本节上下文中", "in this section's context"), width="small"
+        ),
+        "relevance": st.column_config.ProgressColumn(
+            t("相关度", "Relevance"), min_value=0.0, max_value=1.0, format="%.2f", width="small"
+        ),
+        "paper": st.column_config.TextColumn(t("论文", "Paper"), width="medium"),
+        "text": st.column_config.TextColumn(t("文本（可编辑）", "Text (editable)"), width="large"),
+        "tags": st.column_config.TextColumn(t("标签", "Tags"), width="small"),
+        "key": st.column_config.TextColumn(t("引用", "Cite"), width="small"),
+    }
+
+
+def table_key(view: SectionView, summary_type: SummaryType, project: Project) -> str:
+    """The editor's key: stable ("evidence_table_方法_methodology") while its rows stay the same.
+
+    An editor keeps its edits by row position; when the rows change (a new retrieval, a reset)
+    the old edits must not land on other cards, so the key gets a generation suffix."""
+    base = f"evidence_table_{view.spec.zh}_{summary_type.value}"
+    rows = tuple(i.evidence_id for i in view.evidence.by_type(summary_type) if i.kind == "card")
+    seen: dict[str, tuple[str, tuple[str, ...], int]] = st.session_state.setdefault(
+        "evidence_rows", {}
+    )
+    project_id, last_rows, generation = seen.get(base, (project.project_id, rows, 0))
+    if (project_id, last_rows) != (project.project_id, rows):
+        generation += 1
+    seen[base] = (project.project_id, rows, generation)
+    return base if generation == 0 else f"{base}_{generation}"
+
+
+def bump_tables(view: SectionView) -> None:
+    """Start the section's editors afresh (after a programmatic change of their values)."""
+    seen: dict[str, tuple[str, tuple[str, ...], int]] = st.session_state.setdefault(
+        "evidence_rows", {}
+    )
+    for base, (project_id, rows, generation) in list(seen.items()):
+        if base.startswith(f"evidence_table_{view.spec.zh}_"):
+            seen[base] = (project_id, rows, generation + 1)
+
+
+def save_table_edits(
+    project_id: str, section_key: str, key: str, shown: pd.DataFrame, library_texts: dict[str, str]
+) -> None:
+    """The editor's on_change: persist its edits before the page reruns, so one run shows them.
+
+    The editor reports every edit since it was created, by row position in `shown` (the table
+    of the run the user edited); each is compared with the project's state, so a repeated edit
+    writes nothing."""
+    store_ = projects()
+    edits: dict[Any, dict[str, Any]] = st.session_state[key].get("edited_rows", {})
+    saved = store_.section_state(project_id, section_key)
+    state = saved.model_copy(deep=True)
+    project_texts = store_.edited_texts(project_id)
+    try:
+        for position, change in edits.items():
+            card_id = str(shown.index[int(position)])
+            if "include" in change:
+                state.set_included(card_id, bool(change["include"]))
+            if "pin" in change:
+                state.set_pinned(card_id, bool(change["pin"]))
+            if "text" in change:
+                _save_text(
+                    project_id, card_id, str(change["text"] or ""), library_texts, project_texts
+                )
+    except RagcoreError:
+        pass  # not saved; the page's own check of the returned table says why, in the page
+    if state != saved:
+        store_.set_section_state(project_id, state)
+
+
+def _save_text(
+    project_id: str, card_id: str, text: str, library: dict[str, str], project: dict[str, str]
+) -> None:
+    new = text.strip()
+    wanted = None if new == library.get(card_id, "").strip() else new
+    if wanted != project.get(card_id):
+        projects().edit_card(project_id, card_id, wanted)
+
+
+def save_returned_changes(
+    project: Project, view: SectionView, shown: pd.DataFrame, edited: pd.DataFrame
+) -> bool:
+    """Fallback when the editor's on_change did not run (AppTest sets editor state without
+    callbacks): persist what differs between the table shown and the one returned."""
+    store_ = projects()
+    state = view.state.model_copy(deep=True)
+    library_texts = {item.evidence_id: item.card.text for item in view.evidence.items}
+    changed = False
+    for card_id in shown.index:
+        before, after = shown.loc[card_id], edited.loc[card_id]
+        if bool(after["include"]) != bool(before["include"]):
+            state.set_included(card_id, bool(after["include"]))
+        if bool(after["pin"]) != bool(before["pin"]):
+            state.set_pinned(card_id, bool(after["pin"]))
+        new_text = str(after["text"] or "").strip()
+        if new_text != str(before["text"]).strip():
+            original = library_texts.get(card_id, "").strip()
+            store_.edit_card(
+                project.project_id, card_id, None if new_text == original else new_text
+            )
+            changed = True
+    if state != view.state:
+        store_.set_section_state(project.project_id, state)
+        changed = True
+    return changed

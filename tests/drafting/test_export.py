@@ -1,0 +1,170 @@
+"""Export: the seed-004 layout parsed back, true statistics, English headings, sanitised HTML,
+escaped BibTeX."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from ragcore.documents.paper import parse_paper
+from ragcore.drafting.export import export_paper, paper_length, to_bibtex, to_html
+from ragcore.drafting.versions import SectionVersion
+from ragcore.library.cards import Paper
+from ragcore.retrieval.sectionplan import SectionPlan, load_plan
+from tests.conftest import seed_file
+
+PAPERS = {
+    "pA": Paper(
+        paper_id="pA",
+        title="Learning Pace Synchronization",
+        authors=["Bo Ye", "Kai Gan"],
+        year=2023,
+        arxiv_id="2309.11930",
+    ),
+    "pB": Paper(
+        paper_id="pB",
+        title="MiCRO: Gradient Sparsification & {Speed}_up",
+        authors=["Daegun Yoon"],
+        year=2023,
+        venue="HPDC",
+    ),
+}
+XSS = 'Evil <script>alert("x")</script> text <img src=x onerror="alert(1)"> and <a href="javascript:alert(2)" onclick="steal()">link</a>.'
+
+
+def version(section: str, text: str, keys: dict[str, str], **extra: object) -> SectionVersion:
+    return SectionVersion(
+        project_id="p1",
+        section=section,
+        text=text,
+        citation_keys=keys,
+        model_used="test-model",
+        latency_s=1.5,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def plan() -> SectionPlan:
+    return load_plan()
+
+
+def sample(plan: SectionPlan, lang: str = "zh") -> dict[str, SectionVersion]:
+    return {
+        "introduction": version(
+            "introduction", "开放世界半监督学习很重要[2]。已有方法[1]。", {"1": "pA", "2": "pB"}
+        ),
+        "related_work": version("related_work", "相关研究很多[1]，另见[7]。", {"1": "pA"}),
+        "method": version("method", "方法部分的文字[1]。", {"1": "pB"}, origin="extractive"),
+        "experiments": version(
+            "experiments", "实验在", {"1": "pA"}, status="incomplete", message="正文在句子中间结束"
+        ),
+        "conclusion": version("conclusion", "We conclude the study [1].", {"1": "pA"}),
+    }
+
+
+def test_markdown_parses_back_in_the_seed_layout(plan: SectionPlan) -> None:
+    seed = parse_paper(seed_file("004").read_text(encoding="utf-8"))
+    exported = export_paper(
+        title="开放世界半监督图像分类",
+        topic="基于深度学习的图像分类方法研究",
+        lang="zh",
+        plan=plan,
+        versions=sample(plan),
+        papers=PAPERS.get,
+        generated_at=datetime(2025, 9, 1, 16, 45, 17),
+    )
+    parsed = parse_paper(exported.markdown)
+    assert parsed.issues == [] and parsed.lang == seed.lang == "zh"
+    assert [s.heading for s in parsed.sections] == [s.heading for s in seed.sections]
+    assert (
+        list(parsed.meta) == list(seed.meta)
+        and parsed.meta["generated_at"] == seed.meta["generated_at"]
+    )
+    assert set(seed.stats) <= set(parsed.stats)
+    assert (
+        parsed.references[0].startswith("Daegun Yoon. MiCRO")
+        and "2309.11930" in parsed.references[1]
+    )
+    bodies = {s.heading: s.body for s in parsed.sections}
+    assert bodies["引言"].endswith("开放世界半监督学习很重要[1]。已有方法[2]。")  # citation order
+    assert "另见[?]" in bodies["相关工作"]  # a flagged key is not a reference
+    assert bodies["方法"].startswith("> 抽取式草稿") and "[1]" in bodies["方法"]
+    assert "本节未完成：正文在句子中间结束" in bodies["实验评价"]
+
+
+def test_statistics_are_true_values(plan: SectionPlan) -> None:
+    versions = sample(plan)
+    stats = export_paper(
+        title="T", topic="t", lang="zh", plan=plan, versions=versions, papers=PAPERS.get
+    ).document.stats
+    assert stats["total_words"] == str(sum(paper_length(v.text) for v in versions.values()))
+    assert stats["papers_used"] == "2" and stats["model"] == "test-model"
+    assert stats["generation_time"] == "7.5 秒（各章节模型用时之和）"
+    timed = export_paper(
+        title="T",
+        topic="t",
+        lang="en",
+        plan=plan,
+        versions=versions,
+        papers=PAPERS.get,
+        wall_seconds=3.25,
+    ).document.stats
+    assert timed["generation_time"] == "3.2 s"
+    assert paper_length("中文五个字 and three words [1, 2].") == 8
+
+
+def test_english_projects_use_english_headings(plan: SectionPlan) -> None:
+    text = export_paper(
+        title="Pace",
+        topic="Open-world SSL",
+        lang="en",
+        plan=plan,
+        versions=sample(plan),
+        papers=PAPERS.get,
+        review_appendix=True,
+    ).markdown
+    parsed = parse_paper(text)
+    assert parsed.lang == "en" and "**Topic**: Open-world SSL" in text
+    assert [s.heading for s in parsed.sections] == [
+        "Introduction",
+        "Related Work",
+        "Method",
+        "Experiments",
+        "Conclusion",
+        "Review appendix",
+    ]
+    assert "## References" in text and "## Generation statistics" in text and "参考文献" not in text
+
+
+def test_a_missing_section_says_so(plan: SectionPlan) -> None:
+    text = export_paper(
+        title="T", topic="t", lang="zh", plan=plan, versions={}, papers=PAPERS.get
+    ).markdown
+    assert text.count("（本节尚未生成）") == 5 and "参考文献" not in text
+
+
+def test_html_drops_scripts_and_event_handlers_from_card_text(plan: SectionPlan) -> None:
+    versions = {"method": version("method", XSS + " [1]", {"1": "pA"})}
+    paper = export_paper(
+        title="<b>T</b>", topic=XSS, lang="en", plan=plan, versions=versions, papers=PAPERS.get
+    )
+    page = to_html(paper.markdown, paper.document.title).lower()
+    for payload in ("<script", "alert(", "onerror", "onclick", "javascript:", "<img"):
+        assert payload not in page
+    assert "evil" in page and "link" in page and "&lt;b&gt;t&lt;/b&gt;" in page
+
+
+def test_bibtex_entries_are_escaped_and_keyed(plan: SectionPlan) -> None:
+    paper = export_paper(
+        title="T", topic="t", lang="zh", plan=plan, versions=sample(plan), papers=PAPERS.get
+    )
+    bib = to_bibtex(paper.references)
+    assert (
+        bib.count("@") == 2 and "@article{yoon2023micro," in bib and "@misc{ye2023learning," in bib
+    )
+    assert r"Gradient Sparsification \& \{Speed\}\_up" in bib
+    assert "author = {Bo Ye and Kai Gan}" in bib and "eprint = {2309.11930}" in bib
+    unescaped = bib.replace(r"\{", "").replace(r"\}", "")
+    assert unescaped.count("{") == unescaped.count("}")
