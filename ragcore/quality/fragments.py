@@ -8,8 +8,8 @@ import re
 
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
-from ragcore.quality.text import paragraphs, strip_markers
-from ragcore.text import cjk_count, split_sentences
+from ragcore.quality.text import paragraphs, split, strip_markers
+from ragcore.text import cjk_count
 
 KEY, NAME = "fragments", "Fragments (count)"
 _DEBRIS = re.compile(r"[•▪●◦■□◆◇▶►\uf0a7\uf0b7\ufffd\u200b\x0c]|[\ufb00-\ufb06]|ï¬|â€")
@@ -72,7 +72,7 @@ def paragraph_problems(paragraph: str, lang: str) -> list[tuple[str, str]]:
     """(text, what is wrong) for one paragraph and its sentences."""
     text = strip_markers(paragraph).strip()
     found: list[tuple[str, str]] = []
-    sentences = split_sentences(text)
+    sentences = split(text)
     if not sentences:
         return found
     if why := _starts_mid(sentences[0], lang):
@@ -90,7 +90,7 @@ def fragments(paper: PaperUnderCheck) -> Figure:
     checked = 0
     for section in paper.written():
         for paragraph in paragraphs(section.body):
-            checked += len(split_sentences(paragraph))
+            checked += len(split(paragraph))
             for text, why in paragraph_problems(paragraph, paper.lang):
                 findings.append(Finding(section.heading, text, why))
     return count_figure(KEY, NAME, findings, checked)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
-from ragcore.quality.text import markers, paragraphs
-from ragcore.text import split_sentences
+from ragcore.quality.text import markers, paragraphs, split
 
 KEY, NAME = "citation_integrity", "Citation integrity (problems)"
 _DETAILS = {
@@ -24,7 +23,7 @@ def citation_integrity(paper: PaperUnderCheck) -> Figure:
     cited: set[int] = set()
     checked = 0
     for section in paper.written():
-        for sentence in (s for p in paragraphs(section.body) for s in split_sentences(p)):
+        for sentence in (s for p in paragraphs(section.body) for s in split(p)):
             for marker in markers(sentence):
                 if marker.kind == "other":
                     continue

@@ -32,10 +32,12 @@ _BARE_ID = re.compile(
     r"^(?:(?:arxiv|doi|pmid|pmc|note)\s*:\s*\S+|\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,9}/\S+)$", re.I
 )
 _DATE = re.compile(
-    r"^\d{4}\s*[年/.\-]\s*\d{1,2}(?:\s*[月/.\-]\s*\d{1,2})?\s*[日号]?$|^\d{1,2}/\d{1,2}/\d{2,4}$"
+    r"^\d{4}\s*[年/.\-]\s*\d{1,2}(?:\s*[月/.\-]\s*(?:\d{1,2}\s*[日号]?)?)?$|^\d{1,2}/\d{1,2}/\d{2,4}$"
 )
 _FILE_NAME = re.compile(r"\.(?:pdf|docx?|tex|md|txt|caj)$", re.I)
 _YEAR = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)")
+# The export's "Venue, 2020" (or a bare year) part: the entry before it is the title alone.
+_VENUE_YEAR = re.compile(r"^(?:[^,]+,\s*)?(?:1[89]|20)\d{2}$")
 _TRAILING_ID = re.compile(r"\s*(?:doi:\S+|arXiv:\S+)\s*$", re.I)
 
 
@@ -92,23 +94,27 @@ def _from_record(paper: Paper) -> list[str]:
 
 def split_entry(text: str) -> tuple[list[str], str, int | None]:
     """(authors, title, year) as read from an entry in the export's default style."""
-    body = _TRAILING_ID.sub("", text).strip()
+    body = _TRAILING_ID.sub("", unicodedata.normalize("NFKC", text)).strip()
     years = _YEAR.findall(body)
     year = int(years[-1]) if years else None
-    parts = [
-        p.strip() for p in re.split(r"(?<=[^A-Z\s])\.\s+(?=\S)", body.rstrip(".")) if p.strip()
-    ]
+    parts: list[str] = []
+    for piece in re.split(r"\.\s+(?=\S)", body.rstrip(".")):
+        # "J. Smith": a single capital before the stop is an initial, not the end of a part.
+        if parts and re.search(r"(?:^|[\s.,-])[A-Z]$", parts[-1]):
+            parts[-1] += ". " + piece.strip()
+        elif piece.strip():
+            parts.append(piece.strip())
     if len(parts) >= 3:
         return (
             [
                 a.strip()
                 for a in re.split(r",\s*|;\s*|，|、", parts[0])
-                if a.strip() and a.strip() != "et al."
+                if a.strip() and a.strip().rstrip(".") != "et al"
             ],
             parts[1],
             year,
         )
-    if len(parts) == 2 and _YEAR.search(parts[1]) and not _YEAR.search(parts[0]):
+    if len(parts) == 2 and _VENUE_YEAR.match(parts[1]):
         return [], parts[0], year  # `Title. Venue, 2020.`: no authors
     if len(parts) == 2:
         return [a.strip() for a in re.split(r",\s*|;\s*", parts[0]) if a.strip()], parts[1], year

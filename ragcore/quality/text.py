@@ -104,8 +104,21 @@ def paragraphs(body: str) -> list[str]:
     return [p for p in out if p.strip()]
 
 
+_MASKED = str.maketrans(
+    {".": "\ue001", "?": "\ue002", "!": "\ue003", "。": "\ue004", "？": "\ue005", "！": "\ue006"}
+)
+_UNMASKED = {ord(v): chr(k) for k, v in _MASKED.items()}
+
+
+def split(paragraph: str) -> list[str]:
+    """Sentences of a paragraph; a sentence end inside a citation bracket (`[?]`,
+    `[doi:10.1/x.y]`) does not end the sentence."""
+    masked = BRACKET.sub(lambda m: m.group(0).translate(_MASKED), paragraph)
+    return [s.translate(_UNMASKED) for s in split_sentences(masked)]
+
+
 def sentences(body: str) -> list[str]:
-    return [s for p in paragraphs(body) for s in split_sentences(p)]
+    return [s for p in paragraphs(body) for s in split(p)]
 
 
 def without_export_notes(body: str) -> str:
