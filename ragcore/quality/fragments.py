@@ -8,7 +8,7 @@ import re
 
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
-from ragcore.quality.text import paragraphs, split, strip_markers
+from ragcore.quality.text import blocks, split, strip_markers
 from ragcore.text import cjk_count
 
 KEY, NAME = "fragments", "Fragments (count)"
@@ -68,7 +68,7 @@ def _debris(sentence: str) -> str:
     return ""
 
 
-def paragraph_problems(paragraph: str, lang: str) -> list[tuple[str, str]]:
+def paragraph_problems(paragraph: str, lang: str, item: bool = False) -> list[tuple[str, str]]:
     """(text, what is wrong) for one paragraph and its sentences."""
     text = strip_markers(paragraph).strip()
     found: list[tuple[str, str]] = []
@@ -77,7 +77,9 @@ def paragraph_problems(paragraph: str, lang: str) -> list[tuple[str, str]]:
         return found
     if why := _starts_mid(sentences[0], lang):
         found.append((sentences[0], why))
-    if why := _ends_mid(sentences[-1], lang):
+    # A list item need not be a sentence; a paragraph ending in a colon introduces a list.
+    last = sentences[-1].rstrip()
+    if not item and not last.endswith((":", "：")) and (why := _ends_mid(last, lang)):
         found.append((sentences[-1], why))
     for sentence in sentences:
         if why := _debris(sentence):
@@ -89,8 +91,8 @@ def fragments(paper: PaperUnderCheck) -> Figure:
     findings: list[Finding] = []
     checked = 0
     for section in paper.written():
-        for paragraph in paragraphs(section.body):
+        for paragraph, item in blocks(section.body):
             checked += len(split(paragraph))
-            for text, why in paragraph_problems(paragraph, paper.lang):
+            for text, why in paragraph_problems(paragraph, paper.lang, item):
                 findings.append(Finding(section.heading, text, why))
     return count_figure(KEY, NAME, findings, checked)

@@ -86,22 +86,27 @@ def prose(body: str) -> str:
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
-def paragraphs(body: str) -> list[str]:
-    """Prose paragraphs (blank-line separated; a list item is a paragraph of its own)."""
-    out: list[str] = []
+def blocks(body: str) -> list[tuple[str, bool]]:
+    """Prose paragraphs as (text, is a list item): blank-line separated; a list item is a
+    paragraph of its own (it need not be a whole sentence)."""
+    out: list[tuple[str, bool]] = []
     for block in re.split(r"\n\s*\n", prose(body)):
-        lines = [line for line in block.splitlines() if line.strip()]
         current: list[str] = []
-        for line in lines:
+        item = False
+        for line in (line for line in block.splitlines() if line.strip()):
             if _LIST_ITEM.match(line):
                 if current:
-                    out.append(" ".join(current))
-                current = [_LIST_ITEM.sub("", line).strip()]
+                    out.append((" ".join(current), item))
+                current, item = [_LIST_ITEM.sub("", line).strip()], True
             else:
                 current.append(line.strip())
         if current:
-            out.append(" ".join(current))
-    return [p for p in out if p.strip()]
+            out.append((" ".join(current), item))
+    return [(text, item) for text, item in out if text.strip()]
+
+
+def paragraphs(body: str) -> list[str]:
+    return [text for text, _ in blocks(body)]
 
 
 _MASKED = str.maketrans(
