@@ -1,4 +1,5 @@
-"""Export: preview the whole paper; download Markdown, HTML and BibTeX; the statistics."""
+"""Export: preview the whole paper; download Markdown, HTML and BibTeX; the statistics; the
+paper's quality scorecard."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from ragcore.documents.paper import STAT_LABELS
 from ragcore.drafting.pipeline import export_text, project_paper
 from studio.common import begin_page, guarded, lang, require_project, settings, t
+from studio.quality_view import quality_panel
 
 begin_page("导出", "Export", "📤")
 project = require_project()
@@ -37,5 +39,6 @@ with guarded(t("无法导出", "Cannot export")):
                 "No draft yet: generate the sections on Draft first.",
             )
         )
+    quality_panel(project)
     with st.container(border=True, key="export_preview"):
         st.markdown(paper.markdown)
