@@ -146,3 +146,30 @@ def test_reference_without_authors_is_a_finding_not_a_crash(home: Settings) -> N
     card = _score(home, _project(home, {"method": text}, {"1": "pOn"}))
     details = [x.detail for x in card.figure("reference_completeness").findings]
     assert details == ["no authors", "no year"]
+
+
+def test_the_model_judge_over_http_decides_support(home: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`--judge MODEL`: one call per cited sentence to the configured model (the test server);
+    its "no" overrides the offline verdict, an unreadable answer leaves the offline verdict."""
+    from ragcore.llm import Gateway, load_llm_config
+    from ragcore.llm.prompts import PromptLibrary
+    from ragcore.quality.judge import ModelJudge
+    from ragcore.testing import FakeOpenAIServer
+
+    text = (
+        "Hybrid retrieval of scientific evidence combines dense and lexical scores for drafting "
+        "papers [1]. Drafting papers from retrieved scientific evidence needs citations that "
+        "point to the evidence [2]."
+    )
+    project = _project(home, {"method": text}, {"1": "pOn", "2": "pAlso"})
+    with FakeOpenAIServer() as server:
+        server.reply_next("No.", "I cannot tell")
+        gateway = Gateway(load_llm_config(server.write_llm_config(tmp_path / "llm.yaml")))
+        judge = ModelJudge(gateway, PromptLibrary.from_settings(home), "test-model")
+        card = score_project(home, project, judge=judge)
+        prompts = [r.prompt for r in server.chat_requests]
+    assert judge.calls == 2 and judge.failures == 1
+    assert all("Does the evidence below support the sentence?" in p for p in prompts)
+    figure = card.figure("citation_support")
+    assert figure.value == 0.5
+    assert figure.findings[0].detail == "the judge model says not supported"
