@@ -18,6 +18,9 @@ _RANGE_PART = re.compile(r"(\d{1,4})(?:\s*[-–—~]\s*(\d{1,4}))?")
 # `[arxiv:2212.11772]`, `[doi:10.1371/x]`, `[note:ab12]`, `[pmid:1]`: a store key, not a marker.
 _RAW_KEY = re.compile(r"^\s*[A-Za-z][\w.+-]{0,20}\s*:\s*\S")
 _BARE_ID = re.compile(r"^\s*(?:\d{4}\.\d{4,5}(?:v\d+)?|10\.\d{4,9}/\S+|[0-9a-f]{12,})\s*$", re.I)
+# A library paper id made from a title or file name (`ten-quick-tips-...-d55404e392`,
+# `CAPTURE_Memory-Centric_Partitioning`): one token, long, joined by hyphens or underscores.
+_SLUG = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9.]*(?:[-_][A-Za-z0-9.]+){2,}\s*$")
 _AUTHOR_YEAR = re.compile(
     r"^\s*[A-Z][\w'’-]+(?: et al\.?| and [A-Z][\w'’-]+)?,? (?:19|20)\d{2}[a-z]?"
 )
@@ -29,6 +32,14 @@ class Marker:
     kind: str  # numeric | unresolved | raw_key | author_year | wide | other
     raw: str
     numbers: tuple[int, ...] = ()
+
+
+def _is_slug(body: str) -> bool:
+    """Long, with an underscore, or ending in a hex digest: an id, not a hyphenated word."""
+    text = body.strip()
+    return bool(_SLUG.match(text)) and (
+        len(text) >= 24 or "_" in text or bool(re.search(r"-[0-9a-f]{6,}$", text))
+    )
 
 
 def classify_marker(match: re.Match[str]) -> Marker:
@@ -47,7 +58,7 @@ def classify_marker(match: re.Match[str]) -> Marker:
             span = range(low, high + 1) if 0 <= high - low <= MAX_RANGE else (low, high)
             numbers.extend(span)
         return Marker("numeric", raw, tuple(numbers))
-    if _RAW_KEY.match(body) or _BARE_ID.match(body):
+    if _RAW_KEY.match(body) or _BARE_ID.match(body) or _is_slug(body):
         return Marker("raw_key", raw)
     if _AUTHOR_YEAR.match(body):
         return Marker("author_year", raw)

@@ -46,6 +46,8 @@ def test_words_and_numbers_check_on_the_labelled_pairs() -> None:
     [
         ("A [1]. B [1, 2]. C [1-3]. D [1，2].", ["numeric"] * 4),
         ("[arxiv:2212.11772] [doi:10.1/x] [2309.11930v2]", ["raw_key"] * 3),
+        ("[ten-quick-tips-for-deep-learning-in-biology-d55404e392] [CAPTURE_Memory-Centric_Partitioning]", ["raw_key"] * 2),
+        ("[state-of-the-art] [x-y] [Figure 2]", ["other"] * 3),
         ("[?] [2, ?] [Smith et al., 2020] 【1】 [sic]", ["unresolved", "unresolved", "author_year", "wide", "other"]),
     ],
 )  # fmt: skip
