@@ -24,8 +24,8 @@ from typing import Any
 
 from ragcore.drafting.pipeline import draft_project
 from ragcore.drafting.projects import ProjectStore
+from ragcore.ingest.importer.run import import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
-from ragcore.library.importer.run import import_files
 from ragcore.library.store import CardStore
 from ragcore.llm import Gateway, load_llm_config
 from ragcore.quality.model import Scorecard

@@ -16,8 +16,8 @@ import pytest
 
 from ragcore.drafting.pipeline import draft_project
 from ragcore.drafting.projects import ProjectStore
+from ragcore.ingest.importer.run import import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
-from ragcore.library.importer.run import import_files
 from ragcore.library.store import CardStore
 from ragcore.quality.model import Scorecard
 from ragcore.quality.scorecard import score_project
