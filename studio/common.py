@@ -312,22 +312,11 @@ def model_names() -> list[str]:
     return list(dict.fromkeys([*names, OFFLINE_MODEL]))
 
 
-@st.cache_resource(show_spinner=False)
-def _default_plan(path: str, mtime: float) -> Any:
+def section_plan(project: Any | None = None) -> Any:
+    """The default section plan, or the project's own (`ProjectStore.plan`)."""
     from ragcore.retrieval.sectionplan import load_plan
 
-    return load_plan(Path(path))
-
-
-def section_plan(project: Any | None = None) -> Any:
-    """The default section plan (read once per file change), or the project's own: the default
-    merged with the project's changes, as `ProjectStore.plan` does."""
-    from ragcore.retrieval.sectionplan import DEFAULT_PLAN_PATH, merge_plan
-
-    plan = _default_plan(str(DEFAULT_PLAN_PATH), DEFAULT_PLAN_PATH.stat().st_mtime)
-    if project is None or not project.section_plan:
-        return plan
-    return merge_plan(plan, project.section_plan, f"section plan of project {project.name!r}")
+    return load_plan() if project is None else projects().plan(project)
 
 
 # -- the LLM gateway (one per process and configuration) ------------------------------------------

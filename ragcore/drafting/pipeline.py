@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
 from ragcore.drafting.export import ExportedPaper, export_paper, to_bibtex, to_html
 from ragcore.drafting.projects import Project, ProjectStore
+from ragcore.drafting.section_evidence import project_section
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, SectionWriter
 from ragcore.errors import InputError
 from ragcore.library.store import CardStore
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
-from ragcore.retrieval.context import BuiltContext, section_context
+from ragcore.retrieval.context import BuiltContext
 from ragcore.retrieval.evidence import EvidenceItem
 from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
 from ragcore.settings import Settings
@@ -89,17 +90,8 @@ def prepare_sections(
     prepared = []
     for done, spec in enumerate(specs):
         report(progress, "evidence", done, len(specs), spec.key)
-        state = projects.section_state(project.project_id, spec.key)
-        # The evidence the user last saw: their "retrieve again" query and k, when they set one.
-        built = section_context(
-            store,
-            state.query or project.topic,
-            spec.key,
-            settings=settings,
-            lang=project.lang,
-            plan=plan.with_cards_per_type(spec.key, state.k),
-            choices=projects.choices(project.project_id, spec.key),
-        )
+        section = project_section(store, projects, project, spec.key, settings=settings, plan=plan)
+        state, built = section.state, section.built
         retrieved = [i.evidence_id for i in built.items if i.kind == "card"]
         if state.retrieved != retrieved:
             projects.set_section_state(
