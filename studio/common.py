@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-import yaml
 
 from ragcore.errors import RagcoreError
 from ragcore.progress import ProgressCallback, ProgressEvent
@@ -289,27 +288,17 @@ def require_project_id(stop: bool = True) -> str | None:
 
 # -- models and the section plan ------------------------------------------------------------------
 def model_names() -> list[str]:
-    """Model names of the LiteLLM YAML (the offline model is always there).
+    """Model names of the LiteLLM YAML (the offline model is always there). Reading the
+    configuration does not load LiteLLM, which the first page must not wait for."""
+    from ragcore.llm.config import load_llm_config
 
-    Read directly: importing ragcore.llm loads LiteLLM (~5 s), which the first page must not
-    wait for. The Draft page loads the file fully through the gateway, which checks it."""
-    from ragcore.settings import OFFLINE_MODEL
+    try:
+        return load_llm_config(settings().llm_config).model_names
+    except RagcoreError as error:
+        st.error(str(error))
+        from ragcore.settings import OFFLINE_MODEL
 
-    path = settings().llm_config
-    names: list[str] = []
-    if path is not None:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            st.error(f"{path}: cannot read the model list ({type(error).__name__})")
-            data = None
-        entries = data.get("model_list") if isinstance(data, dict) else None
-        names = [
-            str(e["model_name"])
-            for e in entries or []
-            if isinstance(e, dict) and e.get("model_name")
-        ]
-    return list(dict.fromkeys([*names, OFFLINE_MODEL]))
+        return [OFFLINE_MODEL]
 
 
 def section_plan(project: Any | None = None) -> Any:

@@ -80,7 +80,8 @@ def draft(
     paper = project_paper(settings, project, review_appendix=review)
     _write_or_echo(export_text(paper, "md"), output)
     _summary(outcome)
-    if outcome.failed:
+    if outcome.nothing_written:  # a weak or short section is a warning, not a failure
+        typer.secho("nothing could be written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
 
 

@@ -24,6 +24,7 @@ from ragcore.retrieval.context import BuiltContext
 from ragcore.retrieval.evidence import EvidenceItem
 from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
 from ragcore.settings import Settings
+from ragcore.text import split_sentences
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway
@@ -52,6 +53,11 @@ class DraftOutcome:
     def failed(self) -> list[str]:
         return [key for key, v in self.sections.items() if v.status == "failed"]
 
+    @property
+    def nothing_written(self) -> bool:
+        """True when no section got any text: the only outcome `ragcore draft` fails on."""
+        return not any(v.text.strip() for v in self.sections.values())
+
 
 def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
     """What the writer needs from a built context: text, keys, ids, texts for grounding."""
@@ -65,6 +71,8 @@ def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
         edited_texts={
             i.evidence_id: i.edited_text for i in built.items if i.edited_text is not None
         },
+        structured=built.context,
+        warnings=list(built.warnings),
     )
 
 
@@ -103,9 +111,13 @@ def prepare_sections(
 
 
 def _brief_items(prepared: Sequence[PreparedSection]) -> list[EvidenceItem]:
+    """The evidence the brief is planned from: on-topic only (a section's nearest cards
+    below the relevance floor never steer the whole paper), unless the user chose them."""
     items: dict[str, EvidenceItem] = {}
     for section in prepared:
         for item in section.built.items:
+            if item.weak and not (item.pinned or item.chosen or item.kind == "note"):
+                continue
             items.setdefault(item.evidence_id, item)
     return list(items.values())
 
@@ -133,6 +145,31 @@ def ensure_brief(
         model=model,
     )
     return save_brief(projects, project.project_id, brief), brief
+
+
+def write_brief(
+    settings: Settings,
+    project: Project,
+    *,
+    gateway: Gateway,
+    store: CardStore | None = None,
+    projects: ProjectStore | None = None,
+) -> tuple[int, Brief]:
+    """(Re)generate the project's brief from the evidence of every section and save it as
+    the new current version (the Draft page's "Generate the brief")."""
+    projects = projects or ProjectStore.from_settings(settings)
+    store = store or CardStore.open(settings)
+    specs = list(projects.plan(project).sections)
+    prepared = prepare_sections(store, projects, project, specs, settings)
+    return ensure_brief(
+        projects,
+        project,
+        prepared,
+        gateway=gateway,
+        prompts=PromptLibrary.from_settings(settings),
+        model=project.model or gateway.default_model,
+        regenerate=True,
+    )
 
 
 def draft_project(
@@ -185,6 +222,7 @@ def draft_project(
         brief,
         brief_version,
         prompt_versions=dict(prompt_versions or {}),
+        other_sections=_other_sections(settings, projects, project, specs),
     )
     results = writer.write_all(
         request,
@@ -202,6 +240,21 @@ def draft_project(
         warnings={p.input.spec.key: p.warnings for p in prepared if p.warnings},
         wall_seconds=time.perf_counter() - started,
     )
+
+
+def _other_sections(
+    settings: Settings, projects: ProjectStore, project: Project, specs: Sequence[SectionSpec]
+) -> list[str]:
+    """The current text of the sections not being written (a regenerated section repeats
+    none of their sentences)."""
+    versions = VersionStore.from_settings(settings)
+    writing = {spec.key for spec in specs}
+    texts: list[str] = []
+    for spec in projects.plan(project).sections:
+        current = versions.current(project.project_id, spec.key)
+        if spec.key not in writing and current is not None:
+            texts.extend(s for line in current.text.splitlines() for s in split_sentences(line))
+    return texts
 
 
 def project_paper(

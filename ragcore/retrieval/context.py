@@ -134,9 +134,13 @@ def _requirements(section: SectionSpec, lang: str) -> list[str]:
     ]
 
 
+NEAREST_CARDS = 3  # a section with no card above the floor is written from this many
+
+
 def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[EvidenceItem], list[str]]:
-    """Included, non-weak (unless pinned) items, the plan's count per type (plus what the user
-    pinned or switched on), no duplicate text."""
+    """Included, non-weak items (weak ones only when pinned or switched on), the plan's count
+    per type (plus what the user pinned or switched on), no duplicate text. A section left
+    with nothing is written from its nearest cards (weak, said in a warning)."""
     warnings = []
     seen_text: set[str] = set()
     chosen: list[EvidenceItem] = []
@@ -144,10 +148,14 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
     for summary_type in types:
         limit = section.types.get(summary_type, 0)
         of_type = [i for i in evidence.active() if i.summary_type == summary_type]
-        strong = [i for i in of_type if i.pinned or i.kind == "note" or not i.weak]
-        if summary_type in section.types and of_type and not strong:
-            warnings.append(f"{summary_type.label}: no card above the relevance floor; none used")
-        elif summary_type in section.types and not of_type:
+        strong = [i for i in of_type if i.pinned or i.chosen or i.kind == "note" or not i.weak]
+        retrieved = [i for i in evidence.by_type(summary_type) if i.kind == "card"]
+        if summary_type in section.types and retrieved and not strong:
+            warnings.append(
+                f"{summary_type.label}: no card above the relevance floor; "
+                "the weak ones are backups, switched off"
+            )
+        elif summary_type in section.types and not retrieved:
             warnings.append(f"{summary_type.label}: no card found in the library")
         taken = 0
         for item in strong:
@@ -158,7 +166,36 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
             seen_text.add(key)
             chosen.append(item)
             taken += 1
+    if not chosen:
+        chosen = _nearest(evidence, section)
+        if chosen:
+            top = max(i.relevance for i in chosen)
+            warnings.append(
+                f"weak evidence: no card above the relevance floor for this section; written "
+                f"from the {len(chosen)} nearest cards (relevance at most {top:.2f}); check "
+                "them, pin better ones or add a note"
+            )
     return chosen, warnings
+
+
+def _nearest(evidence: SectionEvidence, section: SectionSpec) -> list[EvidenceItem]:
+    """The best few cards of the section's types that the user did not switch off."""
+    candidates = [
+        i
+        for i in evidence.items
+        if i.kind == "card" and not i.excluded and i.summary_type in section.types
+    ]
+    nearest: list[EvidenceItem] = []
+    seen: set[str] = set()
+    for item in sorted(candidates, key=lambda i: -i.relevance):
+        key = normalize_space(item.text)
+        if key not in seen:
+            seen.add(key)
+            nearest.append(item)
+        if len(nearest) == NEAREST_CARDS:
+            break
+    order = {t: n for n, t in enumerate(section.types)}
+    return sorted(nearest, key=lambda i: (order[i.summary_type], -i.relevance))
 
 
 def _number(items: Sequence[EvidenceItem]) -> None:

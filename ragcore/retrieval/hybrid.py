@@ -320,7 +320,8 @@ def retrieve_section(
     fusion: str | None = None,
 ) -> SectionEvidence:
     """The evidence of one section: the plan's number of cards per type, best first, with a
-    per-paper cap across the section's types; extra candidates stay as excluded backups."""
+    per-paper cap across the section's types; extra candidates and cards below the relevance
+    floor stay as excluded backups."""
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
     results = {
@@ -333,7 +334,10 @@ def retrieve_section(
     used: dict[str, int] = {}
     evidence = SectionEvidence(section.key, query.text)
     for summary_type, wanted in section.types.items():
-        chosen = _diverse(results[summary_type].items, wanted, cap, used)
+        # Below the relevance floor a card is off-topic more often than not: it stays a backup
+        # (shown, switched off) that the user can switch on.
+        strong = [i for i in results[summary_type].items if not i.weak]
+        chosen = _diverse(strong, wanted, cap, used)
         for item in results[summary_type].items:
             item.included = item in chosen
             evidence.items.append(item)
