@@ -158,9 +158,10 @@ _METRIC_CUE = re.compile(
 )
 # Metric names in common use across fields; a plain word like "accuracy" is no `is_name` name.
 METRIC_WORDS = re.compile(
-    r"\b(?:accuracy|precision|recall|F1(?:-score)?|F-measure|BLEU|ROUGE(?:-[12L])?|METEOR|"
-    r"CIDEr|mAP|AUC|ROC-AUC|nDCG(?:@\d+)?|MRR|Recall@\d+|top-[15] accuracy|perplexity|"
-    r"RMSE|MAE|MSE|PSNR|SSIM|FID|IoU|mIoU|EER|WER|CER)\b|准确率|精确率|召回率|F1值",
+    r"\b(?:Recall@\d+|nDCG@\d+|top-[15] accuracy|F1-score|ROC-AUC|ROUGE-[12L]|"
+    r"accuracy|precision|recall|F1|F-measure|BLEU|ROUGE|METEOR|CIDEr|mAP|AUC|nDCG|MRR|"
+    r"perplexity|RMSE|MAE|MSE|PSNR|SSIM|FID|mIoU|IoU|EER|WER|CER)(?![\w@-])"
+    r"|准确率|精确率|召回率|F1值",
     re.I,
 )
 _BRIEF_NAME_TYPES = (SummaryType.EXPEDESIGN, SummaryType.METRIC, SummaryType.BASELINE)
@@ -202,7 +203,9 @@ def metric_names(items: Sequence[EvidenceItem], limit: int = 5) -> list[str]:
             if cued:  # a name the clause calls a metric ("以及 NMI 指标", "the CLIPScore metric")
                 names = [n for n in _NAME.findall(clause) if is_name(n) or _is_acronym(n)]
                 counts.update(dict.fromkeys(names, 1))
-    return [name for name, _ in counts.most_common(limit)]
+    ranked = [name for name, _ in counts.most_common()]
+    unique = {name.casefold(): name for name in reversed(ranked)}  # "Accuracy" = "accuracy"
+    return [name for name in ranked if unique[name.casefold()] == name][:limit]
 
 
 def extractive_brief(topic: str, items: Sequence[EvidenceItem], lang: str) -> Brief:

@@ -183,3 +183,33 @@ def test_join_continuation_drops_a_repeated_overlap() -> None:
         == "我们提出了一种新的方法，它很快。"
     )
     assert join_continuation("Short", " text.") == "Short text."
+
+
+def test_model_citations_are_normalised_and_unknown_ones_removed_with_a_warning(
+    make_writer: WriterFactory, plan: SectionPlan, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    """Over real HTTP: a model's `[1,2]`, `[1-3]`, `【1】`, `(2)`, raw paper ids and keys of
+    nothing become the section's keys or are removed; the export has no `[?]` and no raw key."""
+    from ragcore.drafting.export import export_paper
+    from ragcore.library.cards import Paper
+
+    server.reply_next(
+        "自适应边缘损失同步学习速度[1,2]。伪标签对比聚类提升判别性【2】。"
+        "微调主干网络更好（3）。三种方法互补[1-3]。同样见于[paperA]。"
+        "另有研究[arxiv:2212.11772]。还有[9]。"
+    )
+    version = make_writer(server_gateway(server, tmp_path / "llm.yaml")).write(
+        request("test-model"), section_input(plan, "method")
+    )
+    assert version.text == (
+        "自适应边缘损失同步学习速度[1, 2]。伪标签对比聚类提升判别性[2]。"
+        "微调主干网络更好[3]。三种方法互补[1, 2, 3]。同样见于[1]。另有研究。还有。"
+    )
+    assert version.checks.citation_issues == []
+    removed = [w for w in version.checks.warnings if w.startswith("removed citation")]
+    assert len(removed) == 2 and "arxiv:2212.11772" in removed[0] and "[9]" in removed[1]
+    paper = export_paper(
+        title="t", topic="t", lang="zh", plan=plan, versions={"method": version},
+        papers=lambda pid: Paper(paper_id=pid, title=f"Title of {pid}"),
+    ).markdown  # fmt: skip
+    assert "[?]" not in paper and "arxiv:" not in paper and "paperA]" not in paper

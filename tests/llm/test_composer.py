@@ -137,3 +137,39 @@ def test_prompt_without_evidence_blocks_quotes_the_prompt() -> None:
     composed = compose_extractive("本文提出了一种新的检索方法。实验表明它更快。")
     assert composed.text == "本文提出了一种新的检索方法。实验表明它更快。"
     assert composed.sources == [""]
+
+
+def test_structured_evidence_needs_no_parsing_and_never_cites_a_raw_id() -> None:
+    from ragcore.documents.section_context import (
+        ContextCard,
+        Excerpt,
+        SectionContext,
+        TypeBlock,
+    )
+    from ragcore.library.cards import SummaryType
+    from ragcore.llm.composer import blocks_from_context, compose_blocks
+
+    context = SectionContext(
+        section="Method",
+        type_blocks=[
+            TypeBlock(
+                SummaryType.METHODOLOGY,
+                [
+                    ContextCard(
+                        "arxiv:2212.11772", "The method pools frame features with attention.", "1"
+                    )
+                ],
+            )
+        ],
+        excerpts=[
+            Excerpt(
+                "arxiv:2212.11772", "Method", ["A Sinkhorn step normalizes the similarity matrix."]
+            ),
+            Excerpt("uncited", "Method", ["This paper has no card in the context at all here."]),
+        ],
+    )
+    blocks = blocks_from_context(context)
+    assert [(b.kind, b.key) for b in blocks] == [("card", "1"), ("excerpt", "1")]
+    composed = compose_blocks(blocks, lang="en", target=(10, 100))
+    assert composed.text.count("[1]") == 2 and "arxiv" not in composed.text
+    assert "no card" not in composed.text
