@@ -76,8 +76,9 @@ def context_command(
     budget: Annotated[int | None, typer.Option("--budget", help="Token budget.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Print one section's structured context for a topic, or for a project (with its pins,
-    exclusions, edits and notes: what drafting sends)."""
+    """Print one section's structured context for a topic, or a project's (what drafting sends).
+
+    With --project the project's query, k, pins, exclusions, edits and notes apply."""
     from ragcore.library.store import CardStore
     from ragcore.retrieval.context import BuiltContext, section_context
 

@@ -56,6 +56,7 @@ _TEMPLATE = re.compile(
     r"##|简洁描述|请提供|请根据|例如，新|继续列出|^[(（]?注[:：]|^[(（]?[Nn]ote:|作为科研论文分析师"
 )
 _END_PUNCT = "。！？.!?；;"
+_SOURCE_CITATION = re.compile(r"\s*[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]")
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,9 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
         if not line or _TEMPLATE.search(line):
             continue
         line = _TYPE_NOTE.sub("", _LABEL.sub("", line)).strip()
+        # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
+        # not ours: kept, they would read as (wrong) citations of our evidence.
+        line = _SOURCE_CITATION.sub("", line)
         sentences = split_sentences(line)
         if sentences and is_truncated(sentences[-1]):
             sentences.pop()  # the card was cut off mid-sentence: drop the stub, keep the rest
@@ -172,8 +176,16 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
 
 # A sentence that starts mid-word or mid-clause ("t al., 2020), Deng et al", ", which ..."),
 # or carries extraction debris (bullets, replacement characters), is a fragment.
-_FRAGMENT_START = re.compile(r"^(?:[a-z]|[,.;:)\]}，。；：）】、]|et al\b)")
-_DEBRIS = re.compile(r"[•▪●■\ufffd\x00-\x08]")
+_FRAGMENT_START = re.compile(
+    r"^(?:[a-z]|[,.;:)\]}，。；：）】、]|et al\b|[(（][a-z][)）]\s|\d+\s*[:：])"
+)
+# Extraction debris: bullets, replacement characters, the commas a removed citation leaves
+# ("proposed in,,, see also"), LaTeX math and unresolved references ("(REF )").
+_DEBRIS = re.compile(r"[•▪●■\ufffd\x00-\x08$]|,\s*,|\bREF\b|\\[a-zA-Z]+\{")
+# A sentence "ending" at an abbreviation was cut there by the splitter ("as shown in Fig.").
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:Figs?|Secs?|Eqs?|Refs?|Tabs?|No|cf|vs|resp|al|e\.g|i\.e)\.|\[Fig\.?)$"
+)
 _LATIN_END = re.compile(r"[.!?][\"'”’)\]]*$")
 
 
@@ -182,6 +194,8 @@ def is_whole_sentence(sentence: str) -> bool:
     a PDF, no bullet debris; a Latin sentence must end with its full stop."""
     text = sentence.strip()
     if not text or _FRAGMENT_START.match(text) or _DEBRIS.search(text):
+        return False
+    if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")):
         return False
     return detect_lang(text) != "en" or bool(_LATIN_END.search(text))
 

@@ -173,3 +173,23 @@ def test_structured_evidence_needs_no_parsing_and_never_cites_a_raw_id() -> None
     composed = compose_blocks(blocks, lang="en", target=(10, 100))
     assert composed.text.count("[1]") == 2 and "arxiv" not in composed.text
     assert "no card" not in composed.text
+
+
+def test_fragments_debris_and_source_citations_never_become_sentences() -> None:
+    from ragcore.llm.composer import clean_sentences, is_whole_sentence
+
+    fragments = [
+        "t al., 2020), Deng et al. used frame sampling for retrieval.",
+        "Several systems project different modalities features to",
+        "This was supported by Einstein and Bohm,, has resulted in a new view.",
+        "This representation of the city includes building data, as shown in Fig.",
+        "(g) Monochromated spectra from bilayers with various angles.",
+        "Its goal is to create parameters of the vector in (REF ) from data.",
+        "Without loss of generality we write $\\eta (i)$ as a product here.",
+        "• the encoder is shared across all the modalities here.",
+    ]
+    assert not [f for f in fragments if is_whole_sentence(f)]
+    assert is_whole_sentence("We propose a loss (e.g. a margin loss) for open-world learning.")
+    assert is_whole_sentence("图像分类是计算机视觉的基础任务")  # a Chinese card line without 。
+    cleaned = clean_sentences("Prior work uses recurrent encoders trained from scratch [23, 24].")
+    assert cleaned == ["Prior work uses recurrent encoders trained from scratch."]
