@@ -23,6 +23,7 @@ from ragcore.library.cards import SummaryType
 from ragcore.llm.composer import clean_sentences
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.retrieval.evidence import EvidenceItem
+from ragcore.text import detect_lang
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway
@@ -126,11 +127,13 @@ def parse_brief_json(text: str) -> Brief:
 # -------------------------------------------------------------------- extractive brief
 
 
-def _sentences(items: Sequence[EvidenceItem], summary_type: SummaryType) -> list[str]:
+def _sentences(items: Sequence[EvidenceItem], summary_type: SummaryType, lang: str) -> list[str]:
+    """The first whole sentence in the paper's language of each card of a type."""
     out: list[str] = []
     for item in items:
         if item.summary_type == summary_type:
-            out.extend(clean_sentences(item.text)[:1])
+            same = [s for s in clean_sentences(item.text) if detect_lang(s) == lang]
+            out.extend(same[:1])
     return list(dict.fromkeys(out))
 
 
@@ -211,9 +214,10 @@ def metric_names(items: Sequence[EvidenceItem], limit: int = 5) -> list[str]:
 def extractive_brief(topic: str, items: Sequence[EvidenceItem], lang: str) -> Brief:
     """A brief made only of the evidence's own sentences and names (offline mode)."""
     en = lang == "en"
-    challenges = _sentences(items, SummaryType.CHALLENGES)
-    methods = _sentences(items, SummaryType.METHODOLOGY)
-    contributions = _sentences(items, SummaryType.INNOVATIONS)[:4]
+    lang = "en" if en else "zh"
+    challenges = _sentences(items, SummaryType.CHALLENGES, lang)
+    methods = _sentences(items, SummaryType.METHODOLOGY, lang)
+    contributions = _sentences(items, SummaryType.INNOVATIONS, lang)[:4]
     contributions += [m for m in methods[1:] if m not in contributions][
         : max(0, 3 - len(contributions))
     ]

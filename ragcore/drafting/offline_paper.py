@@ -60,6 +60,7 @@ class SectionEvidenceBlocks:
 class PlannedSection:
     composed: ComposedText
     warnings: list[str] = field(default_factory=list)
+    failure: str = ""  # why nothing could be written (empty text only)
 
 
 def role_order(spec: SectionSpec) -> list[str]:
@@ -158,8 +159,11 @@ def _message(key: str, lang: str, **values: object) -> str:
             "no usable evidence: written from the paper brief only; add evidence for it",
         ),
         "empty": (
-            "本节没有可用的证据，纲要也没有可用的句子：没有写出任何内容",
-            "no usable evidence and nothing in the brief: nothing could be written",
+            "本节没有本文语言的可用证据，纲要也没有可用的句子：没有写出任何内容"
+            "（其他语言的证据只能通过语言模型使用；请换用语言模型或补充证据）",
+            "no usable evidence in the paper's language and nothing left in the brief: nothing "
+            "could be written (evidence in another language is used through a language model "
+            "only; choose a model or add evidence)",
         ),
         "short": (
             "篇幅不足：{words} 字，目标 {low}-{high} 字；现有证据只够这么多",
@@ -243,9 +247,13 @@ def plan_paper(
             (c.sentence for c in chosen[key]),
             key=lambda s: (order.index(s.section) if s.section in order else UNFIT, s.position),
         )
+        failure = ""
         if not sentences:  # 4. the brief, said plainly
             sentences = _brief_sentences(brief, lang, used)
-            warnings[key].append(_message("brief" if sentences else "empty", lang))
+            if sentences:
+                warnings[key].append(_message("brief", lang))
+            else:
+                failure = _message("empty", lang)
         composed = ComposedText(
             render_sentences(sentences, lang), sentences, lang, section.spec.words
         )
@@ -254,5 +262,5 @@ def plan_paper(
             warnings[key].append(_message("short", lang, words=composed.words, low=low, high=high))
         if other := _other_language(section, lang):
             warnings[key].append(_message("other_lang", lang, n=other))
-        planned[key] = PlannedSection(composed, warnings[key])
+        planned[key] = PlannedSection(composed, warnings[key], failure)
     return planned

@@ -211,8 +211,8 @@ class SectionWriter:
                 attempt.text, fixed = normalise_citations(attempt.text, section.citation_keys)
                 warnings += fixed
             status, message = self._judge(attempt, request.lang)
-            if planned is not None and not attempt.text.strip() and planned.warnings:
-                message = planned.warnings[-1]  # why the offline plan had nothing to write
+            if planned is not None and planned.failure and not attempt.text.strip():
+                message = planned.failure  # why the offline plan had nothing to write
         except LLMError as error:
             attempt.text = (
                 join_continuation(attempt.text, error.partial_text)
