@@ -34,7 +34,11 @@ def _starts_mid(text: str, lang: str) -> str:
         return ""
     if first in _OPEN_PUNCT:
         return "starts with punctuation: it begins mid-sentence"
-    if first.islower() and not re.match(r"^(?:e\.g\.|i\.e\.|[a-z]+[A-Z])", text.lstrip()):
+    if (
+        first.isascii()
+        and first.islower()
+        and not re.match(r"^(?:e\.g\.|i\.e\.|[a-z]+[A-Z])", text.lstrip())
+    ):
         return "starts with a lower-case word: it begins mid-sentence"
     if re.match(r"^\s*al\.", text):
         return 'starts with a cut citation ("al.")'

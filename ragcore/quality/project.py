@@ -45,6 +45,29 @@ def _evidence(
     return out
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _snippets(version: SectionVersion, cards: list[Evidence], store: CardStore) -> list[Evidence]:
+    """The raw-text passages the section was also written from (`evidence_texts` that are not
+    card texts), each attributed to the cited paper whose raw text contains it: a sentence the
+    composer took from a passage is then judged against that passage."""
+    known = {_squash(e.text) for e in cards}
+    passages = [t for t in version.evidence_texts if t.strip() and _squash(t) not in known]
+    if not passages:
+        return []
+    out = []
+    for paper_id in dict.fromkeys(version.citation_keys.values()):
+        if paper_id.startswith("note:"):
+            continue
+        raw = _squash(" ".join(chunk.text for chunk in store.get_raw_chunks(paper_id)))
+        out += [
+            Evidence("", paper_id, text, "snippet") for text in passages if _squash(text) in raw
+        ]
+    return out
+
+
 def from_project(
     settings: Settings, project: Project, store: CardStore | None = None
 ) -> PaperUnderCheck:
@@ -82,6 +105,7 @@ def from_project(
             paper.notes.append(f"section {section.heading!r} has no text: nothing in it was judged")
         else:
             checked.evidence = _evidence(version, cards, notes, relevance)
+            checked.evidence += _snippets(version, checked.evidence, store)
             checked.allowed_terms = terms
             if version.review:
                 review = version.checks

@@ -173,3 +173,26 @@ def test_the_model_judge_over_http_decides_support(home: Settings, tmp_path) -> 
     figure = card.figure("citation_support")
     assert figure.value == 0.5
     assert figure.findings[0].detail == "the judge model says not supported"
+
+
+def test_a_sentence_from_a_raw_text_passage_is_judged_against_that_passage(home: Settings) -> None:
+    from ragcore.library.records import RawChunk
+
+    passage = "The reranker was trained for three epochs on the citation graph of the benchmark."
+    store = CardStore.open(home)
+    store.add_raw_chunks(
+        [RawChunk("pOn", "experiments", "4 Experiments", f"Setup. {passage} More.")]
+    )
+    project = ProjectStore.from_settings(home).create(TOPIC, lang="en")
+    VersionStore.from_settings(home).save(
+        SectionVersion(
+            project_id=project.project_id,
+            section="experiments",
+            text=f"{passage} [1]",
+            evidence_ids=["cOn"],
+            evidence_texts=[ON_TOPIC, passage],
+            citation_keys={"1": "pOn"},
+        )
+    )
+    card = score_project(home, project)
+    assert card.figure("citation_support").value == 1.0
