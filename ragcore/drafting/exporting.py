@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ragcore.drafting.brief import current_brief
 from ragcore.drafting.export import ExportedPaper
 from ragcore.drafting.manuscript import (
     CitedWork,
@@ -14,7 +15,6 @@ from ragcore.drafting.manuscript import (
     render_export,
 )
 from ragcore.drafting.outline import front_matter
-from ragcore.drafting.brief import current_brief
 from ragcore.drafting.pipeline import project_paper
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.styles import CitationStyle, default_style, get_style
@@ -68,9 +68,10 @@ def export_project(
     *,
     style_id: str = "",
     review_appendix: bool = False,
+    stem: str = "",
 ) -> ExportFile:
-    """The project's paper as `fmt` (md, docx, tex, html, bib, pdf) in its citation style."""
+    """The project's paper as `fmt` (md, docx, tex, html, bib, pdf) in its citation style;
+    files are named `stem` (default: from the title), a .tex cites `stem`.bib."""
     style = project_style(settings, project, style_id)
     manuscript = project_manuscript(settings, project, review_appendix=review_appendix)
-    return render_export(manuscript, fmt, style, file_stem(manuscript.front.title))
-
+    return render_export(manuscript, fmt, style, stem or file_stem(manuscript.front.title))

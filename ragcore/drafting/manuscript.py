@@ -272,9 +272,7 @@ def _cited_tree(manuscript: Manuscript, style: CitationStyle, folder: Path) -> d
     args = ["-f", _READER, "--citeproc", "--metadata-file=meta.json", "-t", "json"]
     tree = json.loads(_pandoc(args, source, folder))
     doc_lang = _pandoc_lang(manuscript.lang)
-    other = {
-        item["id"] for item in items if item.get("language", doc_lang) != doc_lang
-    }
+    other = {item["id"] for item in items if item.get("language", doc_lang) != doc_lang}
     if other:
         other_lang = "en-US" if doc_lang == "zh-CN" else "zh-CN"
         second = json.loads(_pandoc([*args, "-M", f"lang={other_lang}"], source, folder))
@@ -302,7 +300,10 @@ def reference_entries(manuscript: Manuscript, style: CitationStyle) -> dict[str,
             entry = entries.get(work.key)
             if entry is None:
                 continue
-            blocks += [*_walk_strip_labels(entry["c"][1]), {"t": "Para", "c": [{"t": "Str", "c": _ENTRY_BREAK}]}]
+            blocks += [
+                *_walk_strip_labels(entry["c"][1]),
+                {"t": "Para", "c": [{"t": "Str", "c": _ENTRY_BREAK}]},
+            ]
         doc = {"pandoc-api-version": tree["pandoc-api-version"], "meta": {}, "blocks": blocks}
         text = _from_tree(doc, ["-t", "plain", "--wrap=none"], folder)
     chunks = [c.strip() for c in text.split(_ENTRY_BREAK)]
@@ -316,7 +317,9 @@ def _walk_strip_labels(node: Any) -> Any:
         return [
             _walk_strip_labels(c)
             for c in node
-            if not (isinstance(c, dict) and c.get("t") == "Span" and "csl-left-margin" in c["c"][0][1])
+            if not (
+                isinstance(c, dict) and c.get("t") == "Span" and "csl-left-margin" in c["c"][0][1]
+            )
         ]
     if isinstance(node, dict):
         return {k: _walk_strip_labels(v) for k, v in node.items()}

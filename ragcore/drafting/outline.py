@@ -27,7 +27,8 @@ MAX_NAME_CHARS = 60
 
 
 def _catalogue() -> dict[str, Any]:
-    return yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    return data
 
 
 def _fold(name: str) -> str:
@@ -78,10 +79,12 @@ def new_section_spec(name: str, plan: SectionPlan, en: str = "") -> SectionSpec:
     chinese = bool(re.search(r"[\u3400-\u9fff]", name))
     data: dict[str, Any] = dict(known or catalogue["generic"])
     data["zh"] = name if chinese else (known["zh"] if known else name)
-    data["en"] = _clean_name(en) if en else (name if not chinese else (known["en"] if known else name))
+    data["en"] = (
+        _clean_name(en) if en else (name if not chinese else (known["en"] if known else name))
+    )
     base = str(known["key"]) if known else _slug(data["en"] if not chinese or known else name)
     key, n = base, 2
-    while key in plan.keys():
+    while key in {s.key for s in plan.sections}:
         key, n = f"{base}_{n}", n + 1
     data["key"] = key
     return SectionSpec.model_validate(data)

@@ -104,7 +104,9 @@ def check_csl(text: str, origin: str) -> str:
         )
     for part in ("citation", "bibliography"):
         if root.find(f"{_CSL_NS}{part}") is None:
-            raise InputError(f"{origin}: the CSL style has no <{part}>; it cannot make a reference list")
+            raise InputError(
+                f"{origin}: the CSL style has no <{part}>; it cannot make a reference list"
+            )
     if root.get("version", "").split(".")[0] != "1":
         raise InputError(f"{origin}: CSL version {root.get('version')!r}; version 1.0 is needed")
     found = root.find(f"{_CSL_NS}info/{_CSL_NS}title")

@@ -180,9 +180,7 @@ class SectionWriter:
         deployments = self.gateway.config.deployments(model)
         return bool(deployments) and all(d.is_offline for d in deployments)
 
-    def template(
-        self, request: DraftRequest, section_key: str, chosen: str = ""
-    ) -> PromptTemplate:
+    def template(self, request: DraftRequest, section_key: str, chosen: str = "") -> PromptTemplate:
         """The section's template: the version the request asks for, else the one in use."""
         template_id = section_template_id(self.prompts, section_key, chosen)
         wanted = request.prompt_versions.get(template_id)

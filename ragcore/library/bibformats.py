@@ -5,6 +5,7 @@ listed with their line numbers."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,6 @@ from ragcore.library.bibliography import (
     REFERENCE_TYPES,
     Reference,
     ReferenceType,
-    family_name,
     normalise_arxiv,
 )
 
@@ -108,8 +108,10 @@ def _bib_reference(entry: Any) -> Reference:
     if str(fields.get("archiveprefix", fields.get("eprinttype", ""))).lower() == "arxiv":
         arxiv = str(fields.get("eprint", ""))
     journal = str(fields.get("journal", fields.get("journaltitle", "")))
-    if kind == "article-journal" and (arxiv or "arxiv" in journal.lower()) and not fields.get(
-        "volume"
+    if (
+        kind == "article-journal"
+        and (arxiv or "arxiv" in journal.lower())
+        and not fields.get("volume")
     ):
         kind = "article"  # `@article{journal = {arXiv preprint arXiv:...}}`, Google Scholar's way
         arxiv = arxiv or normalise_arxiv(journal)
@@ -142,24 +144,29 @@ def _bib_reference(entry: Any) -> Reference:
 
 def read_bibtex(text: str) -> ParsedReferences:
     """Entries of a .bib (Zotero, Better BibTeX, Google Scholar); bad blocks listed by line."""
-    import bibtexparser
     from bibtexparser import middlewares as mw
+    from bibtexparser.entrypoint import parse_string
 
-    library = bibtexparser.parse_string(
+    # The parser logs each bad block itself; the report lists them, so its log stays quiet.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = parse_string(
         text,
-        append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()],
+        append_middleware=[
+            mw.LatexDecodingMiddleware(),
+            mw.SeparateCoAuthors(),
+            mw.SplitNameParts(),
+        ],
     )
     parsed = ParsedReferences()
     for block in library.failed_blocks:
         reason = "duplicate key" if "Duplicate" in type(block).__name__ else "syntax error"
-        key_match = re.match(r"\s*@\w+\s*\{\s*([^,\s]+)", block.raw)
-        parsed.bad.append(
-            BadEntry(block.start_line + 1, key_match.group(1) if key_match else "", reason)
-        )
+        key_match = re.match(r"\s*@\w+\s*\{\s*([^,\s]+)", block.raw or "")
+        line = (block.start_line or 0) + 1
+        parsed.bad.append(BadEntry(line, key_match.group(1) if key_match else "", reason))
     for entry in library.entries:
         reference = _bib_reference(entry)
         if not reference.title:
-            parsed.bad.append(BadEntry(entry.start_line + 1, entry.key, "no title"))
+            parsed.bad.append(BadEntry((entry.start_line or 0) + 1, entry.key, "no title"))
             continue
         parsed.entries[entry.key] = reference
     parsed.bad.sort(key=lambda b: b.line)
@@ -168,19 +175,25 @@ def read_bibtex(text: str) -> ParsedReferences:
 
 def write_bibtex(entries: list[tuple[str, Reference]]) -> str:
     """A .bib of (key, reference) pairs, written by bibtexparser with LaTeX escaping."""
-    import bibtexparser
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library
     from bibtexparser.model import Entry, Field
 
-    library = bibtexparser.Library()
+    library = Library()
     for key, ref in entries:
         fields: dict[str, str] = {
-            "title": ref.title or ref.paper_id,
+            "title": ref.title,
+            "note": "" if ref.title else f"ragcore paper {ref.paper_id}: title unknown",
             "author": " and ".join(ref.authors),
             "year": str(ref.year or ""),
-            _BIB_VENUE.get(ref.type, "howpublished" if ref.type == "webpage" else "journal"): ref.venue,
+            _BIB_VENUE.get(
+                ref.type, "howpublished" if ref.type == "webpage" else "journal"
+            ): ref.venue,
             "volume": ref.volume,
             "number": ref.issue,
-            "pages": ref.pages.replace("-", "--") if re.fullmatch(r"\d+-\d+", ref.pages) else ref.pages,
+            "pages": ref.pages.replace("-", "--")
+            if re.fullmatch(r"\d+-\d+", ref.pages)
+            else ref.pages,
             "publisher": ref.publisher,
             "address": ref.place,
             "doi": ref.doi,
@@ -196,7 +209,7 @@ def write_bibtex(entries: list[tuple[str, Reference]]) -> str:
                 [Field(k, _escaped(v)) for k, v in fields.items() if v],
             )
         )
-    return bibtexparser.write_string(library)
+    return write_string(library)
 
 
 def _escaped(value: str) -> str:
@@ -267,7 +280,9 @@ def _from_csl_item(item: dict[str, Any]) -> Reference:
         title=str(item.get("title", "")),
         authors=authors,
         year=parts[0][0] if parts and parts[0] else None,
-        venue=str(item.get("container-title", "") if kind != "thesis" else item.get("publisher", "")),
+        venue=str(
+            item.get("container-title", "") if kind != "thesis" else item.get("publisher", "")
+        ),
         volume=str(item.get("volume", "")),
         issue=str(item.get("issue", "")),
         pages=str(item.get("page", "")),
@@ -276,7 +291,9 @@ def _from_csl_item(item: dict[str, Any]) -> Reference:
         doi=str(item.get("DOI", "")),
         arxiv_id=normalise_arxiv(number) if "arxiv" in number.lower() else "",
         url=str(item.get("URL", "")),
-        key=str(item.get("id", "")) if re.fullmatch(r"[A-Za-z0-9_:\-.+/]+", str(item.get("id", ""))) else "",
+        key=str(item.get("id", ""))
+        if re.fullmatch(r"[A-Za-z0-9_:\-.+/]+", str(item.get("id", "")))
+        else "",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ragcore.errors import InputError
 from ragcore.library.bibformats import BadEntry, read_references
@@ -31,12 +32,24 @@ class ReferenceImport:
     key_conflicts: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{len(self.matched)} matched a library paper, {len(self.unmatched)} not in the library"]
+        out = [
+            f"{len(self.matched)} matched a library paper, {len(self.unmatched)} not in the library"
+        ]
         out += [f"  {key} -> {paper_id}" for key, paper_id in self.matched.items()]
         out += [f"  not in the library: {key}" for key in self.unmatched]
         out += [f"  skipped {bad.message()}" for bad in self.bad]
         out += [f"  kept the generated key: {c}" for c in self.key_conflicts]
         return out
+
+
+def library_papers(store: Any) -> list[Paper]:
+    """Every paper of the library: the papers table plus papers known only by their cards
+    (an imported card file has no paper records)."""
+    papers = {p.paper_id: p for p in store.list_papers()}
+    for card in store.get_cards():
+        if card.paper_id not in papers:
+            papers[card.paper_id] = Paper(paper_id=card.paper_id, title=card.title)
+    return sorted(papers.values(), key=lambda p: p.paper_id)
 
 
 def _match(entry: Reference, library: list[Reference]) -> str | None:
@@ -77,8 +90,11 @@ def import_reference_text(
     library = [bibliography.reference(p.paper_id, p) for p in papers]
     report = ReferenceImport(bad=parsed.bad)
     unmatched: list[tuple[str, Reference]] = []
+    known = {r.paper_id for r in library}
     for key, entry in parsed.entries.items():
-        paper_id = _match(entry, library)
+        # Our own .bib coming back (`papers bib`, edited): its keys name the papers.
+        by_key = bibliography.paper_for_key(key)
+        paper_id = by_key if by_key in known else _match(entry, library)
         if paper_id is None:
             unmatched.append((key, entry))
             report.unmatched.append(key)

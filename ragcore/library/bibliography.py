@@ -89,10 +89,56 @@ _ARXIV_RE = re.compile(r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?",
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Two-character Chinese surnames; every other Chinese name takes its first character.
 _COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 夏侯 轩辕 端木 独孤 南宫 西门 百里 呼延 万俟 闻人 澹台".split()
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "令狐",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "百里",
+        "呼延",
+        "万俟",
+        "闻人",
+        "澹台",
+    ]
 )
 _TITLE_STOPWORDS = frozenset(
-    "a an the on of for in to and with towards toward via from by at is are using beyond".split()
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "for",
+        "in",
+        "to",
+        "and",
+        "with",
+        "towards",
+        "toward",
+        "via",
+        "from",
+        "by",
+        "at",
+        "is",
+        "are",
+        "using",
+        "beyond",
+    ]
 )
 
 
@@ -147,14 +193,15 @@ class Reference(BaseModel):
     @classmethod
     def _key(cls, value: str) -> str:
         if value and not _KEY_RE.match(value):
-            raise ValueError(
-                f"a citation key uses letters, digits and _:-.+/ only, got {value!r}"
-            )
+            raise ValueError(f"a citation key uses letters, digits and _:-.+/ only, got {value!r}")
         return value
 
     @property
     def is_chinese(self) -> bool:
-        return self.lang == "zh" or bool(_CJK.search(self.title + "".join(self.authors[:1])))
+        """Written in Chinese: its title or first author says so (ingest's language guess only
+        when neither is known)."""
+        known = self.title + "".join(self.authors[:1])
+        return bool(_CJK.search(known)) if known else self.lang == "zh"
 
     def missing(self) -> list[str]:
         """Fields a reference list needs that this one lacks (what an export flags)."""
@@ -190,7 +237,9 @@ def reference_from_paper(paper: Paper) -> Reference:
         title = ""
     arxiv = paper.arxiv_id or (normalise_arxiv(paper.paper_id) if _ARXIV_RE.fullmatch(
         paper.paper_id) else "")  # fmt: skip
-    kind: ReferenceType = "article-journal" if paper.venue else ("article" if arxiv else "article-journal")
+    kind: ReferenceType = (
+        "article-journal" if paper.venue else ("article" if arxiv else "article-journal")
+    )
     return Reference(
         paper_id=paper.paper_id,
         type=kind,
@@ -224,7 +273,7 @@ def _ascii(text: str) -> str:
 def _pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(text))
+    return "".join(str(p) for p in lazy_pinyin(text))
 
 
 def family_name(author: str) -> str:
@@ -250,10 +299,10 @@ def _first_title_word(title: str) -> str:
             word += piece
             if len(word) >= 2:
                 break
-        return _pinyin(word)
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9\-]*", _ascii(title)):
+        return str(_pinyin(word))
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", _ascii(title)):
         if word.lower() not in _TITLE_STOPWORDS:
-            return word.replace("-", "")
+            return str(word)
     return ""
 
 
@@ -317,13 +366,9 @@ class BibliographyStore:
 
     def _claim_key(self, paper_id: str, key: str) -> None:
         with db.connect(self.db_path) as conn:
-            row = conn.execute(
-                "SELECT paper_id FROM citation_keys WHERE key=?", (key,)
-            ).fetchone()
+            row = conn.execute("SELECT paper_id FROM citation_keys WHERE key=?", (key,)).fetchone()
             if row and row["paper_id"] != paper_id:
-                raise InputError(
-                    f"citation key {key!r} already belongs to paper {row['paper_id']}"
-                )
+                raise InputError(f"citation key {key!r} already belongs to paper {row['paper_id']}")
             conn.execute(
                 "INSERT INTO citation_keys(paper_id, key) VALUES(?, ?) ON CONFLICT(paper_id) "
                 "DO UPDATE SET key=excluded.key",
@@ -345,9 +390,13 @@ class BibliographyStore:
             key, suffix = base, ord("a")
             while key in taken:
                 key, suffix = f"{base}{chr(suffix)}", suffix + 1
-            conn.execute(
-                "INSERT INTO citation_keys(paper_id, key) VALUES(?, ?)", (reference.paper_id, key)
-            )
+            # Only a key made from real metadata is kept; `ref2309...` stands in until the
+            # reference has an author, a year and a title.
+            if reference.authors and reference.year and reference.title:
+                conn.execute(
+                    "INSERT INTO citation_keys(paper_id, key) VALUES(?, ?)",
+                    (reference.paper_id, key),
+                )
         return key
 
     def paper_for_key(self, key: str) -> str | None:
@@ -367,7 +416,9 @@ class BibliographyStore:
 
     def unmatched(self) -> dict[str, Reference]:
         with db.connect(self.db_path) as conn:
-            rows = conn.execute("SELECT key, data FROM unmatched_references ORDER BY key").fetchall()
+            rows = conn.execute(
+                "SELECT key, data FROM unmatched_references ORDER BY key"
+            ).fetchall()
         return {row["key"]: Reference.model_validate_json(row["data"]) for row in rows}
 
     def attach(self, key: str, paper_id: str) -> Reference:
