@@ -19,6 +19,7 @@ from studio.common import (
     t,
 )
 from studio.home_view import library_statistics, topic_coverage
+from studio.outline_view import outline_editor
 
 begin_page("项目", "Projects", "🏠")
 project_store = projects()
@@ -105,6 +106,8 @@ if project_id:
         st.success(t(f"已创建项目「{project.name}」。", f"Created project “{project.name}”."))
     st.subheader(t("当前项目：", "Current project: ") + project.name)
     st.caption(project.topic)
+    with guarded(t("读取论文大纲", "reading the outline")):
+        outline_editor(project)
 if not store_ready():
     wait_for_library()
     st.stop()

@@ -119,6 +119,11 @@ def safe_section_text(text: str) -> str:
     return text.replace("<", "&lt;")
 
 
+def _one_line(text: str) -> str:
+    """A title or metadata value: one line, raw HTML escaped."""
+    return " ".join(text.split()).replace("<", "&lt;")
+
+
 def _section_body(version: SectionVersion | None, numbers: Mapping[str, int], lang: str) -> str:
     if version is None:
         return _label("missing", lang)
@@ -175,8 +180,8 @@ def export_paper(
         generation_time = _label("model_seconds", lang).format(s=sum(v.latency_s for v in present))
     models = list(dict.fromkeys(v.model_used for v in present if v.model_used))
     document = PaperDocument(
-        title=title,
-        meta={"generated_at": stamp, "topic": topic},
+        title=_one_line(title),
+        meta={"generated_at": stamp, "topic": _one_line(topic)},
         sections=sections,
         references=[reference_text(r, lang) for r in references],
         stats={

@@ -248,7 +248,8 @@ def to_csl_item(key: str, ref: Reference) -> dict[str, Any]:
         item["publisher" if ref.type == "thesis" else "container-title"] = ref.venue
     if ref.type == "article" and ref.arxiv_id:
         item["number"] = f"arXiv:{ref.arxiv_id}"
-        item.setdefault("URL", f"https://arxiv.org/abs/{ref.arxiv_id}")
+    if ref.arxiv_id and not ref.url and not ref.doi:
+        item["URL"] = f"https://arxiv.org/abs/{ref.arxiv_id}"
     for name, csl in (("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("doi", "DOI")):
         if getattr(ref, name):
             item[csl] = getattr(ref, name)
