@@ -82,7 +82,8 @@ def new_section_spec(name: str, plan: SectionPlan, en: str = "") -> SectionSpec:
     data["en"] = (
         _clean_name(en) if en else (name if not chinese else (known["en"] if known else name))
     )
-    base = str(known["key"]) if known else _slug(data["en"] if not chinese or known else name)
+    # The key is ASCII: the catalogue's, else from the English name, else pinyin.
+    base = str(known["key"]) if known else _slug(data["en"] if en or not chinese else name)
     key, n = base, 2
     while key in {s.key for s in plan.sections}:
         key, n = f"{base}_{n}", n + 1

@@ -326,7 +326,7 @@ def read_ris(text: str) -> ParsedReferences:
     import rispy
 
     try:
-        records = rispy.loads(text, strict=False)
+        records = rispy.loads(text, skip_unknown_tags=True)
     except (OSError, ValueError, KeyError) as error:
         raise InputError(f"not a RIS file: {error}") from None
     parsed = ParsedReferences()

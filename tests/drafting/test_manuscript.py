@@ -93,7 +93,9 @@ GB_T = {
 
 def manuscript(lang: str = "zh", works: list[CitedWork] = WORKS) -> Manuscript:
     sections = [
-        PaperSection("引言" if lang == "zh" else "Introduction", "已有研究[1, 2]。又见[3]与[4, ?]。"),
+        PaperSection(
+            "引言" if lang == "zh" else "Introduction", "已有研究[1, 2]。又见[3]与[4, ?]。"
+        ),
         PaperSection("讨论" if lang == "zh" else "Discussion", "深度学习[5]改变了领域[1]。"),
     ]
     front = FrontMatter("测试论文", "摘要文本。", ["多模态", "标识"])
@@ -122,8 +124,12 @@ def test_docx_reads_back_with_headings_markers_and_entries_in_order(tmp_path: Pa
     headings = [text for name, text in paragraphs if name == "Heading 1"]
     assert headings == ["引言", "讨论", "参考文献"]
     assert ("Title", "测试论文") in paragraphs
-    body = "\n".join(text for name, text in paragraphs if "Paragraph" in name or name == "Body Text")
-    assert "已有研究[1,2]" in body and "又见[3]与[4][?]" in body and "深度学习[5]改变了领域[1]" in body
+    body = "\n".join(
+        text for name, text in paragraphs if "Paragraph" in name or name == "Body Text"
+    )
+    assert (
+        "已有研究[1,2]" in body and "又见[3]与[4][?]" in body and "深度学习[5]改变了领域[1]" in body
+    )
     entries = [text for name, text in paragraphs if name == "Bibliography"]
     assert [re.sub(r"^\[(\d+)\]\s*", "", e) for e in entries] == list(GB_T.values())
     assert [e.split("]")[0] for e in entries] == ["[1", "[2", "[3", "[4", "[5"]
@@ -145,14 +151,18 @@ def test_latex_cites_only_keys_of_its_bib(tmp_path: Path) -> None:
     tex = exported.data.decode("utf-8")
     assert re.findall(r"\\section\{([^}]*)\}", tex) == ["引言", "讨论"]
     assert "\\documentclass" in tex and "ctexart" in tex and "\\bibliography{paper}" in tex
-    cited = {k.strip() for group in re.findall(r"\\cite[pt]?\{([^}]*)\}", tex) for k in group.split(",")}
+    cited = {
+        k.strip() for group in re.findall(r"\\cite[pt]?\{([^}]*)\}", tex) for k in group.split(",")
+    }
     library = parse_string(exported.companions["paper.bib"].decode("utf-8"))
     assert not library.failed_blocks
     keys = {entry.key for entry in library.entries}
     assert cited == keys == {w.key for w in WORKS}
     gao = next(e for e in library.entries if e.key == "gao2022duomotai")
     assert gao["journal"] == "通信学报" and gao["pages"] == "1--14"
-    assert next(e for e in library.entries if e.key == "lecun2015deep")["doi"] == "10.1038/nature14539"
+    assert (
+        next(e for e in library.entries if e.key == "lecun2015deep")["doi"] == "10.1038/nature14539"
+    )
 
 
 class _Page(HTMLParser):
@@ -250,9 +260,7 @@ def test_every_shipped_style_renders(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_a_file_that_is_not_csl_is_refused_plainly(
-    tmp_path: Path, text: str, message: str
-) -> None:
+def test_a_file_that_is_not_csl_is_refused_plainly(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         add_user_style(tmp_path, "mine.csl", text)
     assert not list((tmp_path / "csl").glob("*.csl")) if (tmp_path / "csl").exists() else True
