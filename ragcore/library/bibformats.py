@@ -202,9 +202,11 @@ def write_bibtex(entries: list[tuple[str, Reference]]) -> str:
             "archiveprefix": "arXiv" if ref.arxiv_id else "",
             "langid": "chinese" if ref.is_chinese else "",
         }
+        # A journal article without a journal is only a guess of ingest's: @misc says no more.
+        kind = "misc" if ref.type == "article-journal" and not ref.venue else ref.type
         library.add(
             Entry(
-                _CSL_TO_BIB.get(ref.type, "misc"),
+                _CSL_TO_BIB.get(kind, "misc"),
                 key,
                 [Field(k, _escaped(v)) for k, v in fields.items() if v],
             )
