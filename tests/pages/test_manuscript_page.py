@@ -68,6 +68,17 @@ def test_outline_style_and_docx_download(app: AppTest, media: list[MemoryMediaFi
         "讨论",
     ]
 
+    # The new and the renamed section on every page.
+    goto(app, "evidence")
+    assert {"讨论", "研究方法"} <= {tab.label for tab in app.tabs}
+    goto(app, "draft")
+    assert app.button(key="draft_regenerate_discussion") and app.button(
+        key="draft_regenerate_method"
+    )
+    goto(app, "compare")
+    options = " ".join(app.selectbox(key="compare_section").options)
+    assert "讨论" in options and "研究方法" in options
+
     goto(app, "export")
     app.selectbox(key="export_style").select("apa").run()
     assert projects.get(project_id).style == "apa"
