@@ -214,12 +214,25 @@ def write_bibtex(entries: list[tuple[str, Reference]]) -> str:
     return write_string(library)
 
 
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_TEX_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
+
+
 def _escaped(value: str) -> str:
     # bibtexparser's LaTeX encoder logs a warning for every CJK character; the TeX specials
     # are all that needs escaping for xelatex, so they are escaped here.
-    from ragcore.drafting.export import bib_escape
-
-    return bib_escape(value)
+    return _TEX_SPECIAL_RE.sub(lambda m: _TEX_SPECIAL[m.group(0)], " ".join(value.split()))
 
 
 # ---------------------------------------------------------------------------- CSL-JSON
