@@ -86,6 +86,10 @@ def import_reference_text(
     if len(text.encode("utf-8", "ignore")) > MAX_REFERENCE_FILE_BYTES:
         raise InputError(f"{name}: larger than {MAX_REFERENCE_FILE_BYTES // 1_000_000} MB")
     parsed = read_references(name, text)
+    if not parsed.entries and not parsed.bad:
+        raise InputError(
+            f"{name}: no reference entries found; is it really BibTeX, CSL-JSON or RIS?"
+        )
     by_id = {p.paper_id: p for p in papers}
     library = [bibliography.reference(p.paper_id, p) for p in papers]
     report = ReferenceImport(bad=parsed.bad)

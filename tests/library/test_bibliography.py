@@ -191,3 +191,15 @@ def test_csl_json_and_ris_import() -> None:
     entries = list(read_ris(ris).entries.values())
     assert entries[0].pages == "436-444" and entries[0].venue == "Nature"
     assert entries[1].type == "thesis" and entries[1].title == "基于深度学习的图像分类研究"
+
+
+def test_a_file_with_no_entries_is_refused_plainly(records: BibliographyStore) -> None:
+    for name, text in (
+        ("empty.bib", "just prose, no entries"),
+        ("x.ris", "TI  - no type"),
+        ("x.json", "[]"),
+    ):
+        with pytest.raises(InputError, match="no reference entries"):
+            import_reference_text(name, text, records, [], lambda p: None)
+    with pytest.raises(InputError, match=r"\.bib, \.json"):
+        import_reference_text("refs.docx", "x", records, [], lambda p: None)
