@@ -105,6 +105,28 @@ def add_section(
     return _save(store, project, sections)
 
 
+def chosen_outline(plan: SectionPlan, chosen: list[str]) -> dict[str, Any] | None:
+    """The section-plan override a new-project form asks for: the listed sections in the order
+    given, each a section of `plan` (by key or name) or a new one by name (讨论, Limitations);
+    None when that is `plan` itself."""
+    sections: list[SectionSpec] = []
+    for name in chosen:
+        existing = _taken(plan, name) or next((s for s in sections if s.matches(name)), None)
+        if existing is None:
+            current = plan.model_copy(update={"sections": [*plan.sections, *sections]})
+            existing = new_section_spec(name, current)
+        if existing not in sections:
+            sections.append(existing)
+    if not sections:
+        raise InputError("the outline needs at least one section")
+    if [s.key for s in sections] == plan.keys():
+        return None
+    return {
+        "sections": [s.model_dump(mode="json") for s in sections],
+        "order": [s.key for s in sections],
+    }
+
+
 def rename_section(
     store: ProjectStore, project: Project, section: str, *, zh: str = "", en: str = ""
 ) -> Project:

@@ -17,6 +17,7 @@ from ragcore.documents.paper import parse_paper
 from ragcore.drafting.exporting import export_project
 from ragcore.drafting.outline import (
     add_section,
+    chosen_outline,
     configure_section,
     delete_section,
     front_matter,
@@ -93,6 +94,18 @@ def test_bad_outline_edits_are_refused_plainly(projects: ProjectStore) -> None:
         delete_section(projects, projects.get(project.project_id), key)
     with pytest.raises(InputError, match="at least one section"):
         delete_section(projects, projects.get(project.project_id), "conclusion")
+
+
+def test_a_new_project_can_name_sections_of_its_own(projects: ProjectStore) -> None:
+    plan = projects.plan(projects.create(TOPIC))
+    assert chosen_outline(plan, plan.keys()) is None
+    override = chosen_outline(plan, ["引言", "讨论", "method", "Limitations", "Discussion"])
+    project = projects.create(TOPIC, section_plan=override)
+    assert [s.key for s in projects.plan(project).sections] == [
+        "introduction", "discussion", "method", "limitations",
+    ]  # fmt: skip
+    with pytest.raises(InputError, match="at least one section"):
+        chosen_outline(plan, [])
 
 
 def test_a_chosen_prompt_template_is_the_one_used(settings: Settings) -> None:

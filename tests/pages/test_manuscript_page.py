@@ -91,6 +91,13 @@ def test_outline_style_and_docx_download(app: AppTest, media: list[MemoryMediaFi
     assert headings == ["引言", "相关工作", "研究方法", "实验评价", "总结", "讨论"]
 
 
+def test_the_new_project_form_takes_sections_typed_in(app: AppTest) -> None:
+    project_id = create_project(app, "图像分类研究", sections=["introduction", "讨论", "method"])
+    projects = ProjectStore.from_settings(load_settings())
+    plan = projects.plan(projects.get(project_id))
+    assert [s.zh for s in plan.sections] == ["引言", "讨论", "方法"]
+
+
 def test_reference_editor_saves_metadata(app: AppTest) -> None:
     goto(app, "library")
     paper_id = str(app.selectbox(key="bib_paper").value)
