@@ -312,7 +312,7 @@ def suggested_key(reference: Reference) -> str:
     family = _pinyin(family) if _CJK.search(family) else _ascii(family)
     year = str(reference.year or "")
     key = re.sub(r"[^a-z0-9]", "", f"{family}{year}{_first_title_word(reference.title)}".lower())
-    if len(key) < 4 or key.isdigit():
+    if not (family and year) or len(key) < 4:  # no author or year: a stand-in
         key = "ref" + re.sub(r"[^a-z0-9]", "", reference.paper_id.lower())
     return key
 
