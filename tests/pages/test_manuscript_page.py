@@ -54,6 +54,7 @@ def test_outline_style_and_docx_download(app: AppTest, media: list[MemoryMediaFi
     app.text_input(key="outline_rename_zh").input("研究方法")
     app.button(key="outline_rename").click().run()
     assert_clean(app)
+    assert "研究方法 · Method" in app.selectbox(key="outline_rename_section").options
     app.text_input(key="outline_add_name").input("引言")
     app.button(key="outline_add").click().run()
     assert any("already exists" in e for e in values(app.error))
