@@ -22,7 +22,17 @@ app = typer.Typer(
 )
 
 # One module per area; each defines `register(app)`.
-COMMAND_MODULES = ("library", "store", "llm", "ingest", "retrieval", "drafting", "quality")
+COMMAND_MODULES = (
+    "library",
+    "store",
+    "llm",
+    "ingest",
+    "retrieval",
+    "drafting",
+    "bibliography",
+    "manuscript",
+    "quality",
+)
 
 
 @app.callback()
