@@ -44,10 +44,3 @@ def test_quality_panel_shows_the_scorecard_and_each_sections_findings(app: AppTe
             str(len(card.for_section(spec_heading))) in label for label in per_section
         )
 
-
-def test_quality_panel_in_english(app: AppTest) -> None:
-    app.session_state["ui_lang"] = "en"
-    create_project(app, "deep learning for image classification", lang="en")
-    goto(app, "export")
-    assert "Quality" in values(app.subheader)
-    assert not app.error
