@@ -123,7 +123,9 @@ def _bib_reference(entry: Any) -> Reference:
         venue = "" if "arxiv" in venue.lower() else venue
     title = str(fields.get("title", "")).replace("{", "").replace("}", "")
     return Reference(
-        paper_id="",
+        # A `paper_id` field names the library paper the entry describes (the demo library's
+        # data/demo_references.bib: its papers have bare ids that match no DOI or title).
+        paper_id=str(fields.get("paper_id", "")).strip(),
         type=kind,
         title=" ".join(title.split()),
         authors=_bib_names(fields.get("author", [])),

@@ -1,8 +1,9 @@
 """Import a reference file into the bibliography of record.
 
-An entry that matches a library paper (same DOI, same arXiv id, or the same title once case,
-accents and punctuation are ignored) enriches that paper: its non-empty fields replace the
-paper's, and its key becomes the paper's citation key. An entry that matches nothing is kept as
+An entry that matches a library paper (its `paper_id` field names the paper, or the same DOI,
+the same arXiv id, or the same title once case, accents and punctuation are ignored) enriches
+that paper: its non-empty fields replace the paper's, and its key becomes the paper's citation
+key. An entry that matches nothing is kept as
 "not in the library" until the user attaches it to a paper."""
 
 from __future__ import annotations
@@ -98,7 +99,10 @@ def import_reference_text(
     for key, entry in parsed.entries.items():
         # Our own .bib coming back (`papers bib`, edited): its keys name the papers.
         by_key = bibliography.paper_for_key(key)
-        paper_id = by_key if by_key in known else _match(entry, library)
+        if entry.paper_id in known:  # the entry names its paper (`paper_id = {...}`)
+            paper_id: str | None = entry.paper_id
+        else:
+            paper_id = by_key if by_key in known else _match(entry, library)
         if paper_id is None:
             unmatched.append((key, entry))
             report.unmatched.append(key)

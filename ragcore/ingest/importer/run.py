@@ -8,12 +8,17 @@ from pathlib import Path
 from ragcore.ingest.importer.reading import ParsedFile, read_import_file
 from ragcore.ingest.importer.report import CardNote, FileReport, ImportReport
 from ragcore.ingest.importer.rules import Decision, decide
+from ragcore.library.bibimport import ReferenceImport, import_reference_text, library_papers
+from ragcore.library.bibliography import BibliographyStore
 from ragcore.library.cards import Card, Paper
 from ragcore.library.store import CardStore
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import PROJECT_ROOT
 
 DEMO_CARDS_PATH = PROJECT_ROOT / "data" / "seed_cards.jsonl"
+# The demo papers' bibliographic records, each checked against a public source (named in the
+# file); its `paper_id` fields tie the entries to the demo papers.
+DEMO_REFERENCES_PATH = PROJECT_ROOT / "data" / "demo_references.bib"
 
 
 def read_files(
@@ -85,7 +90,22 @@ def import_files(
 
 
 def ensure_demo_library(store: CardStore, progress: ProgressCallback | None = None) -> int:
-    """Load the shipped seed cards into an empty store (first start); returns cards added."""
+    """Load the shipped seed cards into an empty store (first start) and their papers'
+    references into the bibliography of record; returns cards added."""
     if store.count() > 0 or not DEMO_CARDS_PATH.is_file():
         return 0
-    return len(import_files([DEMO_CARDS_PATH], store, progress).added)
+    added = len(import_files([DEMO_CARDS_PATH], store, progress).added)
+    if DEMO_REFERENCES_PATH.is_file():
+        import_demo_references(store)
+    return added
+
+
+def import_demo_references(store: CardStore) -> ReferenceImport:
+    """The demo papers' titles, authors, years and venues, so their references are usable."""
+    return import_reference_text(
+        DEMO_REFERENCES_PATH.name,
+        DEMO_REFERENCES_PATH.read_text(encoding="utf-8"),
+        BibliographyStore(store.settings.db_path),
+        library_papers(store),
+        store.upsert_paper,
+    )
