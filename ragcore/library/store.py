@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -70,8 +71,19 @@ class CardStore:
             self._log,
             self._ready_with_vectors,
             embedder.dimension,
-            remote=bool(settings.chroma_url),
+            root=self.cache_dir / "snapshot",
+            identity={
+                "embedder": embedder.name,
+                "source": settings.chroma_url or str(settings.chroma_path.resolve()),
+            },
+            count=self._cards.count,
+            ready_ids=self._ready_ids if settings.chroma_url else None,
         )
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where caches derived from the store live (the snapshot, the BM25 index)."""
+        return self.settings.home / "cache"
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> CardStore:
@@ -98,6 +110,15 @@ class CardStore:
     def snapshot(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
         return self._snapshots.get()
+
+    def wait_persisted(self) -> None:
+        """Wait for the snapshot cache being written in the background, if any."""
+        self._snapshots.wait_persisted()
+
+    def _ready_ids(self) -> list[str]:
+        return list(
+            chroma.get(self._cards, None, where=chroma.where(state=READY), include=[])["ids"]
+        )
 
     def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
         if ids is not None and not ids:
