@@ -159,9 +159,23 @@ class TypeRows:
 class CardsById(Mapping[str, Card]):
     """The snapshot's cards by id, parsed from a persisted cache only when looked up."""
 
-    def __init__(self, rows: dict[SummaryType, TypeRows]) -> None:
+    def __init__(
+        self, rows: dict[SummaryType, TypeRows], where: dict[str, tuple[SummaryType, int]]
+    ) -> None:
         self._rows = rows
-        self._where = {card_id: (t, i) for t, r in rows.items() for i, card_id in enumerate(r.ids)}
+        self._where = where
+
+    @classmethod
+    def of(cls, rows: dict[SummaryType, TypeRows]) -> CardsById:
+        return cls(rows, {i: (t, n) for t, r in rows.items() for n, i in enumerate(r.ids)})
+
+    def changed(self, rows: dict[SummaryType, TypeRows], touched: set[SummaryType]) -> CardsById:
+        """The map for `rows`, where only the `touched` types differ from this one's: a copy
+        with their entries redone (rebuilding all 100k entries cost ~40 ms per edit)."""
+        where = {i: at for i, at in self._where.items() if at[0] not in touched}
+        for t in touched:
+            where.update((card_id, (t, n)) for n, card_id in enumerate(rows[t].ids))
+        return CardsById(rows, where)
 
     def __getitem__(self, card_id: str) -> Card:
         summary_type, row = self._where[card_id]
@@ -188,10 +202,11 @@ class CardSnapshot:
     revision: int
     dimension: int
     rows: dict[SummaryType, TypeRows]
-    cards: CardsById = field(init=False, compare=False, repr=False)
+    cards: CardsById = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "cards", CardsById(self.rows))
+        if self.cards is None:
+            object.__setattr__(self, "cards", CardsById.of(self.rows))
 
     @classmethod
     def build(
@@ -226,7 +241,7 @@ class CardSnapshot:
         for t in touched:
             mine = [(c, v) for c, v in added if c.summary_type == t]
             rows[t] = rows[t].changed(drop, mine)
-        return CardSnapshot(revision, self.dimension, rows)
+        return CardSnapshot(revision, self.dimension, rows, self.cards.changed(rows, touched))
 
     def ids(self) -> set[str]:
         return set(self.cards)

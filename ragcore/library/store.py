@@ -25,6 +25,7 @@ from ragcore.library.cards import Card, Paper, SummaryType
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.chroma import CARDS, PENDING, RAW, READY, make_client, similarity
 from ragcore.library.embeddings import Embedder, Vectors, get_embedder
+from ragcore.library.english import EnglishChannel, english_embedder_name
 from ragcore.library.papers import PaperTable
 from ragcore.library.records import (
     RawChunk,
@@ -67,6 +68,12 @@ class CardStore:
         self._raw = chroma.open_collection(client, RAW, embedder)
         self._log = ChangeLog(settings.db_path)
         self._papers = PaperTable(settings.db_path)
+        english = english_embedder_name(settings)
+        self.english = (
+            EnglishChannel(settings, client, english, self._log)
+            if english and english != embedder.name
+            else None
+        )
         self._snapshots = SnapshotCache(
             self._log,
             self._ready_with_vectors,
@@ -112,8 +119,10 @@ class CardStore:
         return self._snapshots.get()
 
     def wait_persisted(self) -> None:
-        """Wait for the snapshot cache being written in the background, if any."""
+        """Wait for the snapshot caches being written in the background, if any."""
         self._snapshots.wait_persisted()
+        if self.english is not None:
+            self.english.wait_persisted()
 
     def _ready_ids(self) -> list[str]:
         return list(
@@ -158,6 +167,8 @@ class CardStore:
         result = UpsertResult(
             added=added, skipped=[c.card_id for c in cards if c.card_id not in added]
         )
+        if self.english is not None:
+            self.english.add(unique, state, progress)
         if added:
             self._changed(added)
         report(progress, "store", len(unique), len(unique))
@@ -175,6 +186,8 @@ class CardStore:
         """Make a finished ingest visible: the paper's cards become exactly `card_ids` (and its
         raw chunks exactly `chunk_ids`, when given)."""
         changed = chroma.publish(self._cards, paper_id, set(card_ids))
+        if self.english is not None:
+            self.english.publish(paper_id, set(card_ids))
         if changed:
             self._changed(changed)
         if chunk_ids is not None:
@@ -184,6 +197,8 @@ class CardStore:
         """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
         where = chroma.where(paper_id=paper_id, state=PENDING)
         ids = chroma.get(self._cards, None, where=where, include=[])["ids"]
+        if self.english is not None:
+            self.english.delete_where(where)
         if ids:
             chroma.delete(self._cards, ids)
             self._changed(ids)
@@ -223,6 +238,8 @@ class CardStore:
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
             chroma.delete(self._cards, list(ids))
+            if self.english is not None:
+                self.english.delete(ids)
             self._changed(list(ids))
 
     def count(self) -> int:
