@@ -23,6 +23,7 @@ from ragcore.library.snapshot import CardSnapshot
 from ragcore.library.store import CardStore
 from ragcore.retrieval.evidence import ChannelScores, EvidenceItem, SectionEvidence
 from ragcore.retrieval.lexical import LexicalHit, TypeIndex, has_content, index_for, tokenize
+from ragcore.retrieval.lexical_update import UpdatingTypeIndex
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.settings import Settings
 from ragcore.text import detect_lang
@@ -171,7 +172,7 @@ def _per_language(
 def _collect(
     dense: list[tuple[Card, float]],
     lexical: list[LexicalHit],
-    type_index: TypeIndex | None,
+    type_index: TypeIndex | UpdatingTypeIndex | None,
     terms: list[str],
 ) -> dict[str, _Candidate]:
     candidates: dict[str, _Candidate] = {}
