@@ -4,8 +4,9 @@ the same run. Prints a markdown table and the machine's load.
 
     .venv/bin/python benchmarks/bench_scale.py --cards 100000 [--embedder use] [--home DIR]
 
-The library: card texts are the CSL abstracts (Chinese) and our English paper sections, cycled
-with a running number so every card is distinct; vectors are random unit vectors written
+The library: the synthetic cards of bench_retrieval.py (half Chinese, half English, eight topic
+words each, ten types), i.e. the library behind the issue's 37.5 s figure; vectors are random
+unit vectors written
 straight into Chroma under the embedder's name (embedding 100k cards with the real model takes
 ~20 min on 2 cores and does not change what is timed here: loading, mapping, searching). The
 query is embedded by the real embedder.
@@ -34,25 +35,14 @@ from pathlib import Path
 
 START = time.perf_counter()
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "benchmarks" / "data"
 TOPIC_ZH = "基于深度学习的图像分类方法研究"
 TOPIC_EN = "deep learning methods for image classification"
-
-
-def _texts() -> list[str]:
-    texts = []
-    for name in ("csl_zh", "papers_en"):
-        for line in (DATA / name / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            texts.append(f"{record['title']}。{record['abstract']}"[:400])
-    return texts
 
 
 def build(home: Path, n: int, embedder: str) -> dict[str, float]:
     import numpy as np
 
     from ragcore.library import chroma
-    from ragcore.library.cards import Card, SummaryType
     from ragcore.library.embeddings import get_embedder
     from ragcore.library.records import card_metadata
     from ragcore.settings import load_settings
@@ -66,13 +56,12 @@ def build(home: Path, n: int, embedder: str) -> dict[str, float]:
         configuration={"hnsw": {"space": "cosine"}},
         metadata={"embedder": embedder, "dimension": dimension},
     )
-    texts, types, rng = _texts(), list(SummaryType), np.random.default_rng(0)
+    from benchmarks.bench_retrieval import synthetic_cards
+
+    every, rng = synthetic_cards(n), np.random.default_rng(0)
     t0 = time.perf_counter()
     for start in range(0, n, 2000):
-        cards = [
-            Card(paper_id=f"p{i // 10}", summary_type=types[i % 10], text=f"{texts[i % len(texts)]} #{i}")
-            for i in range(start, min(n, start + 2000))
-        ]
+        cards = every[start : start + 2000]
         vectors = rng.standard_normal((len(cards), dimension)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         for s in range(0, len(cards), chroma.WRITE_BATCH):
@@ -147,8 +136,11 @@ def _after_edit(store, settings) -> dict[str, float]:  # type: ignore[no-untyped
     t = time.perf_counter()
     retrieve_all_types(store, TOPIC_ZH, k=5, settings=settings)
     second = time.perf_counter() - t
-    return {"edit_write_ms": write * 1000, "listing_after_edit_ms": after * 1000,
-            "second_listing_after_edit_ms": second * 1000}
+    return {
+        "edit_write_ms": write * 1000,
+        "listing_after_edit_ms": after * 1000,
+        "second_listing_after_edit_ms": second * 1000,
+    }
 
 
 def _floors(store, settings) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -172,13 +164,26 @@ def _floors(store, settings) -> dict[str, float]:  # type: ignore[no-untyped-def
         where = {"$and": [{"summary_type": summary_type.value}, {"state": "ready"}]}
         collection.query(query_embeddings=[vector], n_results=5, where=where)
     query = time.perf_counter() - t
-    return {"floor_memmap_all_s": mapped, "floor_encode_query_ms": encode * 1000,
-            "floor_chroma_10_queries_ms": query * 1000}
+    return {
+        "floor_memmap_all_s": mapped,
+        "floor_encode_query_ms": encode * 1000,
+        "floor_chroma_10_queries_ms": query * 1000,
+    }
 
 
 def _phase(args: argparse.Namespace, phase: str) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--phase", phase, "--home", str(args.home),
-           "--cards", str(args.cards), "--embedder", args.embedder]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        phase,
+        "--home",
+        str(args.home),
+        "--cards",
+        str(args.cards),
+        "--embedder",
+        args.embedder,
+    ]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO)
     sys.stderr.write(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -204,8 +209,10 @@ def main() -> None:
         load = os.getloadavg()
         results = {phase: _phase(args, phase) for phase in ("build", "first", "cold")}
         after = os.getloadavg()
-    print(f"cards {args.cards}, embedder {args.embedder}, load average before "
-          f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}")
+    print(
+        f"cards {args.cards}, embedder {args.embedder}, load average before "
+        f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}, after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}"
+    )
     print(json.dumps(results, indent=1))
 
 
