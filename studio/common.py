@@ -37,7 +37,7 @@ def _store(home: str, embedder: str, chroma_url: str | None) -> CardStore:
 
     settings = load_settings(home=home, embedder=embedder, chroma_url=chroma_url)
     store = CardStore.open(settings)
-    from ragcore.library.importer.run import ensure_demo_library
+    from ragcore.ingest.importer.run import ensure_demo_library
 
     ensure_demo_library(store)  # a new user sees a working library at once
     return store
