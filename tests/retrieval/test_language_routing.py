@@ -69,3 +69,14 @@ def test_deletes_reach_the_english_channel(settings: Settings) -> None:
     assert set(store.english.snapshot().cards) == {pending.card_id}
     store.delete_paper("en2")
     assert len(store.english.snapshot()) == 0
+
+
+def test_reembed_gives_an_older_library_its_english_channel(settings: Settings) -> None:
+    CardStore.open(settings.model_copy(update={"english_embedder": ""})).upsert_cards(
+        [ENGLISH, CHINESE]
+    )
+    with_channel = settings.model_copy(update={"english_embedder": "minilm"})
+    CardStore.reembed(with_channel)
+    store = CardStore.open(with_channel)
+    assert store.english is not None
+    assert set(store.english.snapshot().cards) == {ENGLISH.card_id}
