@@ -72,8 +72,8 @@ def main() -> None:
         b = len(texts) / (sum(raw_minilm) / 2)
         both = 1 / (1 / a + 1 / b)
         print(
-            f"| {run + 1} | {a:.0f} | {b:.0f} | {both:.0f} | {rates['']:.0f} | {rates[''] / a:.2f} "
-            f"| {rates['minilm']:.0f} | {rates['minilm'] / both:.2f} |"
+            f"| {run + 1} | {a:.1f} | {b:.1f} | {both:.1f} | {rates['']:.1f} | {rates[''] / a:.2f} "
+            f"| {rates['minilm']:.1f} | {rates['minilm'] / both:.2f} |"
         )
     after = os.getloadavg()
     print(f"\nload average before {load[0]:.2f}, after {after[0]:.2f}; {os.cpu_count()} cores")

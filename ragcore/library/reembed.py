@@ -18,7 +18,8 @@ from ragcore.settings import Settings
 
 
 def reembed(settings: Settings, embedder: Embedder, progress: ProgressCallback | None) -> int:
-    """Re-embed every card and chunk with `embedder`; returns the items moved."""
+    """Re-embed every card and chunk with `embedder` (and the English channel with its own
+    model); returns the items moved to `embedder`."""
     client = chroma.make_client(settings)
     moved = 0
     for name in (chroma.CARDS, chroma.RAW):
@@ -26,8 +27,9 @@ def reembed(settings: Settings, embedder: Embedder, progress: ProgressCallback |
     english_name = english_embedder_name(settings)
     if english_name and english_name != embedder.name:
         english = get_embedder(english_name)
-        moved += _rebuild_collection(client, english_channel.COLLECTION, english, progress)
-        moved += _backfill_english(client, english, progress)
+        # Not counted in the result: it names the items moved to the configured embedder.
+        _rebuild_collection(client, english_channel.COLLECTION, english, progress)
+        _backfill_english(client, english, progress)
     ChangeLog(settings.db_path).record(None)  # every vector changed: caches reload
     return moved
 
