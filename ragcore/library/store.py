@@ -4,7 +4,7 @@
 `chroma` (client, collections checked against the embedder, paged reads and writes),
 `records` (cards and raw chunks as Chroma records), `changelog` (revision and changed ids),
 `snapshot_cache` (the search snapshot kept current), `papers` (the papers table) and
-`reembed` (moving the store to another embedder).
+`reembed` (moving the store to another embedder) and `english` (the English dense channel).
 
 Cards carry a `state`: `ready` cards are visible; `pending` ones belong to an ingest that has
 not finished and are invisible until `publish_paper` flips them, so a killed run shows nothing
