@@ -194,6 +194,26 @@ class CardsById(Mapping[str, Card]):
         found = self._where.get(card_id)
         return found[0] if found else None
 
+    def vector_of(self, card_id: str) -> Vector:
+        summary_type, row = self._where[card_id]
+        return np.asarray(self._rows[summary_type].matrix[row])
+
+
+class VectorsById(Mapping[str, Vector]):
+    """The snapshot's unit vectors by card id (rows of the per-type matrices)."""
+
+    def __init__(self, cards: CardsById) -> None:
+        self._cards = cards
+
+    def __getitem__(self, card_id: str) -> Vector:
+        return self._cards.vector_of(card_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cards)
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
 
 @dataclass(frozen=True)
 class CardSnapshot:
@@ -224,6 +244,10 @@ class CardSnapshot:
             for t, (cards, vectors) in grouped.items()
         }
         return cls(revision, dimension, rows)
+
+    @property
+    def vectors(self) -> VectorsById:
+        return VectorsById(self.cards)
 
     @property
     def type_versions(self) -> dict[SummaryType, int]:
