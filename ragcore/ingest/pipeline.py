@@ -178,8 +178,9 @@ class IngestPipeline:
     ) -> None:
         previous = self.ledger.get(path)
         self.ledger.start(path, content_hash, paper.paper_id, self.options.key)
-        self.store.discard_pending(paper.paper_id)
-        with self.timer.stage("store"):
+        # One hold of the write lock for the whole paper: another process waits, never interleaves.
+        with self.timer.stage("store"), self.store.writing():
+            self.store.discard_pending(paper.paper_id)
             self.store.upsert_cards(cards, progress, state=PENDING)
             chunks = section_chunks(paper.paper_id, sections)
             self.store.add_raw_chunks(chunks, progress, state=PENDING)

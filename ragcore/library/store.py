@@ -16,25 +16,29 @@ refresh re-reads only those cards, in any process that shares the home folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 
 from ragcore.errors import StoreError
 from ragcore.library import db
 from ragcore.library.cards import Card, Origin, Paper, SummaryType
 from ragcore.library.embeddings import Embedder, Vectors, get_embedder
+from ragcore.library.locking import PROCESS_LOCK, StoreWriteLock
 from ragcore.library.snapshot import CardSnapshot, relevance
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
@@ -87,6 +91,22 @@ class RawChunk:
 class UpsertResult:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+_T = TypeVar("_T")
+_READ_TRIES = 4
+
+
+def _writes(method: _Method) -> _Method:
+    """Run a write method under the store's write lock (see `ragcore.library.locking`)."""
+
+    @functools.wraps(method)
+    def locked(self: CardStore, *args: Any, **kwargs: Any) -> Any:
+        with self.writing():
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 def make_client(settings: Settings) -> Any:
@@ -168,6 +188,9 @@ class CardStore:
         self._client = client
         self._cards = self._collection(CARDS)
         self._raw = self._collection(RAW)
+        self._write_lock = (
+            None if settings.chroma_url else StoreWriteLock(settings.home, self._reopen)
+        )
         db.ensure_schema(settings.db_path, "papers", _PAPERS_DDL)
         self._snapshot: CardSnapshot | None = None
         self._snapshot_loaded = 0.0
@@ -176,6 +199,37 @@ class CardStore:
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> CardStore:
         return cls(settings, make_client(settings), embedder or get_embedder(settings.embedder))
+
+    # -- one writer at a time (embedded store) --------------------------------------------
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the home's write lock (a no-op with a Chroma server, which serialises writes)."""
+        return nullcontext() if self._write_lock is None else self._write_lock.hold()
+
+    def _reopen(self) -> None:
+        """Read the embedded store from disk again: another process may have written it."""
+        with PROCESS_LOCK:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+            self._client = make_client(self.settings)
+            self._cards = self._collection(CARDS)
+            self._raw = self._collection(RAW)
+
+    def _read_fresh(self, read: Callable[[], _T]) -> _T:
+        """`read()`, re-opening the store when its in-memory index lags behind a write made by
+        another process (ids listed in SQLite but not yet in this process's index)."""
+        for attempt in range(_READ_TRIES):
+            try:
+                return read()
+            except ChromaError as error:
+                if self.settings.chroma_url or attempt == _READ_TRIES - 1:
+                    raise StoreError(
+                        f"the card store could not be read ({error}); if another process is "
+                        "writing to it, try again when it has finished"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+                self._reopen()
+        raise AssertionError("unreachable")
 
     # -- collections and the embedder check ------------------------------------------------
     def _collection(self, name: str) -> Any:
@@ -207,10 +261,12 @@ class CardStore:
         New vectors go into a fresh collection that replaces the old one only when complete.
         """
         embedder = embedder or get_embedder(settings.embedder)
-        client = make_client(settings)
+        lock = None if settings.chroma_url else StoreWriteLock(settings.home, lambda: None)
         moved = 0
-        for name in (CARDS, RAW):
-            moved += _rebuild_collection(client, name, embedder, progress)
+        with nullcontext() if lock is None else lock.hold():
+            client = make_client(settings)
+            for name in (CARDS, RAW):
+                moved += _rebuild_collection(client, name, embedder, progress)
         _record_change(settings.db_path, None)  # every vector changed: caches reload
         return moved
 
@@ -256,7 +312,8 @@ class CardStore:
                 if ids is None:
                     fresh = self._load_snapshot()
                 else:
-                    fresh = current.changed(latest, ids, self._ready_with_vectors(list(ids)))
+                    rows = self._read_fresh(lambda: self._ready_with_vectors(list(ids)))
+                    fresh = current.changed(latest, ids, rows)
             self._snapshot, self._snapshot_loaded = fresh, time.monotonic()
             return fresh
 
@@ -270,7 +327,8 @@ class CardStore:
 
     def _load_snapshot(self) -> CardSnapshot:
         revision = self.revision()  # read first: a write after it shows up at the next refresh
-        return CardSnapshot.build(revision, self._ready_with_vectors(None), self.embedder.dimension)
+        rows = self._read_fresh(lambda: self._ready_with_vectors(None))
+        return CardSnapshot.build(revision, rows, self.embedder.dimension)
 
     def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
         if ids is not None and not ids:
@@ -296,6 +354,7 @@ class CardStore:
         vector: Vectors = self._embed([text])[0]
         return vector
 
+    @_writes
     def upsert_cards(
         self, cards: Sequence[Card], progress: ProgressCallback | None = None, *, state: str = READY
     ) -> UpsertResult:
@@ -315,12 +374,14 @@ class CardStore:
         report(progress, "store", len(unique), len(unique))
         return result
 
+    @_writes
     def replace_card(self, old_id: str, card: Card) -> None:
         """Swap a card for its new version (e.g. a user edit) in one step for readers."""
         self.upsert_cards([card])
         if old_id != card.card_id:
             self.delete_cards([old_id])
 
+    @_writes
     def publish_paper(
         self, paper_id: str, card_ids: Sequence[str], chunk_ids: Sequence[str] | None = None
     ) -> None:
@@ -332,6 +393,7 @@ class CardStore:
         if chunk_ids is not None:
             _publish(self._raw, paper_id, set(chunk_ids))
 
+    @_writes
     def discard_pending(self, paper_id: str | None = None) -> int:
         """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
         where = _where(paper_id=paper_id, state=PENDING)
@@ -372,6 +434,7 @@ class CardStore:
         found = self.get_cards(ids=[card_id])
         return found[0] if found else None
 
+    @_writes
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
             _delete(self._cards, list(ids))
@@ -394,6 +457,7 @@ class CardStore:
         )
 
     # -- raw section text -----------------------------------------------------------------
+    @_writes
     def add_raw_chunks(
         self,
         chunks: Sequence[RawChunk],
@@ -411,6 +475,7 @@ class CardStore:
         }
         return len(_add_missing(self._raw, items, self._embed, progress))
 
+    @_writes
     def delete_raw(self, paper_id: str) -> None:
         ids = _get(self._raw, None, where=_where(paper_id=paper_id), include=[])["ids"]
         if ids:
@@ -476,6 +541,7 @@ class CardStore:
             rows = conn.execute("SELECT data FROM papers ORDER BY paper_id").fetchall()
         return [Paper.model_validate_json(r["data"]) for r in rows]
 
+    @_writes
     def delete_paper(self, paper_id: str) -> None:
         ids = _get(self._cards, None, where=_where(paper_id=paper_id), include=[])["ids"]
         self.delete_cards(ids)
