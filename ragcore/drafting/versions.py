@@ -60,8 +60,9 @@ CREATE TABLE IF NOT EXISTS section_picks (
 """
 Origin = Literal["generated", "extractive", "edited"]
 # complete: ends properly; incomplete: stopped for length and could not finish; stopped: the
-# user stopped it; failed: the model failed (text is what arrived, message says why).
-Status = Literal["complete", "incomplete", "stopped", "failed"]
+# user stopped it; failed: the model failed (text is what arrived, message says why); partial:
+# the text streamed so far of an attempt still running, or of one whose process was killed.
+Status = Literal["complete", "incomplete", "stopped", "failed", "partial"]
 _JSON_FIELDS = ("evidence_ids", "edited_texts", "citation_keys", "review")
 # Columns added after databases already existed: added in place, old rows read as NULL.
 _ADDED_COLUMNS = {"template_version": "INTEGER"}
@@ -102,8 +103,8 @@ class SectionVersion:
 
     @property
     def usable(self) -> bool:
-        """A failed attempt is kept but never becomes the current text by itself."""
-        return self.status != "failed"
+        """A failed or partial attempt is kept but never becomes the current text by itself."""
+        return self.status not in ("failed", "partial")
 
 
 _COLUMNS = [f.name for f in fields(SectionVersion) if f.name != "version_id"]
@@ -156,6 +157,22 @@ class VersionStore:
             )
             version_id = int(cursor.lastrowid or 0)
         return self.get(version_id)
+
+    def update_partial(self, version_id: int, text: str) -> None:
+        """Replace the text of a `partial` version (the only kind ever rewritten in place)."""
+        with db.connect(self.db_path) as conn:
+            conn.execute(
+                "UPDATE section_versions SET text = ? WHERE version_id = ? AND status = 'partial'",
+                (text, version_id),
+            )
+
+    def drop_partial(self, version_id: int) -> None:
+        """Remove a `partial` version once the finished attempt it belonged to is saved."""
+        with db.connect(self.db_path) as conn:
+            conn.execute(
+                "DELETE FROM section_versions WHERE version_id = ? AND status = 'partial'",
+                (version_id,),
+            )
 
     def save_edit(
         self, base: SectionVersion, text: str, review: SectionReview | None = None

@@ -38,8 +38,9 @@ def _say(message: str) -> None:
 
 
 class StoreWriteLock:
-    """`with lock.hold():` around a write; re-entrant in one thread. `reopen` is called once
-    each time the lock is newly taken, to read the store as the last writer left it."""
+    """`with lock.hold():` around a write; re-entrant in one thread. `reopen` is called when the
+    lock is newly taken, to read the store as the last writer left it, and again before it is
+    released: stopping Chroma's client is what writes its in-memory index to disk."""
 
     def __init__(
         self,
@@ -75,7 +76,10 @@ class StoreWriteLock:
                 yield
             finally:
                 self._depth.value = 0
-                self._file.release()
+                try:
+                    self._reopen()  # stops the client: its index reaches the disk before release
+                finally:
+                    self._file.release()
 
     def _acquire(self) -> None:
         try:

@@ -141,6 +141,16 @@ class LLMConfig:
     def num_retries(self) -> int:
         return int(self.router_settings.get("num_retries", 0))
 
+    def fallbacks_for(self, name: str) -> list[str]:
+        """The models `router_settings.fallbacks` (or `default_fallbacks`) names for `name`."""
+        targets: list[str] = []
+        for rule in self.router_settings.get("fallbacks") or []:
+            for source, named in rule.items() if isinstance(rule, dict) else []:
+                if source in (name, "*"):
+                    targets += named if isinstance(named, list) else [named]
+        targets += list(self.router_settings.get("default_fallbacks") or [])
+        return [t for t in dict.fromkeys(targets) if t != name and t in self.model_names]
+
     def secret_values(self) -> list[str]:
         """Current values of the key variables, so any text can be scrubbed of them."""
         names = {entry.key_env for entry in self.entries if entry.key_env}

@@ -20,6 +20,13 @@ class LLMCallError(LLMError):
         self.record = record
 
 
+class StreamEndedEarly(Exception):
+    """A stream whose body ended without a finish reason: the answer was cut, not finished."""
+
+    def __str__(self) -> str:
+        return "the stream ended without a finish reason"
+
+
 def scrub(text: str, secrets: Sequence[str]) -> str:
     """Replace every secret value in `text` (keys must never reach a message or record)."""
     for secret in secrets:
@@ -88,6 +95,8 @@ def _phrase(status: int) -> str:
 def _cause(error: BaseException, text: str) -> str:
     import openai
 
+    if isinstance(error, StreamEndedEarly):
+        return str(error)
     if "incomplete chunked read" in text or "peer closed" in text:
         return "the connection closed mid-stream"
     if isinstance(error, openai.APITimeoutError):

@@ -26,31 +26,75 @@ CHECK = textwrap.dedent(
     store = CardStore.open(load_settings())
     snapshot = store.snapshot()
     hits = store.search_raw(store.embed_query("graph"), k=3)
-    print(json.dumps({"cards": len(snapshot.cards), "count": store.count(), "raw": len(hits)}))
+    print(json.dumps({"cards": len(snapshot.cards), "count": store.count(), "raw": len(hits),
+                      "papers": len(store.list_papers())}))
     """
 )
 
 
-def _batches(tmp_path: Path, n: int) -> list[Path]:
+def _batches(tmp_path: Path, n: int, copies: int = 1) -> list[Path]:
+    """`n` folders of distinct papers (copies get a line of their own: a new paper each)."""
     papers = sorted(PAPERS.glob("*.md"))
     folders = []
     for index in range(n):
         folder = tmp_path / f"batch{index}"
         folder.mkdir()
         for paper in papers[index::n][:3]:
-            shutil.copy(paper, folder / paper.name)
+            text = paper.read_text(encoding="utf-8")
+            for copy in range(copies):
+                name = f"{paper.stem}-{copy}.md"
+                (folder / name).write_text(f"{text}\n\nCopy {index}.{copy}.\n", encoding="utf-8")
         folders.append(folder)
     return folders
 
 
-def test_three_concurrent_ingests_leave_a_healthy_store(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    folders = _batches(tmp_path, 3)
-    runs = [finish(p) for p in [start_cli(home, "ingest", "--json", str(f)) for f in folders]]
-    assert all(run.code == 0 for run in runs), [run.err[-500:] for run in runs]
-    expected = sum(
-        len(report["cards"]) for run in runs for report in json.loads(run.out)
+# A reader like the studio: one store object, its snapshot refreshed while others write.
+READER = textwrap.dedent(
+    """
+    import json, pathlib, sys, time
+    from ragcore.library.store import CardStore
+    from ragcore.settings import load_settings
+    stop = pathlib.Path(sys.argv[1])
+    store = CardStore.open(load_settings())
+    reads, errors = 0, []
+    while not stop.exists():
+        try:
+            store.snapshot()
+            reads += 1
+        except Exception as error:
+            errors.append(f"{type(error).__name__}: {error}"[:200])
+        time.sleep(0.05)
+    print(json.dumps({"reads": reads, "errors": errors}))
+    """
+)
+
+
+def _python(home: Path, script: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO_ROOT,
+        env=cli_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+
+
+def test_three_concurrent_ingests_and_a_reader_leave_a_healthy_store(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    folders = _batches(tmp_path, 3, copies=4)
+    assert run_cli(home, "store").code == 0  # the home exists before the reader opens it
+    stop = tmp_path / "stop"
+    reader = _python(home, READER, str(stop))
+    runs = [finish(p) for p in [start_cli(home, "ingest", "--json", str(f)) for f in folders]]
+    stop.touch()
+    read = finish(reader)
+    assert all(run.code == 0 for run in runs), [run.err[-500:] for run in runs]
+    reading = json.loads(read.out)
+    assert reading["errors"] == [] and reading["reads"] > 0, reading["errors"][:3]
+    expected = {
+        card["card_id"] for run in runs for report in json.loads(run.out) for card in report["cards"]
+    }
     done = subprocess.run(
         [sys.executable, "-c", CHECK],
         cwd=REPO_ROOT,
@@ -61,10 +105,10 @@ def test_three_concurrent_ingests_leave_a_healthy_store(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-800:]
     state = json.loads(done.stdout)
-    assert state["cards"] == state["count"] == expected  # nothing lost, nothing duplicated
-    assert state["raw"] == 3
-    # The runs that waited said so, in words.
-    assert any("waiting for it" in run.err for run in runs)
+    assert state["cards"] == state["count"] == len(expected)  # nothing lost or duplicated
+    papers = {report["paper_id"] for run in runs for report in json.loads(run.out)}
+    assert state["raw"] == 3 and state["papers"] == len(papers) > 0
+    assert any("waiting for it" in run.err for run in runs)  # who waited said so
     forced = run_cli(home, "ingest", "--force", "--json", str(folders[0]), timeout=300)
     assert forced.code == 0, forced.err[-500:]
 
