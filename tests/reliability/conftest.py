@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO_ROOT
 
@@ -120,3 +122,46 @@ def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
         if server.process.poll() is None:
             server.process.terminate()
             server.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home holding the demo library (imported once by a real `ragcore import`)."""
+    home = tmp_path_factory.mktemp("seeded") / "home"
+    run = run_cli(home, "import", str(REPO_ROOT / "data" / "seed_cards.jsonl"))
+    assert run.code == 0, run.err[-500:]
+    return home
+
+
+@pytest.fixture
+def library(seeded_home: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the seeded home for one test."""
+    home = tmp_path / "home"
+    shutil.copytree(seeded_home, home)
+    return home
+
+
+def llm_config(
+    path: Path,
+    base_url: str,
+    *,
+    fallbacks: bool = False,
+    timeout: float = 5,
+    api_base: str | None = None,
+) -> Path:
+    """An LLM config whose `test-model` is the test server (optionally falling back offline)."""
+    router: dict[str, object] = {"num_retries": 0, "timeout": timeout}
+    if fallbacks:
+        router["fallbacks"] = [{"test-model": ["offline/extractive"]}]
+    entry = {
+        "model_name": "test-model",
+        "litellm_params": {
+            "model": "openai/test-model",
+            "api_base": api_base or base_url,
+            "api_key": "none",
+        },
+    }
+    path.write_text(
+        yaml.safe_dump({"model_list": [entry], "router_settings": router}), encoding="utf-8"
+    )
+    return path
