@@ -18,6 +18,7 @@ from typing import Any, Literal
 from ragcore.drafting.review import SectionReview
 from ragcore.errors import InputError
 from ragcore.library import db
+from ragcore.redaction import redact_urls
 from ragcore.settings import Settings
 
 _DDL = """
@@ -146,6 +147,7 @@ class VersionStore:
     def save(self, version: SectionVersion) -> SectionVersion:
         """Append a version; returns it with its id and time."""
         values = asdict(version)
+        values["message"] = redact_urls(values["message"])  # a server address may carry a key
         values["created_at"] = datetime.now(UTC).isoformat(timespec="milliseconds")
         for name in _JSON_FIELDS:
             values[name] = json.dumps(values[name], ensure_ascii=False)

@@ -41,6 +41,7 @@ from ragcore.library.embeddings import Embedder, Vectors, get_embedder
 from ragcore.library.locking import PROCESS_LOCK, StoreWriteLock
 from ragcore.library.snapshot import CardSnapshot, relevance
 from ragcore.progress import ProgressCallback, report
+from ragcore.redaction import redact_urls
 from ragcore.settings import Settings
 from ragcore.text import normalize_space
 
@@ -123,7 +124,7 @@ def make_client(settings: Settings) -> Any:
             )
         except Exception as error:  # connection refused, DNS, protocol mismatch
             raise StoreError(
-                f"the Chroma server at {settings.chroma_url} cannot be reached "
+                f"the Chroma server at {redact_urls(settings.chroma_url)} cannot be reached "
                 f"({type(error).__name__}); start it with `chroma run` or unset RAGCORE_CHROMA_URL"
             ) from None
     settings.chroma_path.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ragcore.errors import InputError
+from ragcore.redaction import url_secrets
 from ragcore.settings import OFFLINE_MODEL
 
 ENV_PREFIX = "os.environ/"
@@ -154,7 +155,9 @@ class LLMConfig:
     def secret_values(self) -> list[str]:
         """Current values of the key variables, so any text can be scrubbed of them."""
         names = {entry.key_env for entry in self.entries if entry.key_env}
-        return [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+        keys = [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+        in_urls = [s for entry in self.entries for s in url_secrets(entry.api_base)]
+        return keys + in_urls
 
     def router_model_list(self) -> list[dict[str, Any]]:
         return [{"model_name": e.name, "litellm_params": dict(e.params)} for e in self.entries]

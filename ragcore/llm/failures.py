@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 from ragcore.errors import LLMError
 from ragcore.llm.records import CallRecord
+from ragcore.redaction import redact_urls
 
 _DEBUG_BASE = re.compile(r"API Base: `([^`]*)`")
 
@@ -28,11 +29,12 @@ class StreamEndedEarly(Exception):
 
 
 def scrub(text: str, secrets: Sequence[str]) -> str:
-    """Replace every secret value in `text` (keys must never reach a message or record)."""
+    """Replace every secret value in `text` (keys must never reach a message or record), and
+    any password or key written inside a URL."""
     for secret in secrets:
         if len(secret) >= 4:
             text = text.replace(secret, "***")
-    return text
+    return redact_urls(text)
 
 
 def tries_count(error: BaseException) -> int:

@@ -21,7 +21,6 @@ import yaml
 from tests.conftest import REPO_ROOT
 
 
-
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a `ragcore` child: this checkout first on the path, offline, `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAGCORE_")}
