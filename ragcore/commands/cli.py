@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # One module per area; each defines `register(app)`.
-COMMAND_MODULES = ("library", "store", "llm", "ingest", "retrieval", "drafting")
+COMMAND_MODULES = ("library", "store", "llm", "ingest", "retrieval", "drafting", "studio")
 
 
 @app.callback()
