@@ -77,9 +77,7 @@ def draft(
     ] = None,
     resume: Annotated[
         bool,
-        typer.Option(
-            "--resume", help="With --project: write only the sections not yet complete."
-        ),
+        typer.Option("--resume", help="With --project: write only the sections not yet complete."),
     ] = False,
 ) -> None:
     """Run the whole pipeline headless: a new project (or --project), evidence, brief, sections,
@@ -98,7 +96,9 @@ def draft(
     if resume and not project_ref:
         raise InputError("--resume needs --project ID (see `ragcore projects`)")
     if project_ref and topic:
-        raise InputError("give a topic for a new project or --project for an existing one, not both")
+        raise InputError(
+            "give a topic for a new project or --project for an existing one, not both"
+        )
     if project_ref:
         project = ProjectStore.from_settings(settings).find(project_ref)
     elif topic:

@@ -92,7 +92,10 @@ def test_three_concurrent_ingests_and_a_reader_leave_a_healthy_store(tmp_path: P
     reading = json.loads(read.out)
     assert reading["errors"] == [] and reading["reads"] > 0, reading["errors"][:3]
     expected = {
-        card["card_id"] for run in runs for report in json.loads(run.out) for card in report["cards"]
+        card["card_id"]
+        for run in runs
+        for report in json.loads(run.out)
+        for card in report["cards"]
     }
     done = subprocess.run(
         [sys.executable, "-c", CHECK],
@@ -118,7 +121,9 @@ def test_draft_during_ingest_completes(tmp_path: Path) -> None:
     assert run_cli(home, "ingest", str(first)).code == 0
     ingest = start_cli(home, "ingest", str(second))
     out = tmp_path / "draft.md"
-    draft = run_cli(home, "draft", "graph neural networks for retrieval", "--lang", "en", "-o", str(out))
+    draft = run_cli(
+        home, "draft", "graph neural networks for retrieval", "--lang", "en", "-o", str(out)
+    )
     ingested = finish(ingest)
     assert ingested.code == 0, ingested.err[-500:]
     assert "Error finding id" not in draft.text and "Traceback" not in draft.text

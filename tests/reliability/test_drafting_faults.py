@@ -105,9 +105,7 @@ def test_fallback_covers_failures_mid_stream(
         assert fallback.status == "complete" and fallback.origin == "extractive"
 
 
-def test_killed_draft_keeps_partial_text_and_resumes(
-    library: Path, tmp_path: Path
-) -> None:
+def test_killed_draft_keeps_partial_text_and_resumes(library: Path, tmp_path: Path) -> None:
     slow_reply = REPLY * 4
     # Tokens come every 50 ms: the first two sections take seconds, the method half a minute.
     with FakeOpenAIServer(default_reply=slow_reply, token_latency=0.05) as server:
@@ -140,7 +138,9 @@ def test_killed_draft_keeps_partial_text_and_resumes(
         project_id = before["method"][0].project_id
         run = run_cli(library, "draft", "--project", project_id, "--resume", **env)
     assert run.code == 0, run.err[-800:]
-    assert "resuming" in run.err and "introduction" not in run.err.split("resuming")[1].split("\n")[0]
+    assert (
+        "resuming" in run.err and "introduction" not in run.err.split("resuming")[1].split("\n")[0]
+    )
     after = _history(library)
     assert after["introduction"] == before["introduction"]  # finished sections untouched
     assert after["related_work"] == before["related_work"]

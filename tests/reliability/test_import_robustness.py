@@ -9,7 +9,11 @@ from ragcore.library.importer.reading import read_import_file
 from tests.conftest import seed_file
 from tests.reliability.conftest import run_cli
 
-GOOD = {"paper_id": "p1", "summary_type": "Background", "text": "深度学习推动了图像分类的研究进展。"}
+GOOD = {
+    "paper_id": "p1",
+    "summary_type": "Background",
+    "text": "深度学习推动了图像分类的研究进展。",
+}
 GOOD_2 = {
     "paper_id": "p2",
     "summary_type": "Methodology",
@@ -19,8 +23,13 @@ NESTED = "[" * 20_000 + "]" * 20_000  # shorter than the line limit: json itself
 
 
 def _jsonl(*lines: object) -> str:
-    return "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)
-                     for line in lines) + "\n"
+    return (
+        "\n".join(
+            line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)
+            for line in lines
+        )
+        + "\n"
+    )
 
 
 def _added(path: Path) -> int:
