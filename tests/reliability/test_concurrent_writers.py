@@ -33,7 +33,8 @@ CHECK = textwrap.dedent(
 
 def _batches(tmp_path: Path, n: int, copies: int = 1) -> list[Path]:
     """`n` folders of distinct papers (copies get a line of their own: a new paper each)."""
-    papers = sorted(PAPERS.glob("*.md"))
+    # arxiv-2212.11739 yields no card offline (no introduction): a failed file, not this test's.
+    papers = [p for p in sorted(PAPERS.glob("*.md")) if p.name != "arxiv-2212.11739.md"]
     folders = []
     for index in range(n):
         folder = tmp_path / f"batch{index}"
