@@ -7,7 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ragcore.drafting.projects import Project
-from ragcore.library.cards import Card, Origin, SummaryType
+from ragcore.drafting.section_evidence import write_edits_to_library
+from ragcore.library.cards import SummaryType
 from studio.common import (
     begin_page,
     guarded,
@@ -119,12 +120,7 @@ def apply_to_library(project: Project, view: SectionView) -> None:
         f"Write this section's {len(edited)} edits to the library",
     )
     if st.button(label, key=f"evidence_apply_library_{view.spec.zh}"):
-        for item in edited:
-            assert item.edited_text is not None
-            card = Card(**(item.card.model_dump() | {"card_id": "", "text": item.edited_text,
-                                                     "origin": Origin.EDITED}))  # fmt: skip
-            store().replace_card(item.evidence_id, card)
-            projects().edit_card(project.project_id, item.evidence_id, None)
+        write_edits_to_library(store(), projects(), project.project_id, edited)
         bump_tables(view)
         st.session_state.pop("evidence_retrieval", None)
         st.rerun()

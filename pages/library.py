@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from ragcore.library.cards import SummaryType
-from studio.common import begin_page, store, t
+from studio.bibliography_view import bibliography_section
+from studio.common import begin_page, guarded, store, t
 from studio.library_view import add_papers, card_controls, import_cards
 
 begin_page("文献库", "Library", "📚")
@@ -68,3 +69,6 @@ if st.button(
 ):
     library.delete_paper(str(paper_choice))
     st.rerun()
+
+with guarded(t("参考文献信息", "Reference metadata")):
+    bibliography_section(paper_ids)

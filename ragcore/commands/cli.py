@@ -23,7 +23,17 @@ app = typer.Typer(
 )
 
 # One module per area; each defines `register(app)`.
-COMMAND_MODULES = ("library", "store", "llm", "ingest", "retrieval", "drafting", "studio")
+COMMAND_MODULES = (
+    "library",
+    "store",
+    "llm",
+    "ingest",
+    "retrieval",
+    "drafting",
+    "bibliography",
+    "manuscript",
+    "studio",
+)
 
 
 @app.callback()

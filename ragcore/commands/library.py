@@ -21,12 +21,15 @@ from ragcore.library.cards import Card, SummaryType
 from ragcore.settings import load_settings
 
 if TYPE_CHECKING:
-    from ragcore.library.importer import FileReport
+    from ragcore.ingest.importer import FileReport
     from ragcore.library.store import CardStore
 
 
 MAX_K = 100
 cards_app = typer.Typer(help="List, show and delete cards.", no_args_is_help=True)
+papers_app = typer.Typer(
+    help="Papers with their card counts; `papers edit|show|import|...` for their references."
+)
 
 
 def _open_store() -> CardStore:
@@ -94,7 +97,7 @@ def import_command(
     files: Annotated[list[Path], typer.Argument(help="Listing, context or cards JSONL files.")],
 ) -> None:
     """Import card files; prints what was added, skipped and rejected, and why."""
-    from ragcore.library.importer import import_files
+    from ragcore.ingest.importer import import_files
 
     store = _open_store()
     with progress_bar("importing") as callback:
@@ -133,8 +136,12 @@ def papers_summary(store: CardStore) -> list[dict[str, Any]]:
     ]
 
 
-def papers_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def papers_command(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """Papers in the library with their card counts per summary type."""
+    if ctx.invoked_subcommand is not None:
+        return
     rows = papers_summary(_open_store())
     if as_json:
         _echo_json(rows)
@@ -233,7 +240,8 @@ def search_command(
 def register(app: typer.Typer) -> None:
     """Add the library commands to the `ragcore` app."""
     app.command("import")(import_command)
-    app.command("papers")(papers_command)
+    papers_app.callback(invoke_without_command=True)(papers_command)
+    app.add_typer(papers_app, name="papers")
     app.command("search")(search_command)
     cards_app.command("list")(cards_list)
     cards_app.command("show")(cards_show)

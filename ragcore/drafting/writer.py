@@ -3,8 +3,9 @@ regenerate one, stop (keeping what arrived), and bounded continuation on `finish
 
 Every attempt is saved as a section version, failed ones included (with the reason), so a model
 failing mid-way never loses a finished section and the failed one says why. With the offline
-model each section is composed extractively from its evidence in the section's rhetorical order,
-and labelled as an extractive draft.
+model the sections are planned as one paper (`offline_paper.plan_paper`: each evidence sentence
+once, in the section whose role fits it) from the structured evidence, and labelled extractive.
+A model's answer has its citations normalised to the section's keys (`normalise_citations`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ragcore.documents.section_context import SectionContext
 from ragcore.drafting.brief import Brief
+from ragcore.drafting.citations import normalise_citations
+from ragcore.drafting.offline_paper import PlannedSection, SectionEvidenceBlocks, plan_paper
 from ragcore.drafting.review import review_section
 from ragcore.drafting.versions import SectionVersion, Status, VersionStore
 from ragcore.errors import LLMError
-from ragcore.library.cards import SummaryType
-from ragcore.llm import compose_extractive, parse_evidence
+from ragcore.llm.composer import blocks_from_context
 from ragcore.llm.prompts import PromptLibrary, PromptTemplate, RenderedPrompt, render_template
 from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
@@ -36,24 +39,6 @@ SectionDelta = Callable[[str, str], None]  # (section key, text so far)
 # much of the section being written.
 PARTIAL_SAVE_S = 2.0
 OVERLAP_SEARCH = 300
-# The order in which a section's evidence is told; types not listed follow in plan order.
-RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
-    "introduction": (
-        SummaryType.BACKGROUND,
-        SummaryType.CHALLENGES,
-        SummaryType.RELATEDWORK,
-        SummaryType.INNOVATIONS,
-    ),
-    "related_work": (SummaryType.BACKGROUND, SummaryType.RELATEDWORK, SummaryType.BASELINE),
-    "method": (SummaryType.CHALLENGES, SummaryType.METHODOLOGY, SummaryType.INNOVATIONS),
-    "experiments": (
-        SummaryType.EXPEDESIGN,
-        SummaryType.METRIC,
-        SummaryType.BASELINE,
-        SummaryType.RESULTANALYSIS,
-    ),
-    "conclusion": (SummaryType.CONCLUSION, SummaryType.INNOVATIONS, SummaryType.RESULTANALYSIS),
-}
 _SYSTEM = {
     "zh": "你是严谨的学术写作助手。只根据给出的证据写作，用 [n] 标注引用，不编造数字和名称。",
     "en": "You are a careful academic writing assistant. Write only from the given evidence, "
@@ -89,6 +74,13 @@ class SectionInput:
     evidence_ids: list[str] = field(default_factory=list)
     evidence_texts: list[str] = field(default_factory=list)
     edited_texts: dict[str, str] = field(default_factory=dict)
+    # The same context as structure: what the offline composer reads (no text re-parsing).
+    structured: SectionContext | None = None
+    warnings: list[str] = field(default_factory=list)  # about the evidence, for the review
+
+    def evidence_blocks(self) -> SectionEvidenceBlocks:
+        blocks = blocks_from_context(self.structured) if self.structured is not None else []
+        return SectionEvidenceBlocks(self.spec, blocks)
 
 
 @dataclass
@@ -102,6 +94,8 @@ class DraftRequest:
     # Template id -> saved version to write with instead of the one in use (0 = the shipped
     # default), e.g. to compare two prompt versions; the version in use stays as it is.
     prompt_versions: dict[str, int] = field(default_factory=dict)
+    # Text already in the paper (sections not being written): the offline plan repeats none.
+    other_sections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -169,37 +163,20 @@ def join_continuation(text: str, more: str) -> str:
     return text + more
 
 
-def rhetorical_context(context: str, section_key: str) -> str:
-    """The context's evidence blocks re-told in the section's rhetorical order (offline mode)."""
-    order = [t.label for t in RHETORICAL_ORDER.get(section_key, ())]
-    blocks = parse_evidence(context)
-    blocks.sort(key=lambda b: order.index(b.section) if b.section in order else len(order))
-    lines: list[str] = []
-    for n, block in enumerate(blocks, 1):
-        heading = f"### {block.section} 总结" if block.kind == "card" else "### 参考原文"
-        if not lines or lines[-2] != heading:
-            lines += ["", heading]
-        key = f" [{block.key}]" if block.key else ""
-        if block.kind == "card":
-            lines.append(f"**总结{n}** (来源: {block.source}){key}: {block.text}")
-        else:
-            lines += [f"**论文 {block.source} - 原文**{key}:", f"片段1: {block.text}"]
-    return "\n".join(lines)
-
-
 def _no_evidence(lang: str) -> str:
     if lang == "en":
         return (
-            "no evidence for this section (no card above the relevance floor); "
-            "pin cards, add a manual note or retrieve again, then regenerate"
+            "no evidence for this section: written from the paper brief only; pin cards, add a "
+            "manual note or retrieve again, then regenerate"
         )
-    return (
-        "本节没有可用的证据（没有相关度高于阈值的卡片）；请固定卡片、添加手工笔记或重新检索后再生成"
-    )
+    return "本节没有证据：仅根据论文纲要写成；请固定卡片、添加手工笔记或重新检索后再生成"
 
 
-def section_template_id(prompts: PromptLibrary, section_key: str) -> str:
-    """The template a section is written with: its own if one is shipped, else the generic."""
+def section_template_id(prompts: PromptLibrary, section_key: str, chosen: str = "") -> str:
+    """The template a section is written with: the one the outline chose, its own if one is
+    shipped, else the generic."""
+    if chosen and chosen in prompts.ids():
+        return chosen
     own = f"section/{section_key}"
     return own if own in prompts.ids() else "section/generic"
 
@@ -220,13 +197,21 @@ class SectionWriter:
         self.max_continuations = max_continuations
         self.timeout = timeout
 
-    def is_offline(self, model: str) -> bool:
-        deployments = self.gateway.config.deployments(model)
-        return bool(deployments) and all(d.is_offline for d in deployments)
+    def plan_offline(
+        self, request: DraftRequest, sections: Sequence[SectionInput]
+    ) -> dict[str, PlannedSection]:
+        """The offline composer's plan of these sections as one paper (no sentence twice)."""
+        brief = request.brief
+        return plan_paper(
+            [section.evidence_blocks() for section in sections],
+            request.lang,
+            taken=request.other_sections,
+            brief=[brief.research_question, brief.method_idea, *brief.contributions],
+        )
 
-    def template(self, request: DraftRequest, section_key: str) -> PromptTemplate:
+    def template(self, request: DraftRequest, section_key: str, chosen: str = "") -> PromptTemplate:
         """The section's template: the version the request asks for, else the one in use."""
-        template_id = section_template_id(self.prompts, section_key)
+        template_id = section_template_id(self.prompts, section_key, chosen)
         wanted = request.prompt_versions.get(template_id)
         if wanted is None:
             return self.prompts.get(template_id)
@@ -235,7 +220,7 @@ class SectionWriter:
     def render(self, request: DraftRequest, section: SectionInput) -> RenderedPrompt:
         spec = section.spec
         return render_template(
-            self.template(request, spec.key),
+            self.template(request, spec.key, spec.prompt),
             {
                 "topic": request.topic,
                 "brief": request.brief.to_markdown(request.lang),
@@ -255,21 +240,25 @@ class SectionWriter:
         *,
         on_delta: SectionDelta | None = None,
         cancel: threading.Event | None = None,
+        planned: PlannedSection | None = None,
     ) -> SectionVersion:
-        """Write (or regenerate) one section and save the attempt as a version.
+        """Write (or regenerate) one section and save the attempt as a version. The offline
+        model writes `planned` (this section's share of the paper plan) or plans it alone.
 
         A stream that still breaks off after its retries and continuations is saved as it is
         (text kept, reason given) and the section is written again with the model's fallbacks
         (`router_settings.fallbacks`), as the Router does for a request that fails outright."""
-        version = self._write_once(request, section, on_delta, cancel)
+        version = self._write_once(request, section, on_delta, cancel, planned)
         for fallback in self._fallbacks(request.model, version):
-            version = self._write_once(replace(request, model=fallback), section, on_delta, cancel)
+            version = self._write_once(
+                replace(request, model=fallback), section, on_delta, cancel, None
+            )
             if version.status == "complete":
                 break
         return version
 
     def _fallbacks(self, model: str, version: SectionVersion) -> list[str]:
-        broke = version.finish_reason in ("cut", "error") and bool(version.citation_keys)
+        broke = version.finish_reason in ("cut", "error")
         return self.gateway.config.fallbacks_for(model) if broke else []
 
     def _write_once(
@@ -278,16 +267,13 @@ class SectionWriter:
         section: SectionInput,
         on_delta: SectionDelta | None,
         cancel: threading.Event | None,
+        planned: PlannedSection | None,
     ) -> SectionVersion:
         rendered = self.render(request, section)
         attempt = _Attempt()
         status: Status
         message = ""
-        if not section.citation_keys:
-            # Writing without evidence is how the seeds invented their sections: refuse, say why.
-            return self._save(
-                request, section, rendered, attempt, "failed", _no_evidence(request.lang)
-            )
+        warnings = list(section.warnings)
         partial = _PartialSaver(self, request, section, rendered)
 
         def delta(key: str, text: str) -> None:
@@ -296,11 +282,19 @@ class SectionWriter:
                 on_delta(key, text)
 
         try:
-            if self.is_offline(request.model):
-                self._compose_offline(request, section, attempt, on_delta)
+            if self.gateway.is_offline(request.model):
+                planned = planned or self.plan_offline(request, [section])[section.spec.key]
+                warnings += planned.warnings
+                self._compose_offline(request, section, attempt, on_delta, planned)
             else:
+                if not section.citation_keys:
+                    warnings.append(_no_evidence(request.lang))
                 self._stream(request, section, rendered, attempt, delta, cancel)
+                attempt.text, fixed = normalise_citations(attempt.text, section.citation_keys)
+                warnings += fixed
             status, message = self._judge(attempt, request.lang)
+            if planned is not None and planned.failure and not attempt.text.strip():
+                message = planned.failure  # why the offline plan had nothing to write
         except LLMError as error:
             attempt.text = (
                 join_continuation(attempt.text, error.partial_text)
@@ -311,7 +305,7 @@ class SectionWriter:
             if isinstance(record, CallRecord):
                 attempt.absorb(record)
             status, message = "failed", str(error)
-        version = self._save(request, section, rendered, attempt, status, message)
+        version = self._save(request, section, rendered, attempt, status, message, warnings)
         partial.drop()
         return version
 
@@ -363,18 +357,19 @@ class SectionWriter:
         section: SectionInput,
         attempt: _Attempt,
         on_delta: SectionDelta | None,
+        planned: PlannedSection,
     ) -> None:
         started = time.perf_counter()
-        context = rhetorical_context(section.context, section.spec.key)
-        composed = compose_extractive(context, lang=request.lang, target_words=section.spec.words)
+        composed = planned.composed
         attempt.text = composed.text
         if on_delta is not None:
-            for end in range(1, len(composed.text.split("\n\n")) + 1):
-                on_delta(section.spec.key, "\n\n".join(composed.text.split("\n\n")[:end]))
+            paragraphs = composed.text.split("\n\n")
+            for end in range(1, len(paragraphs) + 1):
+                on_delta(section.spec.key, "\n\n".join(paragraphs[:end]))
         record = CallRecord(
             model_requested=request.model,
             model_used=request.model,
-            tokens_in=count_words(context),
+            tokens_in=sum(count_words(b.text) for b in section.evidence_blocks().blocks),
             tokens_out=composed.words,
             latency_s=time.perf_counter() - started,
             finish_reason="stop",
@@ -419,10 +414,15 @@ class SectionWriter:
         attempt: _Attempt,
         status: Status,
         message: str,
+        warnings: Sequence[str] = (),
     ) -> SectionVersion:
         record = attempt.record
         review = review_section(
-            attempt.text, section.citation_keys, section.evidence_texts, request.brief.terms()
+            attempt.text,
+            section.citation_keys,
+            section.evidence_texts,
+            request.brief.terms(),
+            warnings=warnings,
         )
         offline = record is not None and record.extractive
         return self.versions.save(
@@ -439,9 +439,10 @@ class SectionWriter:
                 template_version=rendered.template_version,
                 prompt_hash=rendered.prompt_hash,
                 evidence_ids=section.evidence_ids,
+                evidence_texts=section.evidence_texts,
                 edited_texts=section.edited_texts,
                 citation_keys=section.citation_keys,
-                review=review.to_dict() if attempt.text.strip() else {},
+                review=review.to_dict() if attempt.text.strip() or warnings else {},
                 brief_version=request.brief_version,
                 tokens_in=attempt.tokens_in,
                 tokens_out=attempt.tokens_out,
@@ -486,6 +487,9 @@ class SectionWriter:
         done = 0
         lock = threading.Lock()
         results: dict[str, SectionVersion] = {}
+        plans = (
+            self.plan_offline(request, sections) if self.gateway.is_offline(request.model) else {}
+        )
 
         def run(section: SectionInput) -> None:
             nonlocal done
@@ -493,7 +497,9 @@ class SectionWriter:
             if cancel is not None and cancel.is_set():
                 return
             report(progress, f"section:{key}", 0, 1, "writing")
-            version = self.write(request, section, on_delta=on_delta, cancel=cancel)
+            version = self.write(
+                request, section, on_delta=on_delta, cancel=cancel, planned=plans.get(key)
+            )
             with lock:
                 results[key] = version
                 done += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ragcore.library.importer.reading import read_import_file
+from ragcore.ingest.importer.reading import read_import_file
 from tests.conftest import seed_file
 from tests.reliability.conftest import run_cli
 
