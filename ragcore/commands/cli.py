@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "drafting",
     "bibliography",
     "manuscript",
+    "quality",
     "studio",
 )
 
