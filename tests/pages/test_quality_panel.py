@@ -43,4 +43,3 @@ def test_quality_panel_shows_the_scorecard_and_each_sections_findings(app: AppTe
         assert len(card.for_section(spec_heading)) == 0 or any(
             str(len(card.for_section(spec_heading))) in label for label in per_section
         )
-
