@@ -14,6 +14,8 @@ from ragcore.settings import load_settings
 
 if TYPE_CHECKING:
     from ragcore.drafting.pipeline import DraftOutcome
+    from ragcore.drafting.projects import Project
+    from ragcore.settings import Settings
 
 
 def _write_or_echo(text: str, output: Path | None) -> None:
@@ -81,12 +83,7 @@ def draft(
 ) -> None:
     """Run the whole pipeline headless: a new project (or --project), evidence, brief, sections,
     paper. `--project ID --resume` continues a draft that was stopped or killed."""
-    from ragcore.drafting.pipeline import (
-        draft_project,
-        export_text,
-        project_paper,
-        unfinished_sections,
-    )
+    from ragcore.drafting.pipeline import draft_project, unfinished_sections
     from ragcore.drafting.projects import ProjectStore
 
     settings = load_settings()
@@ -119,20 +116,27 @@ def draft(
                 f"project {project.project_id}: every section is complete; nothing to resume",
                 err=True,
             )
-            paper = project_paper(settings, project, review_appendix=review)
-            _write_or_echo(export_text(paper, "md"), output)
+            _write_paper(settings, project, review, output)
             return
         typer.secho(f"resuming {project.project_id}: {', '.join(section)}", err=True)
     with progress_bar("draft") as callback:
         outcome = draft_project(
             settings, project, sections=section or [], model=model, progress=callback
         )
-    paper = project_paper(settings, project, review_appendix=review)
-    _write_or_echo(export_text(paper, "md"), output)
+    _write_paper(settings, project, review, output)
     _summary(outcome)
     if outcome.nothing_written:  # a weak or short section is a warning, not a failure
         typer.secho("nothing could be written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
+
+
+def _write_paper(settings: Settings, project: Project, review: bool, output: Path | None) -> None:
+    """The drafted paper as Markdown in the project's citation style: the same export as
+    `ragcore export --format md`, so the references read the same everywhere."""
+    from ragcore.drafting.exporting import export_project
+
+    markdown = export_project(settings, project, "md", review_appendix=review).data
+    _write_or_echo(markdown.decode("utf-8"), output)
 
 
 def export(
