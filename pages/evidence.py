@@ -8,6 +8,7 @@ import streamlit as st
 
 from ragcore.drafting.projects import Project
 from ragcore.library.cards import Card, Origin, SummaryType
+from studio.card_view import card_reader
 from studio.common import (
     begin_page,
     guarded,
@@ -28,6 +29,7 @@ from studio.evidence_view import (
     table_key,
     type_table,
 )
+from studio.papers_view import lang_label
 
 
 def type_label(summary_type: SummaryType) -> str:
@@ -54,7 +56,7 @@ def retrieval_controls(project: Project, view: SectionView) -> None:
 
 def evidence_tables(project: Project, view: SectionView) -> None:
     for summary_type in view.spec.types:
-        st.markdown(f"**{type_label(summary_type)}** · `{summary_type.label}`")
+        st.markdown(f"**{type_label(summary_type)}**")
         if summary_type in view.evidence.types_without_strong_cards:
             st.warning(
                 t(
@@ -66,13 +68,14 @@ def evidence_tables(project: Project, view: SectionView) -> None:
         if shown.empty:
             st.caption(t("文献库中没有这种类型的卡片。", "The library has no card of this type."))
             continue
+        cards = [i for i in view.evidence.by_type(summary_type) if i.kind == "card"]
         key = table_key(view, summary_type, project)
         library_texts = {i.evidence_id: i.card.text for i in view.evidence.by_type(summary_type)}
         edited = st.data_editor(
             shown,
             key=key,
             column_config=column_config(),
-            disabled=["used", "relevance", "paper", "tags", "key"],
+            disabled=["relevance", "key", "paper", "lang"],
             hide_index=True,
             width="stretch",
             on_change=save_table_edits,
@@ -81,6 +84,13 @@ def evidence_tables(project: Project, view: SectionView) -> None:
         with guarded(t("无法保存修改", "Cannot save the change")):
             if save_returned_changes(project, view, shown, edited):
                 st.rerun()
+        other_lang = [i for i in cards if i.card.lang and i.card.lang != project.lang]
+        if other_lang:
+            st.caption(
+                t(f"{len(other_lang)} 张卡片的语言与论文语言（{lang_label(project.lang)}）不同；起草时会按论文语言改写。",
+                  f"{len(other_lang)} cards are not in the paper's language ({lang_label(project.lang)}); drafting writes them in it.")
+            )  # fmt: skip
+        card_reader(cards, f"evidence_read_{view.spec.zh}_{summary_type.value}")
 
 
 def manual_notes(project: Project, view: SectionView) -> None:

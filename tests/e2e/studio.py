@@ -82,7 +82,7 @@ def screenshot(page: Any, name: str) -> None:
 # -- the data editor (a canvas grid): geometry of Streamlit's default rows -------------------------
 ROW_H = 35
 INCLUDE_X = 37  # centre of the first column ("include")
-USED_X = 187  # inside the read-only "used" column; three steps right is "text"
+RELEVANCE_X = 140  # inside the read-only "relevance" column; four steps right is "text"
 
 
 def _grid_box(page: Any, key: str) -> dict[str, float]:
@@ -99,8 +99,8 @@ def toggle_include(page: Any, key: str, row: int) -> None:
 
 def edit_text_cell(page: Any, key: str, row: int, text: str) -> None:
     box = _grid_box(page, key)
-    page.mouse.click(box["x"] + USED_X, box["y"] + ROW_H * (row + 1) + ROW_H / 2)
-    for _ in range(3):
+    page.mouse.click(box["x"] + RELEVANCE_X, box["y"] + ROW_H * (row + 1) + ROW_H / 2)
+    for _ in range(4):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     page.wait_for_timeout(300)

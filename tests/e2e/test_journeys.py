@@ -92,7 +92,7 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
     excluded_paper = grid_cell(page, table, 4, 1)
     edit_text_cell(page, table, 0, EDITED)
     toggle_include(page, table, 1)
-    assert grid_cell(page, table, 5, 0) == EDITED
+    assert grid_cell(page, table, 6, 0) == EDITED
     assert grid_cell(page, table, 0, 1) == "false"
     projects = ProjectStore(studio.home / "ragcore.sqlite3")
     assert EDITED in projects.edited_texts(project_id).values()
