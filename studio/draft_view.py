@@ -16,6 +16,7 @@ from ragcore.llm.prompts import PromptLibrary
 from ragcore.retrieval.sectionplan import SectionSpec
 from studio.common import gateway, guarded, lang, projects, section_plan, settings, store, t
 from studio.jobs import DraftJob, job_for, start_draft
+from studio.progress_view import draft_phase, seconds, status_word
 
 STATUS_ICONS = {"complete": "✅", "incomplete": "✂️", "stopped": "⏹️", "failed": "❌"}
 
@@ -146,17 +147,23 @@ def live_job(project: Project, plan_specs: list[SectionSpec]) -> None:
 
 
 def _job_progress(job: DraftJob, specs: list[SectionSpec]) -> None:
-    events, texts = job.snapshot()
-    overall = events.get("draft")
+    _, texts = job.snapshot()
+    wanted = [s for s in specs if not job.sections or s.key in job.sections]
+    keys = [s.key for s in wanted]
     with st.status(
-        t(f"正在生成… {job.elapsed:.0f} 秒", f"Generating… {job.elapsed:.0f} s"), expanded=True
+        t(f"正在生成… 已用 {job.elapsed:.0f} 秒", f"Generating… {job.elapsed:.0f} s elapsed"),
+        expanded=True,
     ):
-        if overall is not None:
-            st.progress(overall.fraction, text=f"{overall.done}/{overall.total}")
-        wanted = [s for s in specs if not job.sections or s.key in job.sections]
+        phase = draft_phase(job, keys)
+        finished = sum(job.section_status(k) not in ("waiting", "writing") for k in keys)
+        st.progress(finished / max(1, len(keys)), text=phase)
         for spec in wanted:
             status = job.section_status(spec.key)
-            st.markdown(f"**{spec.name(lang())}** · {STATUS_ICONS.get(status, '⏳')} {status}")
+            since = job.section_elapsed(spec.key)
+            took = f" · {seconds(since)}" if since is not None else ""
+            st.markdown(
+                f"**{spec.name(lang())}** · {STATUS_ICONS.get(status, '⏳')} {status_word(status)}{took}"
+            )
             if spec.key in texts and status == "writing":
                 st.caption(texts[spec.key][-600:])
 

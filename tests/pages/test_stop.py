@@ -62,6 +62,10 @@ def test_stop_keeps_the_partial_text_labelled_stopped(
     assert not stop.disabled and app.button(key="draft_generate_all").disabled
 
     wait_for_streamed_text(project_id)
+    app.run()  # the live view names each section's real state and the time elapsed
+    shown = "\n".join(values(app.markdown))
+    assert "写作中" in shown and "秒" in shown, shown
+    assert any("已用" in s.label for s in app.status), [s.label for s in app.status]
     stop.click().run()
     assert_clean(app)
     wait_for_job(app, project_id, timeout_s=30)
