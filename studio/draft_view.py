@@ -10,24 +10,23 @@ from ragcore.drafting.brief import Brief, current_brief, save_brief
 from ragcore.drafting.pipeline import ensure_brief, prepare_sections
 from ragcore.drafting.projects import Project
 from ragcore.drafting.review import review_section
-from ragcore.drafting.versions import SectionVersion, VersionStore
+from ragcore.drafting.versions import SectionVersion
 from ragcore.errors import InputError
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.retrieval.sectionplan import SectionSpec
 from studio.common import gateway, guarded, lang, projects, section_plan, settings, store, t
 from studio.jobs import DraftJob, job_for, start_draft
 from studio.progress_view import draft_phase, seconds, status_word
+from studio.versions_view import (
+    explain_repeat,
+    numbering,
+    remember_regenerated,
+    status_line,
+    version_label,
+    versions,
+)
 
 STATUS_ICONS = {"complete": "✅", "incomplete": "✂️", "stopped": "⏹️", "failed": "❌"}
-
-
-def versions() -> VersionStore:
-    return VersionStore.from_settings(settings())
-
-
-def version_label(version: SectionVersion) -> str:
-    when = version.created_at[:19].replace("T", " ")
-    return f"v{version.version_id} · {version.origin} · {version.model_used or '—'} · {when}"
 
 
 # -- brief --------------------------------------------------------------------------------------------
@@ -186,6 +185,7 @@ def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
             t("重新生成本节", "Regenerate this section") if current else t("生成本节", "Generate this section"),
             key=f"draft_regenerate_{key}", disabled=busy,
         ):  # fmt: skip
+            remember_regenerated(key)
             start_draft(
                 settings(),
                 project,
@@ -198,7 +198,8 @@ def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
             st.caption(t("还没有草稿。", "No draft yet."))
             return
         _version_picker(project, key, history, current)
-        _show_version(current)
+        _show_version(current, numbering(history))
+        explain_repeat(history, current)
         _hand_edit(project, current)
 
 
@@ -209,19 +210,20 @@ def _version_picker(
     if len(usable) < 2:
         return
     ids = [v.version_id for v in usable]
+    numbers = numbering(history)
     st.session_state[f"draft_version_{key}"] = current.version_id
     st.selectbox(
         t("使用的版本", "Version in use"), ids,
-        format_func=lambda vid: version_label(next(v for v in usable if v.version_id == vid)),
+        format_func=lambda vid: version_label(next(v for v in usable if v.version_id == vid), numbers),
         key=f"draft_version_{key}",
         on_change=lambda: versions().pick(project.project_id, key, st.session_state[f"draft_version_{key}"]),
     )  # fmt: skip
 
 
-def _show_version(version: SectionVersion) -> None:
+def _show_version(version: SectionVersion, numbers: dict[int, int]) -> None:
     icon = STATUS_ICONS.get(version.status, "")
     st.caption(
-        f"{icon} {version.status} · {version_label(version)} · "
+        f"{icon} {status_line(version, numbers)} · "
         + t(f"输入 {version.tokens_in} / 输出 {version.tokens_out} 词元 · {version.latency_s:.1f} 秒",
             f"{version.tokens_in} tokens in / {version.tokens_out} out · {version.latency_s:.1f} s")
     )  # fmt: skip

@@ -107,3 +107,18 @@ def test_export_has_every_section_and_all_formats(drafted: tuple[AppTest, str]) 
     for fmt in ("md", "html", "bib"):
         assert app.get("download_button"), fmt
     assert len(app.metric) == 4
+
+
+def test_versions_are_numbered_per_section_and_compare_opens_on_the_regenerated_one(
+    drafted: tuple[AppTest, str],
+) -> None:
+    app, project_id = drafted
+    app.button(key="draft_regenerate_experiments").click().run()
+    wait_for_job(app, project_id)
+    options = app.selectbox(key="draft_version_experiments").options
+    assert [option.split(" · ")[0] for option in options] == ["v1", "v2"]  # not the global ids
+    # The offline model, given the same evidence, writes the same text: the page says so.
+    assert any("文本与 v1 完全相同" in i for i in values(app.info)), values(app.info)
+    goto(app, "compare")
+    assert app.selectbox(key="compare_section").value == "experiments"
+    assert any("完全相同" in i for i in values(app.info))
