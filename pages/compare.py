@@ -15,6 +15,7 @@ from studio.common import (
     begin_page,
     gateway,
     guarded,
+    labels,
     lang,
     require_project,
     section_plan,
@@ -73,7 +74,7 @@ if focus and "compare_section" not in st.session_state:
     st.session_state["compare_section"] = focus  # opens on the section written last
 section = st.selectbox(
     t("章节", "Section"), [s.key for s in specs],
-    format_func=lambda key: next(s.name(lang()) for s in specs if s.key == key),
+    format_func=labels(specs, lambda s: s.name(lang()), key=lambda s: s.key).__getitem__,
     key="compare_section",
 )  # fmt: skip
 usable = [v for v in versions().history(project.project_id, section) if v.usable]
@@ -98,7 +99,7 @@ with st.expander(
         st.session_state["compare_prompt_version"] = in_use  # another section: start from its own
     prompt_version = col_prompt.selectbox(
         t("提示词版本", "Prompt version") + f" · `{template_id}`", list(choices),
-        format_func=lambda n: choices[n] + (t("（使用中）", " (in use)") if n == in_use else ""),
+        format_func={n: label + (t("（使用中）", " (in use)") if n == in_use else "") for n, label in choices.items()}.__getitem__,
         key="compare_prompt_version",
         help=t("只用于这一次生成；其他工作仍使用「提示词」页中正在使用的版本。",
                "For this generation only; everything else keeps the version in use on Prompts."),
@@ -121,18 +122,19 @@ if len(usable) < 2:
 ids = [v.version_id for v in usable]
 numbers = section_numbers(project.project_id, section)
 by_id = {v.version_id: v for v in usable}
+shown = {i: version_label(v, numbers) for i, v in by_id.items()}  # labels made in this run
 if st.session_state.get("compare_ids_for") != (section, ids):
     # Another section or a new version (e.g. just generated here): show the newest two.
     st.session_state["compare_ids_for"] = (section, ids)
     st.session_state["compare_left"], st.session_state["compare_right"] = ids[-2], ids[-1]
 col_left, col_right = st.columns(2)
 left_id = col_left.selectbox(
-    t("左", "Left"), ids, format_func=lambda i: version_label(by_id[i], numbers), key="compare_left"
+    t("左", "Left"), ids, format_func=shown.__getitem__, key="compare_left"
 )
 right_id = col_right.selectbox(
     t("右", "Right"),
     ids,
-    format_func=lambda i: version_label(by_id[i], numbers),
+    format_func=shown.__getitem__,
     key="compare_right",
 )
 left, right = by_id[left_id], by_id[right_id]

@@ -29,7 +29,7 @@ from studio.evidence_view import (
     table_key,
     type_table,
 )
-from studio.papers_view import lang_label
+from studio.papers_view import lang_label, paper_label
 
 
 def type_label(summary_type: SummaryType) -> str:
@@ -110,7 +110,8 @@ def manual_notes(project: Project, view: SectionView) -> None:
     with st.form(f"evidence_note_form_{sec}", clear_on_submit=True):
         text = st.text_area(t("新笔记", "New note"), key=f"evidence_note_text_{sec}")
         kind = st.selectbox(
-            t("总结类型", "Summary type"), list(view.spec.types), format_func=type_label,
+            t("总结类型", "Summary type"), list(view.spec.types),
+            format_func={s: type_label(s) for s in view.spec.types}.__getitem__,
             key=f"evidence_note_type_{sec}",
         )  # fmt: skip
         if st.form_submit_button(t("添加笔记", "Add note"), key=f"evidence_note_add_{sec}"):
@@ -140,14 +141,30 @@ def apply_to_library(project: Project, view: SectionView) -> None:
         st.rerun()
 
 
+def context_notes(view: SectionView) -> list[str]:
+    """What the context builder left out, in the interface language (weak and missing types
+    are said under their tables)."""
+    built = view.built
+    notes = []
+    if built.tokens > built.budget:
+        notes.append(t(f"上下文有 {built.tokens} 个词元，超过预算 {built.budget}，只剩置顶卡片和笔记。",
+                       f"The context is {built.tokens} tokens, over the budget of {built.budget}, "
+                       "with only pinned cards and notes left."))  # fmt: skip
+    for item in built.dropped:
+        notes.append(t(f"因词元预算未用：{type_label(item.summary_type)}卡片，{paper_label(item.paper_id)}（相关度 {item.relevance:.2f}）",
+                       f"Left out for the token budget: {type_label(item.summary_type)} card of "
+                       f"{paper_label(item.paper_id)} (relevance {item.relevance:.2f})"))  # fmt: skip
+    return notes
+
+
 def context_preview(view: SectionView) -> None:
     built = view.built
     col_chars, col_tokens, col_cards = st.columns(3)
     col_chars.metric(t("上下文字符数", "Context characters"), built.chars)
     col_tokens.metric(t("词元数 / 预算", "Tokens / budget"), f"{built.tokens} / {built.budget}")
     col_cards.metric(t("使用的卡片", "Cards used"), len(built.items))
-    for warning in built.warnings:
-        st.warning(warning)
+    for line in context_notes(view):
+        st.warning(line)
     with st.expander(t("上下文预览", "Context preview"), expanded=False):
         st.code(built.text, language="markdown", wrap_lines=True)
 

@@ -6,9 +6,9 @@ import re
 
 import streamlit as st
 
-from ragcore.documents.paper import STAT_LABELS
 from ragcore.drafting.pipeline import export_text, project_paper
-from studio.common import begin_page, guarded, lang, require_project, settings, t
+from studio.common import begin_page, guarded, require_project, settings, t
+from studio.export_view import paper_figures
 
 begin_page("导出", "Export", "📤")
 project = require_project()
@@ -17,9 +17,7 @@ appendix = st.toggle(t("附上审阅附录（引用与事实检查）", "Add the
 with guarded(t("无法导出", "Cannot export")):
     paper = project_paper(settings(), project, review_appendix=appendix)
     stem = re.sub(r"[^\w\u3400-\u9fff-]+", "_", paper.document.title).strip("_")[:60] or "paper"
-    columns = st.columns(len(paper.document.stats) or 1)
-    for column, (name, value) in zip(columns, paper.document.stats.items(), strict=False):
-        column.metric(STAT_LABELS.get(name, {}).get(lang(), name), value)
+    paper_figures(paper.document.stats)
     col_md, col_html, col_bib = st.columns(3)
     for column, fmt, mime, label in (
         (col_md, "md", "text/markdown", "Markdown"),

@@ -8,6 +8,8 @@ import streamlit as st
 from studio.common import (
     begin_page,
     guarded,
+    labels,
+    lang,
     model_names,
     projects,
     require_project_id,
@@ -39,7 +41,11 @@ with new_tab, st.form("home_new_form"):
     paper_lang = col_lang.radio(
         t("论文语言", "Paper language"),
         ["auto", "zh", "en"],
-        format_func={"auto": t("按主题自动", "from the topic"), "zh": "中文", "en": "English"}.get,
+        format_func={
+            "auto": t("按主题自动", "from the topic"),
+            "zh": t("中文", "Chinese"),
+            "en": t("英文", "English"),
+        }.get,
         horizontal=True,
         key="home_new_lang",
     )
@@ -52,7 +58,7 @@ with new_tab, st.form("home_new_form"):
         t("章节", "Sections"),
         plan.keys(),
         default=plan.keys(),
-        format_func=lambda key: f"{plan.find(key).zh} · {plan.find(key).en}",
+        format_func=labels(plan.keys(), lambda key: plan.find(key).name(lang())).__getitem__,
         key="home_new_sections",
     )
     if st.form_submit_button(t("创建项目", "Create project"), type="primary", key="home_create"):

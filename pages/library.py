@@ -7,8 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from ragcore.library.cards import SummaryType
+from studio.card_view import origin_name, type_name
 from studio.common import begin_page, store, t
 from studio.library_view import add_papers, card_controls, import_cards
+from studio.papers_view import lang_label, paper_label
 
 begin_page("文献库", "Library", "📚")
 library = store()
@@ -35,10 +37,10 @@ if not cards:
 
 titles = {p.paper_id: p.title for p in papers}
 counts = pd.crosstab(
-    pd.Series([c.paper_id for c in cards], name="paper_id"),
-    pd.Series([c.summary_type.label for c in cards], name="type"),
+    pd.Series([c.paper_id for c in cards], name=t("论文编号", "Paper id")),
+    pd.Series([type_name(c.summary_type) for c in cards], name="type"),
 )
-counts.insert(0, t("标题", "Title"), [titles.get(pid, "") for pid in counts.index])
+counts.insert(0, t("标题", "Title"), [paper_label(pid) for pid in counts.index])
 st.subheader(t("每篇论文的卡片数", "Cards per paper and type"))
 st.dataframe(counts, width="stretch", key="library_counts")
 
@@ -52,11 +54,11 @@ types_of_paper = [
     s for s in SummaryType if any(c.summary_type == s and c.paper_id == paper_choice for c in cards)
 ]
 type_choice = st.selectbox(
-    t("总结类型", "Summary type"), types_of_paper, format_func=lambda s: f"{s.label} · {s.zh}", key="library_type"
+    t("总结类型", "Summary type"), types_of_paper, format_func={s: type_name(s) for s in types_of_paper}.__getitem__, key="library_type"
 )  # fmt: skip
 for card in (c for c in cards if c.paper_id == paper_choice and c.summary_type == type_choice):
     with st.container(border=True):
-        st.caption(f"{card.card_id} · {card.origin.value} · {card.lang} · "
+        st.caption(f"{card.card_id} · {origin_name(card.origin)} · {lang_label(card.lang)} · "
                    + t("来源章节：", "sections: ") + ", ".join(card.source_sections or ["—"]))  # fmt: skip
         if card.tags:
             st.caption(t("标签：", "tags: ") + ", ".join(card.tags))

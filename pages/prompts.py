@@ -9,7 +9,13 @@ import streamlit as st
 
 from ragcore.llm.prompts import PromptLibrary
 from studio.common import begin_page, current_project_id, guarded, projects, settings, t
-from studio.prompts_view import editable_body, preview, where_it_applies, whole_body
+from studio.prompts_view import (
+    editable_body,
+    preview,
+    template_purpose,
+    where_it_applies,
+    whole_body,
+)
 
 begin_page("提示词", "Prompts", "🧩")
 library = PromptLibrary.from_settings(settings())
@@ -17,7 +23,7 @@ template_id = st.selectbox(t("模板", "Template"), library.ids(), key="prompts_
 current = library.get(template_id)
 default = library.default(template_id)
 st.caption(
-    f"{current.description} · "
+    f"{template_purpose(template_id, current.description)} · "
     + t(f"当前版本 {current.version}（0 = 默认）", f"version in use {current.version} (0 = default)")
     + " · " + t("可用变量：", "variables: ") + ", ".join(f"`{v}`" for v in default.variables)
 )  # fmt: skip
@@ -55,8 +61,8 @@ if saved_versions:
     numbers = [0] + [v.version for v in saved_versions]
     chosen = st.selectbox(
         t("已保存的版本", "Saved versions"), numbers, index=numbers.index(current.version),
-        format_func=lambda n: t("0 · 默认", "0 · default") if n == 0 else next(
-            f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions if v.version == n),
+        format_func={0: t("0 · 默认", "0 · default")} | {
+            v.version: f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions}.__getitem__,
         key="prompts_version",
     )  # fmt: skip
     if chosen != current.version and st.button(

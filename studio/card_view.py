@@ -18,6 +18,19 @@ def type_name(summary_type: SummaryType) -> str:
     return summary_type.zh if lang() == "zh" else summary_type.label
 
 
+ORIGIN_NAMES = {
+    "imported": ("导入", "imported"),
+    "generated": ("模型生成", "generated"),
+    "extractive": ("抽取式", "extractive"),
+    "edited": ("已编辑", "edited"),
+}
+
+
+def origin_name(origin: str) -> str:
+    zh, en = ORIGIN_NAMES.get(str(origin), (str(origin), str(origin)))
+    return t(zh, en)
+
+
 def card_details(card: Card, text: str | None = None, relevance: float | None = None) -> None:
     """The card in full, with where it came from."""
     info = paper_infos().get(card.paper_id)
@@ -33,6 +46,7 @@ def card_details(card: Card, text: str | None = None, relevance: float | None = 
     facts = [info.details()] if info and info.details() else []
     facts.append(t("论文编号 ", "paper id ") + card.paper_id)
     facts.append(type_name(card.summary_type))
+    facts.append(origin_name(card.origin))
     facts.append(t("语言：", "language: ") + lang_label(card.lang))
     if relevance is not None:
         facts.append(t(f"相关度 {relevance:.2f}", f"relevance {relevance:.2f}"))

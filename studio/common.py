@@ -137,10 +137,40 @@ def t(zh: str, en: str) -> str:
     return zh if lang() == "zh" else en
 
 
+# Choices whose options are shown in the interface language. The browser keeps a selectbox's
+# or multiselect's value as the label it showed, which no option has after a language switch
+# (the value would come back as a bare label). Read in the switch's callback, while the old
+# labels still decode, and set again, each is sent back to the browser in the new language.
+LANGUAGE_LABELLED = (
+    "home_new_sections", "compare_section", "compare_left", "compare_right",
+    "compare_prompt_version", "prompts_preview_section", "library_type",
+)  # fmt: skip
+LANGUAGE_LABELLED_PREFIXES = ("draft_version_", "evidence_note_type_")
+
+
+def _relabel_choices() -> None:
+    from streamlit.errors import StreamlitAPIException
+
+    for key in list(st.session_state.keys()):
+        if key in LANGUAGE_LABELLED or key.startswith(LANGUAGE_LABELLED_PREFIXES):
+            try:
+                st.session_state[key] = st.session_state[key]
+            except (KeyError, StreamlitAPIException):
+                st.session_state.pop(key, None)  # not decodable: start from its default
+
+
+def labels(options: Any, label: Any, key: Any = None) -> dict[Any, str]:
+    """Option -> its label, made now. A widget's format_func must not call `t()` itself:
+    Streamlit also calls it outside the page's run (to encode the value), where the session's
+    language is unknown and the label would come out in the default language."""
+    return {(key(o) if key else o): label(o) for o in options}
+
+
 def _language_chosen() -> None:
     chosen = str(st.session_state["ui_lang_switch"])
     st.session_state["ui_lang"] = chosen
     write_pref("ui_lang", chosen)
+    _relabel_choices()
 
 
 def language_switch() -> None:

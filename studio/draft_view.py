@@ -214,7 +214,7 @@ def _version_picker(
     st.session_state[f"draft_version_{key}"] = current.version_id
     st.selectbox(
         t("使用的版本", "Version in use"), ids,
-        format_func=lambda vid: version_label(next(v for v in usable if v.version_id == vid), numbers),
+        format_func={v.version_id: version_label(v, numbers) for v in usable}.__getitem__,
         key=f"draft_version_{key}",
         on_change=lambda: versions().pick(project.project_id, key, st.session_state[f"draft_version_{key}"]),
     )  # fmt: skip

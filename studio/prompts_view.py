@@ -16,8 +16,6 @@ from ragcore.settings import OFFLINE_MODEL
 from studio.common import current_project_id, lang, projects, section_plan, t
 from studio.evidence_view import section_view
 
-LANG_NAMES = {"zh": "中文", "en": "English"}
-
 
 def sections_using(
     library: PromptLibrary, template_id: str, specs: list[SectionSpec]
@@ -49,10 +47,11 @@ def edit_language(parts: BilingualBody | None, project_lang: str | None) -> str 
     if parts is None:
         return None
     default = project_lang or lang()
-    if st.session_state.get("prompts_lang") not in LANG_NAMES:
+    names = {"zh": t("中文", "Chinese"), "en": t("英文", "English")}
+    if st.session_state.get("prompts_lang") not in names:
         st.session_state["prompts_lang"] = default
     chosen = st.radio(
-        t("编辑的语言", "Language you edit"), list(LANG_NAMES), format_func=LANG_NAMES.__getitem__,
+        t("编辑的语言", "Language you edit"), list(names), format_func=names.__getitem__,
         horizontal=True, key="prompts_lang",
         help=t("模板同时包含中英文两版；保存时只改这一种语言，另一种保持不变。",
                "The template holds both languages; saving changes only this one, the other stays as it is."),
@@ -111,7 +110,7 @@ def preview(library: PromptLibrary, template_id: str, body: str, preview_lang: s
         st.session_state["prompts_preview_section"] = keys[0]  # another template: its section
     section_key = st.selectbox(
         t("预览用的章节（使用此模板的章节）", "Section for the preview (sections that use this template)"),
-        keys, format_func=lambda key: next(s.name(lang()) for s in using if s.key == key),
+        keys, format_func={s.key: s.name(lang()) for s in using}.__getitem__,
         key="prompts_preview_section",
     )  # fmt: skip
     default = library.default(template_id)
@@ -123,3 +122,23 @@ def preview(library: PromptLibrary, template_id: str, body: str, preview_lang: s
     rendered = render_template(draft, values)
     st.caption(t(f"{len(rendered.text)} 个字符", f"{len(rendered.text)} characters"))
     st.code(rendered.text, language="markdown", wrap_lines=True)
+
+
+def template_purpose(template_id: str, description: str) -> str:
+    """What a template does, in the interface language (the files describe it in English)."""
+    if lang() == "en":
+        return description
+    from ragcore.library.cards import SummaryType
+
+    kind, _, name = template_id.partition("/")
+    if kind == "brief":
+        return "规划论文纲要（标题、研究问题、唯一的方法、贡献、数据集、指标）"
+    if kind == "summary":
+        try:
+            return f"从论文原文生成「{SummaryType.parse(name).zh}」总结卡片"
+        except ValueError:
+            return "生成总结卡片"
+    if kind == "section":
+        sections = {s.key: s.zh for s in section_plan().sections}
+        return f"撰写「{sections[name]}」章节" if name in sections else "撰写没有专用模板的章节"
+    return ""

@@ -106,7 +106,9 @@ def test_export_has_every_section_and_all_formats(drafted: tuple[AppTest, str]) 
         assert heading in preview
     for fmt in ("md", "html", "bib"):
         assert app.get("download_button"), fmt
-    assert len(app.metric) == 4
+    figures = next(d.value for d in app.dataframe if "项目" in d.value.columns)
+    assert len(figures) == 4  # each figure in full, in a table (a metric tile cut them off)
+    assert any(str(v).endswith("字（中文按字、英文按词计）") for v in figures.iloc[:, 1])  # a unit
 
 
 def test_versions_are_numbered_per_section_and_compare_opens_on_the_regenerated_one(
