@@ -61,8 +61,8 @@ if saved_versions:
     numbers = [0] + [v.version for v in saved_versions]
     chosen = st.selectbox(
         t("已保存的版本", "Saved versions"), numbers, index=numbers.index(current.version),
-        format_func={0: t("0 · 默认", "0 · default")} | {
-            v.version: f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions}.__getitem__,
+        format_func=({0: t("0 · 默认", "0 · default")} | {
+            v.version: f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions}).__getitem__,
         key="prompts_version",
     )  # fmt: skip
     if chosen != current.version and st.button(
