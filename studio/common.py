@@ -331,7 +331,11 @@ def model_names() -> list[str]:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as error:
-            st.error(f"{path}: cannot read the model list ({type(error).__name__})")
+            st.error(
+                f"{path}: "
+                + t("无法读取模型列表", "cannot read the model list")
+                + f" ({type(error).__name__})"
+            )
             data = None
         entries = data.get("model_list") if isinstance(data, dict) else None
         names = [
@@ -360,23 +364,21 @@ def section_plan(project: Any | None = None) -> Any:
     return merge_plan(plan, project.section_plan, f"section plan of project {project.name!r}")
 
 
-# -- the LLM gateway (one per process and configuration) ------------------------------------------
-@st.cache_resource(show_spinner=False)
-def _gateway(config_path: str | None, config_mtime: float, default_model: str) -> Any:
-    from ragcore.llm import Gateway, load_llm_config
-
-    config = load_llm_config(Path(config_path) if config_path else None)
-    return Gateway(config, default_model=default_model)
-
-
+# -- the LLM gateway (one per process and configuration; see studio.models_view) ----------------
 def gateway() -> Any:
-    """The configured Gateway; a broken configuration stops the page with one plain message."""
+    """The gateway in use. A changed YAML is read again; one that does not load keeps the
+    previous configuration in use and its error is shown (the first load has none to keep)."""
+    from studio.models_view import loaded_models
+
     current = settings()
-    path = current.llm_config
-    mtime = path.stat().st_mtime if path is not None and path.exists() else 0.0
-    try:
-        return _gateway(str(path) if path else None, mtime, current.model)
-    except RagcoreError as error:
-        st.error(str(error))
+    path = str(current.llm_config) if current.llm_config else None
+    loaded = loaded_models(path, current.model)
+    if loaded.gateway is None:
+        st.error(loaded.error)
         st.stop()
-        raise
+    if loaded.error:
+        st.warning(
+            t("模型配置未能重新加载，仍使用上一次的配置：", "The model configuration did not reload; "
+              "the previous one stays in use: ") + loaded.error
+        )  # fmt: skip
+    return loaded.gateway

@@ -32,7 +32,7 @@ from tests.pages.conftest import (
     wait_for_library,
 )
 
-PAGES = ["home", "library", "evidence", "prompts", "draft", "compare", "export"]
+PAGES = ["home", "library", "evidence", "prompts", "draft", "compare", "export", "models"]
 TOPICS = {"zh": "基于深度学习的图像分类方法研究", "en": "Deep learning for image classification"}
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 # Names that stay as they are in a Chinese interface.
