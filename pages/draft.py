@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from studio.common import begin_page, gateway, projects, require_project, section_plan, settings, t
+from studio.draft_checks_view import brief_sources, undo_evidence
 from studio.draft_view import brief_panel, live_job, section_panel
 from studio.jobs import job_for, start_draft
 
@@ -45,6 +46,8 @@ if col_stop.button(t("停止", "Stop"), key="draft_stop", disabled=not busy) and
     st.toast(t("正在停止：已生成的文本会保留。", "Stopping: the text that arrived is kept."))
 
 brief_panel(project, busy)
+brief_sources(project)
+undo_evidence(project, busy)
 live_job(project, specs)
 for spec in specs:
     section_panel(project, spec, busy)

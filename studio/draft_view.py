@@ -15,6 +15,7 @@ from ragcore.errors import InputError
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.retrieval.sectionplan import SectionSpec
 from studio.common import gateway, guarded, lang, projects, section_plan, settings, store, t
+from studio.draft_checks_view import finding_lines, is_new
 from studio.jobs import DraftJob, job_for, start_draft
 from studio.progress_view import draft_phase, seconds, status_word
 from studio.versions_view import (
@@ -51,7 +52,7 @@ def brief_panel(project: Project, busy: bool) -> None:
     found = current_brief(projects(), project.project_id)
     with st.expander(
         t("论文纲要（所有章节共用）", "Paper brief (shared by every section)"),
-        expanded=found is None,
+        expanded=is_new(project),
     ):
         if st.button(
             t("重新生成纲要", "Regenerate the brief") if found else t("生成纲要", "Generate the brief"),
@@ -238,7 +239,7 @@ def _show_version(version: SectionVersion, numbers: dict[int, int]) -> None:
         st.warning(version.message or t("本节没有写完。", "This section is not finished."))
     text_col, check_col = st.columns([3, 1])
     text_col.markdown(version.text)
-    findings = version.checks.lines(lang())
+    findings = finding_lines(version.checks, lang())
     with check_col:
         if not findings:
             st.success(t("引用与事实检查通过", "Citations and grounding OK"))
