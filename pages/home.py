@@ -21,12 +21,19 @@ from studio.common import (
     t,
 )
 from studio.home_view import library_statistics, topic_coverage
+from studio.projects_view import manage_projects
 
 begin_page("项目", "Projects", "🏠")
 project_store = projects()
 plan = section_plan()
 
-new_tab, open_tab = st.tabs([t("新建项目", "New project"), t("打开项目", "Open a project")])
+new_tab, open_tab, manage_tab = st.tabs(
+    [
+        t("新建项目", "New project"),
+        t("打开项目", "Open a project"),
+        t("管理项目", "Manage projects"),
+    ]
+)
 
 with new_tab, st.form("home_new_form"):
     topic = st.text_area(
@@ -95,6 +102,10 @@ with open_tab:
             if col_button.button(t("打开", "Open"), key=f"home_open_{item.project_id}"):
                 set_current_project(item.project_id)
                 st.rerun()
+
+
+with manage_tab:
+    manage_projects()
 
 
 @st.fragment(run_every=1.0)
