@@ -87,7 +87,9 @@ def content(project_id: str) -> list[str]:
     settings = load_settings()
     store = CardStore.open(settings)
     versions = VersionStore.from_settings(settings)
-    texts = [c.text for c in store.get_cards()] + [p.title for p in store.list_papers()]
+    cards = store.get_cards()
+    texts = [c.text for c in cards] + [p.title for p in store.list_papers()]
+    texts += [name for c in cards for name in [*c.tags, *c.source_sections]]
     for section in versions.sections(project_id):
         texts += [v.text for v in versions.history(project_id, section)]
     from studio.papers_view import _infos
