@@ -7,7 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ragcore.drafting.projects import Project
-from ragcore.library.cards import Card, Origin, SummaryType
+from ragcore.drafting.section_evidence import write_edits_to_library
+from ragcore.library.cards import SummaryType
 from studio.card_view import card_reader
 from studio.common import (
     begin_page,
@@ -130,12 +131,7 @@ def apply_to_library(project: Project, view: SectionView) -> None:
         f"Write this section's {len(edited)} edits to the library",
     )
     if st.button(label, key=f"evidence_apply_library_{view.spec.zh}"):
-        for item in edited:
-            assert item.edited_text is not None
-            card = Card(**(item.card.model_dump() | {"card_id": "", "text": item.edited_text,
-                                                     "origin": Origin.EDITED}))  # fmt: skip
-            store().replace_card(item.evidence_id, card)
-            projects().edit_card(project.project_id, item.evidence_id, None)
+        write_edits_to_library(store(), projects(), project.project_id, edited)
         bump_tables(view)
         st.session_state.pop("evidence_retrieval", None)
         st.rerun()
@@ -150,6 +146,10 @@ def context_notes(view: SectionView) -> list[str]:
         notes.append(t(f"上下文有 {built.tokens} 个词元，超过预算 {built.budget}，只剩置顶卡片和笔记。",
                        f"The context is {built.tokens} tokens, over the budget of {built.budget}, "
                        "with only pinned cards and notes left."))  # fmt: skip
+    if any(w.startswith("weak evidence:") for w in built.warnings):
+        notes.append(t("证据很弱：本节没有高于相关度阈值的卡片，改用最接近的几张卡片写作；请检查它们，置顶更好的卡片或添加笔记。",
+                       "Weak evidence: no card above the relevance floor for this section; it is written from "
+                       "the nearest cards. Check them, pin better ones or add a note."))  # fmt: skip
     for item in built.dropped:
         notes.append(t(f"因词元预算未用：{type_label(item.summary_type)}卡片，{paper_label(item.paper_id)}（相关度 {item.relevance:.2f}）",
                        f"Left out for the token budget: {type_label(item.summary_type)} card of "

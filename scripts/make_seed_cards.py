@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from ragcore.ingest.importer import DEMO_CARDS_PATH, read_and_decide
 from ragcore.library.cards import SummaryType
-from ragcore.library.importer import DEMO_CARDS_PATH, read_and_decide
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

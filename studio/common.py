@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
-import yaml
 
 from ragcore.errors import RagcoreError
 from ragcore.progress import ProgressCallback, ProgressEvent
@@ -37,7 +36,7 @@ def _store(home: str, embedder: str, chroma_url: str | None) -> CardStore:
 
     settings = load_settings(home=home, embedder=embedder, chroma_url=chroma_url)
     store = CardStore.open(settings)
-    from ragcore.library.importer.run import ensure_demo_library
+    from ragcore.ingest.importer.run import ensure_demo_library
 
     ensure_demo_library(store)  # a new user sees a working library at once
     return store
@@ -319,49 +318,24 @@ def require_project_id(stop: bool = True) -> str | None:
 
 # -- models and the section plan ------------------------------------------------------------------
 def model_names() -> list[str]:
-    """Model names of the LiteLLM YAML (the offline model is always there).
+    """Model names of the LiteLLM YAML (the offline model is always there). Reading the
+    configuration does not load LiteLLM, which the first page must not wait for."""
+    from ragcore.llm.config import load_llm_config
 
-    Read directly: importing ragcore.llm loads LiteLLM (~5 s), which the first page must not
-    wait for. The Draft page loads the file fully through the gateway, which checks it."""
-    from ragcore.settings import OFFLINE_MODEL
+    try:
+        return load_llm_config(settings().llm_config).model_names
+    except RagcoreError as error:
+        st.error(str(error))
+        from ragcore.settings import OFFLINE_MODEL
 
-    path = settings().llm_config
-    names: list[str] = []
-    if path is not None:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            st.error(
-                f"{path}: "
-                + t("无法读取模型列表", "cannot read the model list")
-                + f" ({type(error).__name__})"
-            )
-            data = None
-        entries = data.get("model_list") if isinstance(data, dict) else None
-        names = [
-            str(e["model_name"])
-            for e in entries or []
-            if isinstance(e, dict) and e.get("model_name")
-        ]
-    return list(dict.fromkeys([*names, OFFLINE_MODEL]))
-
-
-@st.cache_resource(show_spinner=False)
-def _default_plan(path: str, mtime: float) -> Any:
-    from ragcore.retrieval.sectionplan import load_plan
-
-    return load_plan(Path(path))
+        return [OFFLINE_MODEL]
 
 
 def section_plan(project: Any | None = None) -> Any:
-    """The default section plan (read once per file change), or the project's own: the default
-    merged with the project's changes, as `ProjectStore.plan` does."""
-    from ragcore.retrieval.sectionplan import DEFAULT_PLAN_PATH, merge_plan
+    """The default section plan, or the project's own (`ProjectStore.plan`)."""
+    from ragcore.retrieval.sectionplan import load_plan
 
-    plan = _default_plan(str(DEFAULT_PLAN_PATH), DEFAULT_PLAN_PATH.stat().st_mtime)
-    if project is None or not project.section_plan:
-        return plan
-    return merge_plan(plan, project.section_plan, f"section plan of project {project.name!r}")
+    return load_plan() if project is None else projects().plan(project)
 
 
 # -- the LLM gateway (one per process and configuration; see studio.models_view) ----------------

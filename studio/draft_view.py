@@ -4,17 +4,14 @@ with its versions, checks, hand edit and regenerate button."""
 from __future__ import annotations
 
 import streamlit as st
-from pydantic import ValidationError
 
-from ragcore.drafting.brief import Brief, current_brief, save_brief
-from ragcore.drafting.pipeline import ensure_brief, prepare_sections
+from ragcore.drafting.brief import brief_from_form, current_brief, save_brief
+from ragcore.drafting.pipeline import write_brief
 from ragcore.drafting.projects import Project
-from ragcore.drafting.review import review_section
+from ragcore.drafting.review import review_hand_edit
 from ragcore.drafting.versions import SectionVersion
-from ragcore.errors import InputError
-from ragcore.llm.prompts import PromptLibrary
 from ragcore.retrieval.sectionplan import SectionSpec
-from studio.common import gateway, guarded, lang, projects, section_plan, settings, store, t
+from studio.common import gateway, guarded, lang, projects, settings, store, t
 from studio.draft_checks_view import finding_lines, is_new
 from studio.jobs import DraftJob, job_for, start_draft
 from studio.progress_view import draft_phase, seconds, status_word
@@ -31,21 +28,9 @@ STATUS_ICONS = {"complete": "✅", "incomplete": "✂️", "stopped": "⏹️", 
 
 
 # -- brief --------------------------------------------------------------------------------------------
-def _lines(text: str) -> list[str]:
-    return [
-        line.strip(" -•\t") for line in text.replace("；", "\n").splitlines() if line.strip(" -•\t")
-    ]
-
-
 def generate_brief_now(project: Project) -> None:
     with st.spinner(t("正在生成纲要…", "Writing the brief…")):
-        specs = list(section_plan(project).sections)
-        prepared = prepare_sections(store(), projects(), project, specs, settings())
-        ensure_brief(
-            projects(), project, prepared, gateway=gateway(),
-            prompts=PromptLibrary.from_settings(settings()), model=project.model or gateway().default_model,
-            regenerate=True,
-        )  # fmt: skip
+        write_brief(settings(), project, gateway=gateway(), store=store(), projects=projects())
 
 
 def brief_panel(project: Project, busy: bool) -> None:
@@ -107,18 +92,11 @@ def brief_panel(project: Project, busy: bool) -> None:
             )
             if st.form_submit_button(t("保存纲要", "Save the brief"), key="draft_brief_save"):
                 with guarded(t("无法保存纲要", "Cannot save the brief")):
-                    try:
-                        edited = Brief(
-                            title=title.strip(), research_question=question.strip(),
-                            method_name=method.strip(), method_idea=idea.strip(),
-                            contributions=_lines(contributions),
-                            datasets=[d.strip() for d in datasets.replace("，", ",").split(",")],
-                            metrics=[m.strip() for m in metrics.replace("，", ",").split(",")],
-                            source="edited",
-                        )  # fmt: skip
-                    except ValidationError as error:
-                        field = ".".join(str(p) for p in error.errors()[0]["loc"])
-                        raise InputError(f"{field}: {error.errors()[0]['msg']}") from None
+                    edited = brief_from_form(
+                        title=title, research_question=question, method_name=method,
+                        method_idea=idea, contributions=contributions, datasets=datasets,
+                        metrics=metrics,
+                    )  # fmt: skip
                     save_brief(projects(), project.project_id, edited)
                     st.rerun()
 
@@ -247,9 +225,13 @@ def _show_version(version: SectionVersion, numbers: dict[int, int]) -> None:
             st.warning(line)
 
 
-def _evidence_texts(version: SectionVersion) -> list[str]:
-    cards = store().get_cards(ids=version.evidence_ids) if version.evidence_ids else []
-    return [version.edited_texts.get(c.card_id, c.text) for c in cards]
+def _with_evidence_texts(version: SectionVersion) -> SectionVersion:
+    """A version saved before versions kept their evidence texts: the cards' current texts."""
+    if version.evidence_texts or not version.evidence_ids:
+        return version
+    cards = store().get_cards(ids=version.evidence_ids)
+    version.evidence_texts = [version.edited_texts.get(c.card_id, c.text) for c in cards]
+    return version
 
 
 def _hand_edit(project: Project, current: SectionVersion) -> None:
@@ -263,8 +245,6 @@ def _hand_edit(project: Project, current: SectionVersion) -> None:
             with guarded(t("无法保存", "Cannot save")):
                 found = current_brief(projects(), project.project_id)
                 terms: list[str] = found[1].terms() if found else []
-                review = review_section(
-                    text, current.citation_keys, _evidence_texts(current), terms
-                )
+                review = review_hand_edit(_with_evidence_texts(current), text, terms)
                 versions().save_edit(current, text, review)
                 st.rerun()

@@ -7,20 +7,20 @@ only re-applies the project's choices and re-renders the context (the < 200 ms b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from ragcore.drafting.projects import Project, SectionState
+from ragcore.drafting.projects import Project
+from ragcore.drafting.section_evidence import ProjectSection, project_section
 from ragcore.errors import RagcoreError
 from ragcore.library.cards import SummaryType
-from ragcore.retrieval.context import BuiltContext, build_context
+from ragcore.retrieval.context import store_retriever, store_snippets
 from ragcore.retrieval.evidence import SectionEvidence
-from ragcore.retrieval.hybrid import retrieve_section
-from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
-from ragcore.retrieval.snippets import Snippet, best_snippets
+from ragcore.retrieval.sectionplan import SectionSpec
+from ragcore.retrieval.snippets import Snippet
 from studio.common import projects, section_plan, settings, store, t
 from studio.papers_view import paper_label
 
@@ -29,22 +29,7 @@ from studio.papers_view import paper_label
 COLUMNS = ["include", "pin", "relevance", "key", "paper", "lang", "text"]
 
 
-@dataclass
-class SectionView:
-    spec: SectionSpec
-    state: SectionState
-    evidence: SectionEvidence
-    built: BuiltContext
-
-    @property
-    def topic(self) -> str:
-        return self.evidence.topic
-
-
-def effective_spec(spec: SectionSpec, state: SectionState) -> SectionSpec:
-    """The plan's section with the user's k (cards per type) when they retrieved with one."""
-    plan = SectionPlan(sections=[spec]).with_cards_per_type(spec.key, state.k)
-    return plan.sections[0]
+SectionView = ProjectSection  # what the page shows of a section is what drafting writes from
 
 
 def _cached(name: str, key: tuple[Any, ...], compute: Any) -> Any:
@@ -56,52 +41,37 @@ def _cached(name: str, key: tuple[Any, ...], compute: Any) -> Any:
     return cache[key]
 
 
-def _retrieved(topic: str, spec: SectionSpec) -> SectionEvidence:
+def _retrieve(topic: str, spec: SectionSpec) -> SectionEvidence:
+    """The store's retrieval, once per query, k and store revision in a session."""
     library = store()
     # The store revision moves with every card write (any process): cheaper than a count and
     # it also sees an edit that keeps the count.
     key = (topic, spec.model_dump_json(), library.revision(), library.embedder.name)
-    raw = _cached(
-        "evidence_retrieval",
-        key,
-        lambda: retrieve_section(library, topic, spec, settings=settings()).to_dict(),
-    )
+    retrieve = store_retriever(library, settings())
+    raw = _cached("evidence_retrieval", key, lambda: retrieve(topic, spec).to_dict())
     return SectionEvidence.from_dict(raw)  # a fresh copy: applying choices mutates items
 
 
-def _snippets(topic: str, spec: SectionSpec, evidence: SectionEvidence) -> list[Snippet]:
-    if not spec.snippets:
-        return []
+def _snippets(topic: str, spec: SectionSpec, papers: Sequence[str]) -> list[Snippet]:
     library = store()
-    papers = tuple(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
-    vector = _cached("evidence_query_vectors", (topic,), lambda: library.embed_query(topic))
-    return list(
-        _cached(
-            "evidence_snippets",
-            (topic, papers, tuple(spec.roles), library.revision()),
-            lambda: best_snippets(library, vector, list(papers), spec.roles),
-        )
-    )
+    key = (topic, tuple(papers), tuple(spec.roles), library.revision(), library.embedder.name)
+    find = store_snippets(library)
+    return list(_cached("evidence_snippets", key, lambda: find(topic, spec, papers)))
 
 
 def section_view(project: Project, section_key: str) -> SectionView:
-    """What drafting will use for this section, with the project's pins, exclusions and edits."""
-    plan_spec = section_plan(project).find(section_key)
-    state = projects().section_state(project.project_id, plan_spec.key)
-    spec = effective_spec(plan_spec, state)
-    topic = state.query or project.topic
-    evidence = _retrieved(topic, spec)
-    choices = projects().choices(project.project_id, spec.key)
-    pinned = store().get_cards(ids=sorted(choices.pinned)) if choices.pinned else []
-    evidence.apply(choices, pinned)
-    built = build_context(
-        evidence,
-        spec,
-        lang=project.lang,
-        budget=settings().drafting.section_token_budget,
-        snippets=_snippets(topic, spec, evidence),
+    """What drafting will use for this section, with the project's pins, exclusions and edits:
+    ragcore's `project_section` with this session's cached retrieval and snippets."""
+    return project_section(
+        store(),
+        projects(),
+        project,
+        section_key,
+        settings=settings(),
+        plan=section_plan(project),
+        retrieve=_retrieve,
+        find_snippets=_snippets,
     )
-    return SectionView(spec, state, evidence, built)
 
 
 # -- the table of one summary type -----------------------------------------------------------------

@@ -71,7 +71,7 @@ def import_cards() -> None:
     )  # fmt: skip
     if not files or not st.button(t("导入卡片", "Import cards"), key="library_import"):
         return
-    from ragcore.library.importer.run import import_files
+    from ragcore.ingest.importer.run import import_files
 
     with guarded(t("导入失败", "Import failed")):
         paths = _save_uploads(files, "imports")

@@ -34,9 +34,7 @@ def _summary(outcome: DraftOutcome) -> None:
         f"{outcome.brief_version} ({outcome.brief.source}); {outcome.wall_seconds:.1f} s",
         err=True,
     )
-    for key, warnings in outcome.warnings.items():
-        for warning in warnings:
-            typer.secho(f"  {key}: evidence: {warning}", err=True, fg=typer.colors.YELLOW)
+    # The evidence warnings are part of each section's findings (its review), listed below.
     for key, version in outcome.sections.items():
         colour = typer.colors.GREEN if version.status == "complete" else typer.colors.RED
         line = f"  {key}: {version.status}" + (f" — {version.message}" if version.message else "")
@@ -80,7 +78,8 @@ def draft(
     paper = project_paper(settings, project, review_appendix=review)
     _write_or_echo(export_text(paper, "md"), output)
     _summary(outcome)
-    if outcome.failed:
+    if outcome.nothing_written:  # a weak or short section is a warning, not a failure
+        typer.secho("nothing could be written", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
 
 

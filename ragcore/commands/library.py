@@ -21,7 +21,7 @@ from ragcore.library.cards import Card, SummaryType
 from ragcore.settings import load_settings
 
 if TYPE_CHECKING:
-    from ragcore.library.importer import FileReport
+    from ragcore.ingest.importer import FileReport
     from ragcore.library.store import CardStore
 
 
@@ -94,7 +94,7 @@ def import_command(
     files: Annotated[list[Path], typer.Argument(help="Listing, context or cards JSONL files.")],
 ) -> None:
     """Import card files; prints what was added, skipped and rejected, and why."""
-    from ragcore.library.importer import import_files
+    from ragcore.ingest.importer import import_files
 
     store = _open_store()
     with progress_bar("importing") as callback:

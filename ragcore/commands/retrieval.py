@@ -59,31 +59,56 @@ def listing_of(retrieval: Retrieval) -> Listing:
 
 
 def context_command(
-    topic: Annotated[str, typer.Argument(help="Research topic, in Chinese or English.")],
+    topic: Annotated[
+        str | None,
+        typer.Argument(help="Research topic, in Chinese or English (or use --project)."),
+    ] = None,
     section: Annotated[
         str, typer.Option("--section", "-s", help="Section: 引言/Introduction, 方法/Method, ...")
-    ],
+    ] = "",
+    project: Annotated[
+        str | None,
+        typer.Option("--project", "-p", help="A project's context, exactly as drafting sends it."),
+    ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="zh or en (default: the topic's language)")
     ] = None,
     budget: Annotated[int | None, typer.Option("--budget", help="Token budget.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Print one section's structured context for a topic."""
+    """Print one section's structured context for a topic, or a project's (what drafting sends).
+
+    With --project the project's query, k, pins, exclusions, edits and notes apply."""
     from ragcore.library.store import CardStore
-    from ragcore.retrieval.context import section_context
+    from ragcore.retrieval.context import BuiltContext, section_context
 
     if lang not in (None, "zh", "en"):
         raise InputError(f"--lang must be zh or en, got {lang!r}")
     if budget is not None and budget < 100:
         raise InputError(f"--budget must be at least 100 tokens, got {budget}")
+    if not section:
+        raise InputError("--section is required (e.g. --section 方法 or --section Method)")
+    if (topic is None) == (project is None):
+        raise InputError("give either a TOPIC or --project, not both and not neither")
     settings = load_settings()
     store = CardStore.open(settings)
-    from ragcore.text import detect_lang
+    built: BuiltContext
+    if project is not None:
+        from ragcore.drafting.projects import ProjectStore
+        from ragcore.drafting.section_evidence import project_section
 
-    built = section_context(
-        store, topic, section, settings=settings, lang=lang or detect_lang(topic), budget=budget
-    )
+        if lang is not None or budget is not None:
+            raise InputError("--lang and --budget are the project's own; drop them with --project")
+        projects = ProjectStore.from_settings(settings)
+        found = projects.find(project)
+        built = project_section(store, projects, found, section, settings=settings).built
+    else:
+        from ragcore.text import detect_lang
+
+        assert topic is not None
+        built = section_context(
+            store, topic, section, settings=settings, lang=lang or detect_lang(topic), budget=budget
+        )
     if as_json:
         _echo_json(built.to_dict())
         return

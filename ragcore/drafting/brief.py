@@ -23,7 +23,7 @@ from ragcore.library.cards import SummaryType
 from ragcore.llm.composer import clean_sentences
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.retrieval.evidence import EvidenceItem
-from ragcore.settings import OFFLINE_MODEL
+from ragcore.text import detect_lang
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway
@@ -127,11 +127,13 @@ def parse_brief_json(text: str) -> Brief:
 # -------------------------------------------------------------------- extractive brief
 
 
-def _sentences(items: Sequence[EvidenceItem], summary_type: SummaryType) -> list[str]:
+def _sentences(items: Sequence[EvidenceItem], summary_type: SummaryType, lang: str) -> list[str]:
+    """The first whole sentence in the paper's language of each card of a type."""
     out: list[str] = []
     for item in items:
         if item.summary_type == summary_type:
-            out.extend(clean_sentences(item.text)[:1])
+            same = [s for s in clean_sentences(item.text) if detect_lang(s) == lang]
+            out.extend(same[:1])
     return list(dict.fromkeys(out))
 
 
@@ -147,20 +149,75 @@ def _method_name(items: Sequence[EvidenceItem], lang: str) -> str:
     return "the proposed method" if lang == "en" else "本文方法"
 
 
-def _names(items: Sequence[EvidenceItem], summary_type: SummaryType, limit: int = 5) -> list[str]:
+# A name is a dataset or a metric when the clause it stands in says so ("on the CIFAR-10 and
+# ImageNet datasets", "数据集包括 X、Y", "measured by F1 and BLEU", "评价指标为 mAP"). A capitalised
+# token that only heads a table column (SQA, ALL, SEQ) stands in no such clause.
+_CLAUSE = re.compile(r"[^.;:!?。；：！？\n]+")
+_DATASET_CUE = re.compile(r"\b(?:data ?sets?|benchmarks?|corpus|corpora)\b|数据集|语料|基准", re.I)
+_METRIC_CUE = re.compile(
+    r"\b(?:metrics?|measured|measures?|evaluated (?:by|with|using|in terms of)|scores?)\b"
+    r"|指标|度量|衡量",
+    re.I,
+)
+# Metric names in common use across fields; a plain word like "accuracy" is no `is_name` name.
+METRIC_WORDS = re.compile(
+    r"\b(?:Recall@\d+|nDCG@\d+|top-[15] accuracy|F1-score|ROC-AUC|ROUGE-[12L]|"
+    r"accuracy|precision|recall|F1|F-measure|BLEU|ROUGE|METEOR|CIDEr|mAP|AUC|nDCG|MRR|"
+    r"perplexity|RMSE|MAE|MSE|PSNR|SSIM|FID|mIoU|IoU|EER|WER|CER)(?![\w@-])"
+    r"|准确率|精确率|召回率|F1值",
+    re.I,
+)
+_BRIEF_NAME_TYPES = (SummaryType.EXPEDESIGN, SummaryType.METRIC, SummaryType.BASELINE)
+
+
+def _cued_names(items: Sequence[EvidenceItem], limit: int = 5) -> list[str]:
+    """Dataset names: names in clauses that speak of datasets."""
     counts: Counter[str] = Counter()
     for item in items:
-        if item.summary_type == summary_type:
-            counts.update(n for n in _NAME.findall(item.text) if is_name(n))
+        if item.summary_type not in _BRIEF_NAME_TYPES:
+            continue
+        for clause in _CLAUSE.findall(item.text):
+            if _DATASET_CUE.search(clause):
+                names = [n for n in _NAME.findall(clause) if is_name(n) or _is_acronym(n)]
+                counts.update(dict.fromkeys(names, 1))
     return [name for name, _ in counts.most_common(limit)]
+
+
+def _is_acronym(token: str) -> bool:
+    return len(token) >= 3 and token.isupper() and token.isalpha()
+
+
+def dataset_names(items: Sequence[EvidenceItem], limit: int = 5) -> list[str]:
+    """Datasets the ExpeDesign/Metric/Baseline cards name as datasets."""
+    return _cued_names(items, limit)
+
+
+def metric_names(items: Sequence[EvidenceItem], limit: int = 5) -> list[str]:
+    """Metrics the cards name as metrics: common metric names in a Metric card, and names in
+    a clause that speaks of metrics or measuring (never a bare table-column acronym)."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        if item.summary_type not in _BRIEF_NAME_TYPES:
+            continue
+        for clause in _CLAUSE.findall(item.text):
+            cued = bool(_METRIC_CUE.search(clause)) and not _DATASET_CUE.search(clause)
+            if item.summary_type == SummaryType.METRIC or cued:
+                counts.update(dict.fromkeys((m.group(0) for m in METRIC_WORDS.finditer(clause)), 1))
+            if cued:  # a name the clause calls a metric ("以及 NMI 指标", "the CLIPScore metric")
+                names = [n for n in _NAME.findall(clause) if is_name(n) or _is_acronym(n)]
+                counts.update(dict.fromkeys(names, 1))
+    ranked = [name for name, _ in counts.most_common()]
+    unique = {name.casefold(): name for name in reversed(ranked)}  # "Accuracy" = "accuracy"
+    return [name for name in ranked if unique[name.casefold()] == name][:limit]
 
 
 def extractive_brief(topic: str, items: Sequence[EvidenceItem], lang: str) -> Brief:
     """A brief made only of the evidence's own sentences and names (offline mode)."""
     en = lang == "en"
-    challenges = _sentences(items, SummaryType.CHALLENGES)
-    methods = _sentences(items, SummaryType.METHODOLOGY)
-    contributions = _sentences(items, SummaryType.INNOVATIONS)[:4]
+    lang = "en" if en else "zh"
+    challenges = _sentences(items, SummaryType.CHALLENGES, lang)
+    methods = _sentences(items, SummaryType.METHODOLOGY, lang)
+    contributions = _sentences(items, SummaryType.INNOVATIONS, lang)[:4]
     contributions += [m for m in methods[1:] if m not in contributions][
         : max(0, 3 - len(contributions))
     ]
@@ -179,8 +236,8 @@ def extractive_brief(topic: str, items: Sequence[EvidenceItem], lang: str) -> Br
         method_name=_method_name(items, lang),
         method_idea=methods[0] if methods else question,
         contributions=contributions or [question],
-        datasets=_names(items, SummaryType.EXPEDESIGN),
-        metrics=_names(items, SummaryType.METRIC),
+        datasets=dataset_names(items),
+        metrics=metric_names(items),
         source="extractive",
     )
 
@@ -199,7 +256,7 @@ def generate_brief(
 ) -> Brief:
     """Ask the model for the brief; the offline model (or an unreadable answer) gives the
     extractive brief, labelled as such."""
-    if (model or gateway.default_model) == OFFLINE_MODEL:
+    if gateway.is_offline(model):
         return extractive_brief(topic, items, lang)
     rendered = prompts.render("brief", topic=topic, evidence=brief_evidence(items), lang=lang)
     answer = gateway.complete([{"role": "user", "content": rendered.text}], model)
@@ -209,6 +266,46 @@ def generate_brief(
         brief = extractive_brief(topic, items, lang)
         brief.source = "extractive (the model's answer was not a readable brief)"
         return brief
+
+
+def _form_lines(text: str) -> list[str]:
+    """One item per line (or per Chinese semicolon), list bullets dropped."""
+    lines = text.replace("；", "\n").splitlines()
+    return [line.strip(" -•\t") for line in lines if line.strip(" -•\t")]
+
+
+def _form_list(text: str) -> list[str]:
+    """Comma-separated names (Chinese commas too)."""
+    return [part.strip() for part in re.split(r"[,，、]", text) if part.strip()]
+
+
+def brief_from_form(
+    *,
+    title: str,
+    research_question: str,
+    method_name: str,
+    method_idea: str,
+    contributions: str,
+    datasets: str,
+    metrics: str,
+) -> Brief:
+    """A brief the user edited in a form (contributions one per line, names comma-separated);
+    InputError naming the field when one is missing or too long."""
+    try:
+        return Brief(
+            title=title.strip(),
+            research_question=research_question.strip(),
+            method_name=method_name.strip(),
+            method_idea=method_idea.strip(),
+            contributions=_form_lines(contributions),
+            datasets=_form_list(datasets),
+            metrics=_form_list(metrics),
+            source="edited",
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{field}: {first['msg']}") from None
 
 
 def save_brief(projects: ProjectStore, project_id: str, brief: Brief) -> int:

@@ -6,6 +6,10 @@ Evidence items carry keys ("1", "2", ...) mapped to paper ids. A draft cites the
 place is `repeated`, and an author-year citation (`[Smith et al., 2020]`) is `unknown` too.
 Flagged keys never become references. For the whole paper the valid keys of every section are
 renumbered in order of first citation, so References lists papers as the text cites them.
+
+A model's answer is normalised first (`normalise_citations`): `【1】` and `(1)` become `[1]`,
+ranges and lists are spelled out, a raw paper id (`[arxiv:2212.11772]`) becomes its key, and a
+citation of nothing known is removed with a warning, so no `[?]` and no raw key reaches a paper.
 """
 
 from __future__ import annotations
@@ -150,16 +154,70 @@ def renumber(text: str, keys: Mapping[str, str], paper_numbers: Mapping[str, int
     become `?` so the reader sees that a citation was dropped."""
 
     def rewrite(match: re.Match[str]) -> str:
-        group = _groups(match.group(0))[0]
+        group = _groups(match.group(0).strip())[0]
         numbers: dict[int, None] = {}
-        unknown = False
         for number in group.numbers:
             paper = keys.get(str(number))
             if paper is not None and paper in paper_numbers and not group.bad_range:
                 numbers[paper_numbers[paper]] = None
-            else:
-                unknown = True
-        parts = [str(n) for n in sorted(numbers)] + (["?"] if unknown else [])
-        return "[" + ", ".join(parts) + "]"
+        if not numbers:  # a citation of nothing known is dropped (the review lists it)
+            return ""
+        space = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip())]
+        return space + "[" + ", ".join(str(n) for n in sorted(numbers)) + "]"
 
-    return _GROUP.sub(rewrite, text)
+    return _SPACED_GROUP.sub(rewrite, text)
+
+
+_SPACED_GROUP = re.compile(r"[ \t]*" + _GROUP.pattern)
+# Citation look-alikes models write: full-width brackets, parentheses, raw ids in brackets.
+_FULLWIDTH = re.compile(r"[【［]\s*(\d{1,4}(?:\s*(?:[-–—~]|[,，、;；])\s*\d{1,4})*)\s*[】］]")
+_PAREN = re.compile(
+    r"(?<=[^\s(（])(\s?)[(（](\d{1,3}(?:\s*(?:[-–—~]|[,，、])\s*\d{1,3})*)[)）]"
+    r"(?=[\s。．.,，;；:：!?！？]|$)"
+)
+_BRACKETED = re.compile(r"([ \t]*)\[([^\[\]\n]{1,80})\](?!\()")
+_ID_LIKE = re.compile(
+    r"^[\w.:/\-]+$|^[A-Z][A-Za-z\-']+(?: et al\.?| and [A-Z][A-Za-z\-']+)?,? \d{4}[a-z]?$"
+)
+
+
+def _numbers_of(spec: str) -> list[int] | None:
+    group = _groups(f"[{spec}]")
+    if not group or group[0].bad_range:
+        return None
+    return group[0].numbers
+
+
+def normalise_citations(text: str, keys: Mapping[str, str]) -> tuple[str, list[str]]:
+    """A model's citations as this section's keys `[1]`, `[1, 2]`; returns the text and one
+    warning per citation that was removed (it names what it was)."""
+    warnings: list[str] = []
+    by_paper = {paper: key for key, paper in keys.items()}
+
+    def paren(match: re.Match[str]) -> str:
+        numbers = _numbers_of(match.group(2))
+        if numbers and all(str(n) in keys for n in numbers):
+            return match.group(1) + "[" + ", ".join(str(n) for n in numbers) + "]"
+        return match.group(0)  # "(2)" that cites nothing known is ordinary text
+
+    def bracket(match: re.Match[str]) -> str:
+        lead, inner = match.group(1), match.group(2).strip()
+        numbers = _numbers_of(inner)
+        if numbers is not None and re.fullmatch(r"[\d\s,，、;；\-–—~]+", inner):
+            known = [str(n) for n in dict.fromkeys(numbers) if str(n) in keys]
+            dropped = [str(n) for n in dict.fromkeys(numbers) if str(n) not in keys]
+            if dropped:
+                warnings.append(f"removed citation [{', '.join(dropped)}]: no such evidence key")
+            return f"{lead}[{', '.join(known)}]" if known else ""
+        parts = [p.strip() for p in re.split(r"[;；,，]\s*(?=[^\d\s])", inner)]
+        if all(p in by_paper for p in parts):
+            return lead + "[" + ", ".join(by_paper[p] for p in dict.fromkeys(parts)) + "]"
+        if _ID_LIKE.match(inner) or all(_ID_LIKE.match(p) for p in parts):
+            warnings.append(f"removed citation [{inner}]: it names no evidence of this section")
+            return ""
+        return match.group(0)
+
+    text = _FULLWIDTH.sub(lambda m: f"[{m.group(1)}]", text)
+    text = _PAREN.sub(paren, text)
+    text = _BRACKETED.sub(bracket, text)
+    return text, warnings

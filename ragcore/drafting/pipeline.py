@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING
 from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
 from ragcore.drafting.export import ExportedPaper, export_paper, to_bibtex, to_html
 from ragcore.drafting.projects import Project, ProjectStore
+from ragcore.drafting.section_evidence import project_section
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, SectionWriter
 from ragcore.errors import InputError
 from ragcore.library.store import CardStore
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
-from ragcore.retrieval.context import BuiltContext, section_context
+from ragcore.retrieval.context import BuiltContext
 from ragcore.retrieval.evidence import EvidenceItem
 from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
 from ragcore.settings import Settings
+from ragcore.text import split_sentences
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway
@@ -51,6 +53,11 @@ class DraftOutcome:
     def failed(self) -> list[str]:
         return [key for key, v in self.sections.items() if v.status == "failed"]
 
+    @property
+    def nothing_written(self) -> bool:
+        """True when no section got any text: the only outcome `ragcore draft` fails on."""
+        return not any(v.text.strip() for v in self.sections.values())
+
 
 def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
     """What the writer needs from a built context: text, keys, ids, texts for grounding."""
@@ -64,6 +71,8 @@ def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
         edited_texts={
             i.evidence_id: i.edited_text for i in built.items if i.edited_text is not None
         },
+        structured=built.context,
+        warnings=list(built.warnings),
     )
 
 
@@ -89,17 +98,8 @@ def prepare_sections(
     prepared = []
     for done, spec in enumerate(specs):
         report(progress, "evidence", done, len(specs), spec.key)
-        state = projects.section_state(project.project_id, spec.key)
-        # The evidence the user last saw: their "retrieve again" query and k, when they set one.
-        built = section_context(
-            store,
-            state.query or project.topic,
-            spec.key,
-            settings=settings,
-            lang=project.lang,
-            plan=plan.with_cards_per_type(spec.key, state.k),
-            choices=projects.choices(project.project_id, spec.key),
-        )
+        section = project_section(store, projects, project, spec.key, settings=settings, plan=plan)
+        state, built = section.state, section.built
         retrieved = [i.evidence_id for i in built.items if i.kind == "card"]
         if state.retrieved != retrieved:
             projects.set_section_state(
@@ -111,9 +111,13 @@ def prepare_sections(
 
 
 def _brief_items(prepared: Sequence[PreparedSection]) -> list[EvidenceItem]:
+    """The evidence the brief is planned from: on-topic only (a section's nearest cards
+    below the relevance floor never steer the whole paper), unless the user chose them."""
     items: dict[str, EvidenceItem] = {}
     for section in prepared:
         for item in section.built.items:
+            if item.weak and not (item.pinned or item.chosen or item.kind == "note"):
+                continue
             items.setdefault(item.evidence_id, item)
     return list(items.values())
 
@@ -141,6 +145,31 @@ def ensure_brief(
         model=model,
     )
     return save_brief(projects, project.project_id, brief), brief
+
+
+def write_brief(
+    settings: Settings,
+    project: Project,
+    *,
+    gateway: Gateway,
+    store: CardStore | None = None,
+    projects: ProjectStore | None = None,
+) -> tuple[int, Brief]:
+    """(Re)generate the project's brief from the evidence of every section and save it as
+    the new current version (the Draft page's "Generate the brief")."""
+    projects = projects or ProjectStore.from_settings(settings)
+    store = store or CardStore.open(settings)
+    specs = list(projects.plan(project).sections)
+    prepared = prepare_sections(store, projects, project, specs, settings)
+    return ensure_brief(
+        projects,
+        project,
+        prepared,
+        gateway=gateway,
+        prompts=PromptLibrary.from_settings(settings),
+        model=project.model or gateway.default_model,
+        regenerate=True,
+    )
 
 
 def draft_project(
@@ -193,6 +222,7 @@ def draft_project(
         brief,
         brief_version,
         prompt_versions=dict(prompt_versions or {}),
+        other_sections=_other_sections(settings, projects, project, specs),
     )
     results = writer.write_all(
         request,
@@ -210,6 +240,21 @@ def draft_project(
         warnings={p.input.spec.key: p.warnings for p in prepared if p.warnings},
         wall_seconds=time.perf_counter() - started,
     )
+
+
+def _other_sections(
+    settings: Settings, projects: ProjectStore, project: Project, specs: Sequence[SectionSpec]
+) -> list[str]:
+    """The current text of the sections not being written (a regenerated section repeats
+    none of their sentences)."""
+    versions = VersionStore.from_settings(settings)
+    writing = {spec.key for spec in specs}
+    texts: list[str] = []
+    for spec in projects.plan(project).sections:
+        current = versions.current(project.project_id, spec.key)
+        if spec.key not in writing and current is not None:
+            texts.extend(s for line in current.text.splitlines() for s in split_sentences(line))
+    return texts
 
 
 def project_paper(

@@ -23,6 +23,7 @@ from ragcore.library import db
 from ragcore.library.cards import SummaryType
 from ragcore.retrieval.evidence import EvidenceChoices, manual_note
 from ragcore.retrieval.sectionplan import SectionPlan, load_plan, merge_plan
+from ragcore.retrieval.topic import check_topic
 from ragcore.settings import Settings
 
 _DDL = """
@@ -42,7 +43,6 @@ CREATE INDEX IF NOT EXISTS project_records_lookup
     ON project_records(project_id, kind, key, rec_id);
 """
 Kind = Literal["meta", "evidence", "edit", "note", "brief"]
-MAX_TOPIC_CHARS = 2000
 
 
 def _now() -> str:
@@ -132,7 +132,7 @@ class ProjectStore:
     ) -> Project:
         from ragcore.text import detect_lang
 
-        topic = _clean_topic(topic)
+        topic = check_topic(topic)
         meta = _meta(
             name=name.strip() or topic[:60],
             topic=topic,
@@ -189,7 +189,7 @@ class ProjectStore:
         if unknown:
             raise InputError(f"a project has no setting {sorted(unknown)[0]!r}")
         if "topic" in changes:
-            changes["topic"] = _clean_topic(str(changes["topic"]))
+            changes["topic"] = check_topic(str(changes["topic"]))
         data = current.model_dump(include=set(ProjectMeta.model_fields)) | changes
         self._write(project_id, "meta", "", _meta(**data).model_dump(mode="json"))
         return self.get(project_id)
@@ -332,18 +332,6 @@ class ProjectStore:
             ).fetchall()
         values = ((row["key"], json.loads(row["data"])) for row in rows)
         return {key: value for key, value in values if value is not None}
-
-
-def _clean_topic(topic: str) -> str:
-    topic = " ".join(topic.split())
-    if not topic:
-        raise InputError("the topic is empty; write the research topic in a few words")
-    if len(topic) > MAX_TOPIC_CHARS:
-        raise InputError(
-            f"the topic has {len(topic)} characters; keep it under {MAX_TOPIC_CHARS} "
-            "(put longer material into a manual note)"
-        )
-    return topic
 
 
 def _meta(**data: Any) -> ProjectMeta:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragcore.drafting.citations import CitationIssue, check_citations
 from ragcore.drafting.grounding import GroundingFlag, check_grounding
+
+if TYPE_CHECKING:  # versions imports this module for its review type
+    from ragcore.drafting.versions import SectionVersion
 
 
 @dataclass
@@ -20,6 +23,9 @@ class SectionReview:
     cited_keys: list[str] = field(default_factory=list)
     unsupported: list[GroundingFlag] = field(default_factory=list)
     claims_checked: int = 0
+    # What the writer has to say about the section (weak or missing evidence, short, citations
+    # it mapped or removed): shown on Draft and in the review appendix, never in the text.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def no_citations(self) -> bool:
@@ -39,15 +45,22 @@ class SectionReview:
             cited_keys=list(data.get("cited_keys", [])),
             unsupported=[GroundingFlag(**d) for d in data.get("unsupported", [])],
             claims_checked=int(data.get("claims_checked", 0)),
+            warnings=[str(w) for w in data.get("warnings", [])],
         )
 
     def lines(self, lang: str = "zh") -> list[str]:
         """One plain line per finding, for the CLI, the studio and the review appendix."""
-        out = [issue.message(lang) for issue in self.citation_issues]
+        out = list(self.warnings) + [issue.message(lang) for issue in self.citation_issues]
         template = (
             "未在证据中找到：{c}（{s}）" if lang != "en" else "not in the evidence: {c} ({s})"
         )
-        out += [template.format(c=flag.claim, s=flag.sentence) for flag in self.unsupported]
+        claims: dict[str, list[str]] = {}  # one line per flagged sentence
+        for flag in self.unsupported:
+            claims.setdefault(flag.sentence, [])
+            if flag.claim not in claims[flag.sentence]:
+                claims[flag.sentence].append(flag.claim)
+        sep = ", " if lang == "en" else "、"
+        out += [template.format(c=sep.join(c), s=s) for s, c in claims.items()]
         return out
 
 
@@ -56,9 +69,23 @@ def review_section(
     keys: Mapping[str, str],
     evidence_texts: Iterable[str],
     allowed_terms: Iterable[str] = (),
+    *,
+    warnings: Iterable[str] = (),
 ) -> SectionReview:
     citations = check_citations(text, keys)
     grounding = check_grounding(text, evidence_texts, allowed_terms)
     return SectionReview(
-        citations.issues, citations.cited, grounding.flags, grounding.claims_checked
+        citations.issues,
+        citations.cited,
+        grounding.flags,
+        grounding.claims_checked,
+        list(warnings),
     )
+
+
+def review_hand_edit(
+    version: SectionVersion, text: str, allowed_terms: Iterable[str] = ()
+) -> SectionReview:
+    """The checks of a hand edit of `version`: against exactly the evidence the section was
+    generated from (cards as edited, notes, excerpts), its keys and the brief's terms."""
+    return review_section(text, version.citation_keys, version.evidence_texts, allowed_terms)

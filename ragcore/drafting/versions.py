@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS section_versions (
     template_version INTEGER,
     prompt_hash TEXT NOT NULL DEFAULT '',
     evidence_ids TEXT NOT NULL DEFAULT '[]',
+    evidence_texts TEXT NOT NULL DEFAULT '[]',
     edited_texts TEXT NOT NULL DEFAULT '{}',
     citation_keys TEXT NOT NULL DEFAULT '{}',
     review TEXT NOT NULL DEFAULT '{}',
@@ -62,9 +63,12 @@ Origin = Literal["generated", "extractive", "edited"]
 # complete: ends properly; incomplete: stopped for length and could not finish; stopped: the
 # user stopped it; failed: the model failed (text is what arrived, message says why).
 Status = Literal["complete", "incomplete", "stopped", "failed"]
-_JSON_FIELDS = ("evidence_ids", "edited_texts", "citation_keys", "review")
+_JSON_FIELDS = ("evidence_ids", "evidence_texts", "edited_texts", "citation_keys", "review")
 # Columns added after databases already existed: added in place, old rows read as NULL.
-_ADDED_COLUMNS = {"template_version": "INTEGER"}
+_ADDED_COLUMNS = {
+    "template_version": "INTEGER",
+    "evidence_texts": "TEXT NOT NULL DEFAULT '[]'",
+}
 _MIGRATED: set[str] = set()
 
 
@@ -82,6 +86,9 @@ class SectionVersion:
     template_version: int | None = None  # 0 = the shipped default, 1.. = a saved override
     prompt_hash: str = ""
     evidence_ids: list[str] = field(default_factory=list)
+    # Every text the section was written from (cards as edited, notes, excerpts): the checks
+    # of a later hand edit use exactly these.
+    evidence_texts: list[str] = field(default_factory=list)
     edited_texts: dict[str, str] = field(default_factory=dict)
     citation_keys: dict[str, str] = field(default_factory=dict)  # "1" -> paper id
     review: dict[str, Any] = field(default_factory=dict)  # SectionReview.to_dict()

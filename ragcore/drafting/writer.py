@@ -3,8 +3,9 @@ regenerate one, stop (keeping what arrived), and bounded continuation on `finish
 
 Every attempt is saved as a section version, failed ones included (with the reason), so a model
 failing mid-way never loses a finished section and the failed one says why. With the offline
-model each section is composed extractively from its evidence in the section's rhetorical order,
-and labelled as an extractive draft.
+model the sections are planned as one paper (`offline_paper.plan_paper`: each evidence sentence
+once, in the section whose role fits it) from the structured evidence, and labelled extractive.
+A model's answer has its citations normalised to the section's keys (`normalise_citations`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ragcore.documents.section_context import SectionContext
 from ragcore.drafting.brief import Brief
+from ragcore.drafting.citations import normalise_citations
+from ragcore.drafting.offline_paper import PlannedSection, SectionEvidenceBlocks, plan_paper
 from ragcore.drafting.review import review_section
 from ragcore.drafting.versions import SectionVersion, Status, VersionStore
 from ragcore.errors import LLMError
-from ragcore.library.cards import SummaryType
-from ragcore.llm import compose_extractive, parse_evidence
+from ragcore.llm.composer import blocks_from_context
 from ragcore.llm.prompts import PromptLibrary, PromptTemplate, RenderedPrompt, render_template
 from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
@@ -33,24 +36,6 @@ if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is neede
 
 SectionDelta = Callable[[str, str], None]  # (section key, text so far)
 OVERLAP_SEARCH = 300
-# The order in which a section's evidence is told; types not listed follow in plan order.
-RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
-    "introduction": (
-        SummaryType.BACKGROUND,
-        SummaryType.CHALLENGES,
-        SummaryType.RELATEDWORK,
-        SummaryType.INNOVATIONS,
-    ),
-    "related_work": (SummaryType.BACKGROUND, SummaryType.RELATEDWORK, SummaryType.BASELINE),
-    "method": (SummaryType.CHALLENGES, SummaryType.METHODOLOGY, SummaryType.INNOVATIONS),
-    "experiments": (
-        SummaryType.EXPEDESIGN,
-        SummaryType.METRIC,
-        SummaryType.BASELINE,
-        SummaryType.RESULTANALYSIS,
-    ),
-    "conclusion": (SummaryType.CONCLUSION, SummaryType.INNOVATIONS, SummaryType.RESULTANALYSIS),
-}
 _SYSTEM = {
     "zh": "你是严谨的学术写作助手。只根据给出的证据写作，用 [n] 标注引用，不编造数字和名称。",
     "en": "You are a careful academic writing assistant. Write only from the given evidence, "
@@ -73,6 +58,13 @@ class SectionInput:
     evidence_ids: list[str] = field(default_factory=list)
     evidence_texts: list[str] = field(default_factory=list)
     edited_texts: dict[str, str] = field(default_factory=dict)
+    # The same context as structure: what the offline composer reads (no text re-parsing).
+    structured: SectionContext | None = None
+    warnings: list[str] = field(default_factory=list)  # about the evidence, for the review
+
+    def evidence_blocks(self) -> SectionEvidenceBlocks:
+        blocks = blocks_from_context(self.structured) if self.structured is not None else []
+        return SectionEvidenceBlocks(self.spec, blocks)
 
 
 @dataclass
@@ -86,6 +78,8 @@ class DraftRequest:
     # Template id -> saved version to write with instead of the one in use (0 = the shipped
     # default), e.g. to compare two prompt versions; the version in use stays as it is.
     prompt_versions: dict[str, int] = field(default_factory=dict)
+    # Text already in the paper (sections not being written): the offline plan repeats none.
+    other_sections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -122,33 +116,13 @@ def join_continuation(text: str, more: str) -> str:
     return text + more
 
 
-def rhetorical_context(context: str, section_key: str) -> str:
-    """The context's evidence blocks re-told in the section's rhetorical order (offline mode)."""
-    order = [t.label for t in RHETORICAL_ORDER.get(section_key, ())]
-    blocks = parse_evidence(context)
-    blocks.sort(key=lambda b: order.index(b.section) if b.section in order else len(order))
-    lines: list[str] = []
-    for n, block in enumerate(blocks, 1):
-        heading = f"### {block.section} 总结" if block.kind == "card" else "### 参考原文"
-        if not lines or lines[-2] != heading:
-            lines += ["", heading]
-        key = f" [{block.key}]" if block.key else ""
-        if block.kind == "card":
-            lines.append(f"**总结{n}** (来源: {block.source}){key}: {block.text}")
-        else:
-            lines += [f"**论文 {block.source} - 原文**{key}:", f"片段1: {block.text}"]
-    return "\n".join(lines)
-
-
 def _no_evidence(lang: str) -> str:
     if lang == "en":
         return (
-            "no evidence for this section (no card above the relevance floor); "
-            "pin cards, add a manual note or retrieve again, then regenerate"
+            "no evidence for this section: written from the paper brief only; pin cards, add a "
+            "manual note or retrieve again, then regenerate"
         )
-    return (
-        "本节没有可用的证据（没有相关度高于阈值的卡片）；请固定卡片、添加手工笔记或重新检索后再生成"
-    )
+    return "本节没有证据：仅根据论文纲要写成；请固定卡片、添加手工笔记或重新检索后再生成"
 
 
 def section_template_id(prompts: PromptLibrary, section_key: str) -> str:
@@ -173,9 +147,17 @@ class SectionWriter:
         self.max_continuations = max_continuations
         self.timeout = timeout
 
-    def is_offline(self, model: str) -> bool:
-        deployments = self.gateway.config.deployments(model)
-        return bool(deployments) and all(d.is_offline for d in deployments)
+    def plan_offline(
+        self, request: DraftRequest, sections: Sequence[SectionInput]
+    ) -> dict[str, PlannedSection]:
+        """The offline composer's plan of these sections as one paper (no sentence twice)."""
+        brief = request.brief
+        return plan_paper(
+            [section.evidence_blocks() for section in sections],
+            request.lang,
+            taken=request.other_sections,
+            brief=[brief.research_question, brief.method_idea, *brief.contributions],
+        )
 
     def template(self, request: DraftRequest, section_key: str) -> PromptTemplate:
         """The section's template: the version the request asks for, else the one in use."""
@@ -208,23 +190,29 @@ class SectionWriter:
         *,
         on_delta: SectionDelta | None = None,
         cancel: threading.Event | None = None,
+        planned: PlannedSection | None = None,
     ) -> SectionVersion:
-        """Write (or regenerate) one section and save the attempt as a version."""
+        """Write (or regenerate) one section and save the attempt as a version. The offline
+        model writes `planned` (this section's share of the paper plan) or plans it alone."""
         rendered = self.render(request, section)
         attempt = _Attempt()
         status: Status
         message = ""
-        if not section.citation_keys:
-            # Writing without evidence is how the seeds invented their sections: refuse, say why.
-            return self._save(
-                request, section, rendered, attempt, "failed", _no_evidence(request.lang)
-            )
+        warnings = list(section.warnings)
         try:
-            if self.is_offline(request.model):
-                self._compose_offline(request, section, attempt, on_delta)
+            if self.gateway.is_offline(request.model):
+                planned = planned or self.plan_offline(request, [section])[section.spec.key]
+                warnings += planned.warnings
+                self._compose_offline(request, section, attempt, on_delta, planned)
             else:
+                if not section.citation_keys:
+                    warnings.append(_no_evidence(request.lang))
                 self._stream(request, section, rendered, attempt, on_delta, cancel)
+                attempt.text, fixed = normalise_citations(attempt.text, section.citation_keys)
+                warnings += fixed
             status, message = self._judge(attempt, request.lang)
+            if planned is not None and planned.failure and not attempt.text.strip():
+                message = planned.failure  # why the offline plan had nothing to write
         except LLMError as error:
             attempt.text = (
                 join_continuation(attempt.text, error.partial_text)
@@ -235,7 +223,7 @@ class SectionWriter:
             if isinstance(record, CallRecord):
                 attempt.absorb(record)
             status, message = "failed", str(error)
-        return self._save(request, section, rendered, attempt, status, message)
+        return self._save(request, section, rendered, attempt, status, message, warnings)
 
     def _stream(
         self,
@@ -284,18 +272,19 @@ class SectionWriter:
         section: SectionInput,
         attempt: _Attempt,
         on_delta: SectionDelta | None,
+        planned: PlannedSection,
     ) -> None:
         started = time.perf_counter()
-        context = rhetorical_context(section.context, section.spec.key)
-        composed = compose_extractive(context, lang=request.lang, target_words=section.spec.words)
+        composed = planned.composed
         attempt.text = composed.text
         if on_delta is not None:
-            for end in range(1, len(composed.text.split("\n\n")) + 1):
-                on_delta(section.spec.key, "\n\n".join(composed.text.split("\n\n")[:end]))
+            paragraphs = composed.text.split("\n\n")
+            for end in range(1, len(paragraphs) + 1):
+                on_delta(section.spec.key, "\n\n".join(paragraphs[:end]))
         record = CallRecord(
             model_requested=request.model,
             model_used=request.model,
-            tokens_in=count_words(context),
+            tokens_in=sum(count_words(b.text) for b in section.evidence_blocks().blocks),
             tokens_out=composed.words,
             latency_s=time.perf_counter() - started,
             finish_reason="stop",
@@ -336,10 +325,15 @@ class SectionWriter:
         attempt: _Attempt,
         status: Status,
         message: str,
+        warnings: Sequence[str] = (),
     ) -> SectionVersion:
         record = attempt.record
         review = review_section(
-            attempt.text, section.citation_keys, section.evidence_texts, request.brief.terms()
+            attempt.text,
+            section.citation_keys,
+            section.evidence_texts,
+            request.brief.terms(),
+            warnings=warnings,
         )
         offline = record is not None and record.extractive
         return self.versions.save(
@@ -356,9 +350,10 @@ class SectionWriter:
                 template_version=rendered.template_version,
                 prompt_hash=rendered.prompt_hash,
                 evidence_ids=section.evidence_ids,
+                evidence_texts=section.evidence_texts,
                 edited_texts=section.edited_texts,
                 citation_keys=section.citation_keys,
-                review=review.to_dict() if attempt.text.strip() else {},
+                review=review.to_dict() if attempt.text.strip() or warnings else {},
                 brief_version=request.brief_version,
                 tokens_in=attempt.tokens_in,
                 tokens_out=attempt.tokens_out,
@@ -389,6 +384,9 @@ class SectionWriter:
         done = 0
         lock = threading.Lock()
         results: dict[str, SectionVersion] = {}
+        plans = (
+            self.plan_offline(request, sections) if self.gateway.is_offline(request.model) else {}
+        )
 
         def run(section: SectionInput) -> None:
             nonlocal done
@@ -396,7 +394,9 @@ class SectionWriter:
             if cancel is not None and cancel.is_set():
                 return
             report(progress, f"section:{key}", 0, 1, "writing")
-            version = self.write(request, section, on_delta=on_delta, cancel=cancel)
+            version = self.write(
+                request, section, on_delta=on_delta, cancel=cancel, planned=plans.get(key)
+            )
             with lock:
                 results[key] = version
                 done += 1

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ragcore.library.cards import SummaryType
 
+# The roles a paper section can have, in the order they appear in a paper ("other" last).
 ROLES = (
     "abstract",
     "introduction",
@@ -16,8 +17,8 @@ ROLES = (
     "results",
     "discussion",
     "conclusion",
-    "appendix",
     "references",
+    "appendix",
     "other",
 )
 

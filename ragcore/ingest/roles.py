@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ragcore.ingest.model import ROLES
+
 # Order matters twice: the earliest match in a heading wins, and at the same position the
 # longer phrase wins ("experimental results" is results, "experiments" alone is experiments).
 _KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -165,18 +167,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "作者贡献",
     ),
 }
-ORDER = (
-    "abstract",
-    "introduction",
-    "related work",
-    "method",
-    "experiments",
-    "results",
-    "discussion",
-    "conclusion",
-    "references",
-    "appendix",
-)
+ORDER = ROLES[:-1]  # document order; "other" has no place in it
 _RANK = {role: index for index, role in enumerate(ORDER)}
 
 

@@ -1,86 +1,54 @@
 """The card store: Chroma collections for cards and raw section text, SQLite for papers.
 
-Vectors always come from our embedder (collections are created with no embedding function, so
-Chroma never downloads its own model). The embedder's name and dimension are kept in the
-collection metadata: opening the store with another embedder is refused with a clear message
-until the user re-embeds (`ragcore reembed`), so vectors of two models never mix.
+`CardStore` is the public face; the parts live by concern next to it:
+`chroma` (client, collections checked against the embedder, paged reads and writes),
+`records` (cards and raw chunks as Chroma records), `changelog` (revision and changed ids),
+`snapshot_cache` (the search snapshot kept current), `papers` (the papers table) and
+`reembed` (moving the store to another embedder).
 
 Cards carry a `state`: `ready` cards are visible; `pending` ones belong to an ingest that has
 not finished and are invisible until `publish_paper` flips them, so a killed run shows nothing
 half-done.
-
-Searches run on an in-memory snapshot of the ready cards (`ragcore.library.snapshot`), refreshed from a
-change log in SQLite: each write records its revision and the card ids it touched, so a
-refresh re-reads only those cards, in any process that shares the home folder.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-import chromadb
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 
-from ragcore.errors import StoreError
-from ragcore.library import db
-from ragcore.library.cards import Card, Origin, Paper, SummaryType
+from ragcore.library import chroma
+from ragcore.library.cards import Card, Paper, SummaryType
+from ragcore.library.changelog import ChangeLog
+from ragcore.library.chroma import CARDS, PENDING, RAW, READY, make_client, similarity
 from ragcore.library.embeddings import Embedder, Vectors, get_embedder
-from ragcore.library.snapshot import CardSnapshot, relevance
+from ragcore.library.papers import PaperTable
+from ragcore.library.records import (
+    RawChunk,
+    card_from_chroma,
+    card_metadata,
+    raw_chunk_from_chroma,
+    raw_chunk_metadata,
+)
+from ragcore.library.reembed import reembed as _reembed
+from ragcore.library.snapshot import CardSnapshot
+from ragcore.library.snapshot_cache import SnapshotCache
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
-from ragcore.text import normalize_space
 
-CARDS = "cards"
-RAW = "raw_chunks"
-READY, PENDING = "ready", "pending"
-# Raw chunks stored before they had a state count as ready: `$ne` matches a missing key.
-_VISIBLE = {"$ne": PENDING}
-_WRITE_BATCH = 512
-_ID_BATCH = 5000
-# Change-log entries kept: a snapshot further behind than this reloads everything.
-_CHANGES_KEPT = 1000
-_ALL = "*"
-_REMOTE_SNAPSHOT_MAX_AGE_S = 30.0
-_PAPERS_DDL = """
-CREATE TABLE IF NOT EXISTS store_revision (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    revision INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO store_revision(id, revision) VALUES (1, 0);
-CREATE TABLE IF NOT EXISTS card_changes (
-    revision INTEGER PRIMARY KEY,
-    card_ids TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS papers (
-    paper_id TEXT PRIMARY KEY,
-    data TEXT NOT NULL,
-    updated_at TEXT DEFAULT CURRENT_TIMESTAMP
-);
-"""
-
-
-@dataclass
-class RawChunk:
-    paper_id: str
-    role: str
-    heading: str
-    text: str
-    chunk_id: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.chunk_id:
-            key = f"{self.paper_id}\x1f{self.role}\x1f{normalize_space(self.text)}"
-            self.chunk_id = "r" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+__all__ = [
+    "CARDS",
+    "PENDING",
+    "RAW",
+    "READY",
+    "CardStore",
+    "RawChunk",
+    "UpsertResult",
+    "make_client",
+    "similarity",
+]
 
 
 @dataclass
@@ -89,111 +57,25 @@ class UpsertResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def make_client(settings: Settings) -> Any:
-    """Chroma's HttpClient when a server address is set, else the embedded persistent store."""
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or 8000,
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except Exception as error:  # connection refused, DNS, protocol mismatch
-            raise StoreError(
-                f"the Chroma server at {settings.chroma_url} cannot be reached "
-                f"({type(error).__name__}); start it with `chroma run` or unset RAGCORE_CHROMA_URL"
-            ) from None
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-
-
-def _card_metadata(card: Card, state: str) -> dict[str, Any]:
-    return {
-        "paper_id": card.paper_id,
-        "summary_type": card.summary_type.value,
-        "source_sections": json.dumps(card.source_sections, ensure_ascii=False),
-        "tags": json.dumps(card.tags, ensure_ascii=False),
-        "lang": card.lang,
-        "origin": card.origin.value,
-        "title": card.title,
-        "created_at": card.created_at.isoformat(),
-        "updated_at": card.updated_at.isoformat(),
-        "state": state,
-    }
-
-
-def _card_from_chroma(card_id: str, document: str, meta: dict[str, Any]) -> Card:
-    return Card(
-        card_id=card_id,
-        paper_id=str(meta["paper_id"]),
-        summary_type=SummaryType(str(meta["summary_type"])),
-        text=document,
-        source_sections=json.loads(str(meta.get("source_sections") or "[]")),
-        tags=json.loads(str(meta.get("tags") or "[]")),
-        lang=str(meta.get("lang") or ""),
-        origin=Origin(str(meta.get("origin") or "imported")),
-        title=str(meta.get("title") or ""),
-        created_at=datetime.fromisoformat(str(meta["created_at"])),
-        updated_at=datetime.fromisoformat(str(meta["updated_at"])),
-    )
-
-
-def _where(**conditions: Any) -> dict[str, Any] | None:
-    """Chroma's filter syntax: one condition as is, several under `$and`; lists become `$in`."""
-    parts = []
-    for key, value in conditions.items():
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            parts.append({key: {"$in": list(value)}})
-        else:
-            parts.append({key: value})
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
-def similarity(distance: float) -> float:
-    """Chroma's cosine distance (0 = same direction) on the snapshot's relevance scale."""
-    return relevance(1.0 - float(distance))
-
-
 class CardStore:
     def __init__(self, settings: Settings, client: Any, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
         self._client = client
-        self._cards = self._collection(CARDS)
-        self._raw = self._collection(RAW)
-        db.ensure_schema(settings.db_path, "papers", _PAPERS_DDL)
-        self._snapshot: CardSnapshot | None = None
-        self._snapshot_loaded = 0.0
-        self._snapshot_lock = threading.Lock()
+        self._cards = chroma.open_collection(client, CARDS, embedder)
+        self._raw = chroma.open_collection(client, RAW, embedder)
+        self._log = ChangeLog(settings.db_path)
+        self._papers = PaperTable(settings.db_path)
+        self._snapshots = SnapshotCache(
+            self._log,
+            self._ready_with_vectors,
+            embedder.dimension,
+            remote=bool(settings.chroma_url),
+        )
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> CardStore:
         return cls(settings, make_client(settings), embedder or get_embedder(settings.embedder))
-
-    # -- collections and the embedder check ------------------------------------------------
-    def _collection(self, name: str) -> Any:
-        meta = {"embedder": self.embedder.name, "dimension": self.embedder.dimension}
-        collection = self._client.get_or_create_collection(
-            name,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata=meta,
-        )
-        stored = collection.metadata or {}
-        if stored.get("embedder") != self.embedder.name and collection.count() > 0:
-            raise StoreError(
-                f"the store's {name} were embedded with {stored.get('embedder')!r} but the "
-                f"embedder is now {self.embedder.name!r}; run `ragcore reembed` to re-embed "
-                f"{collection.count()} items, or set RAGCORE_EMBEDDER={stored.get('embedder')}"
-            )
-        return collection
 
     @classmethod
     def reembed(
@@ -202,87 +84,32 @@ class CardStore:
         embedder: Embedder | None = None,
         progress: ProgressCallback | None = None,
     ) -> int:
-        """Re-embed every card and chunk with the configured embedder; safe to interrupt.
+        """Re-embed every card and chunk with the configured embedder; safe to interrupt."""
+        return _reembed(settings, embedder or get_embedder(settings.embedder), progress)
 
-        New vectors go into a fresh collection that replaces the old one only when complete.
-        """
-        embedder = embedder or get_embedder(settings.embedder)
-        client = make_client(settings)
-        moved = 0
-        for name in (CARDS, RAW):
-            moved += _rebuild_collection(client, name, embedder, progress)
-        _record_change(settings.db_path, None)  # every vector changed: caches reload
-        return moved
-
-    # -- change tracking --------------------------------------------------------------------
+    # -- change tracking and the search snapshot ---------------------------------------------
     def revision(self) -> int:
         """A counter that grows with every card write, in any process: caches compare it."""
-        with db.connect(self.settings.db_path) as conn:
-            row = conn.execute("SELECT revision FROM store_revision WHERE id=1").fetchone()
-        return int(row["revision"]) if row else 0
+        return self._log.revision()
 
     def _changed(self, card_ids: Sequence[str] | None) -> None:
-        _record_change(self.settings.db_path, card_ids)
+        self._log.record(card_ids)
 
-    def _changes_since(self, revision: int) -> tuple[int, set[str] | None]:
-        """(latest revision, ids written after `revision`); None when the log cannot tell."""
-        with db.connect(self.settings.db_path) as conn:
-            latest = int(conn.execute("SELECT revision FROM store_revision").fetchone()[0])
-            rows = conn.execute(
-                "SELECT card_ids FROM card_changes WHERE revision > ? AND revision <= ?",
-                (revision, latest),
-            ).fetchall()
-        if len(rows) != latest - revision:
-            return latest, None  # pruned, or written by a version without the log
-        ids: set[str] = set()
-        for row in rows:
-            if row["card_ids"] == _ALL:
-                return latest, None
-            ids.update(json.loads(row["card_ids"]))
-        return latest, ids
-
-    # -- the search snapshot ----------------------------------------------------------------
     def snapshot(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
-        current = self._snapshot
-        if current is not None and not self._snapshot_stale(current):
-            return current
-        with self._snapshot_lock:
-            current = self._snapshot
-            if current is None or self._remote_expired():
-                fresh = self._load_snapshot()
-            else:
-                latest, ids = self._changes_since(current.revision)
-                if ids is None:
-                    fresh = self._load_snapshot()
-                else:
-                    fresh = current.changed(latest, ids, self._ready_with_vectors(list(ids)))
-            self._snapshot, self._snapshot_loaded = fresh, time.monotonic()
-            return fresh
-
-    def _snapshot_stale(self, snapshot: CardSnapshot) -> bool:
-        return snapshot.revision != self.revision() or self._remote_expired()
-
-    def _remote_expired(self) -> bool:
-        """A shared Chroma server takes writes our log never sees: reload after a while."""
-        age = time.monotonic() - self._snapshot_loaded
-        return bool(self.settings.chroma_url) and age > _REMOTE_SNAPSHOT_MAX_AGE_S
-
-    def _load_snapshot(self) -> CardSnapshot:
-        revision = self.revision()  # read first: a write after it shows up at the next refresh
-        return CardSnapshot.build(revision, self._ready_with_vectors(None), self.embedder.dimension)
+        return self._snapshots.get()
 
     def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
         if ids is not None and not ids:
             return []
-        got = _get(
+        got = chroma.get(
             self._cards,
             ids,
-            where=_where(state=READY),
+            where=chroma.where(state=READY),
             include=["documents", "metadatas", "embeddings"],
         )
         return [
-            (_card_from_chroma(i, d, m), v)
+            (card_from_chroma(i, d, m), v)
             for i, d, m, v in zip(
                 got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
             )
@@ -301,9 +128,9 @@ class CardStore:
     ) -> UpsertResult:
         """Add cards whose content id is new; cards already stored are skipped (idempotent)."""
         unique = list({card.card_id: card for card in cards}.values())
-        added = _add_missing(
+        added = chroma.add_missing(
             self._cards,
-            {c.card_id: (c.text, _card_metadata(c, state)) for c in unique},
+            {c.card_id: (c.text, card_metadata(c, state)) for c in unique},
             self._embed,
             progress,
         )
@@ -326,20 +153,20 @@ class CardStore:
     ) -> None:
         """Make a finished ingest visible: the paper's cards become exactly `card_ids` (and its
         raw chunks exactly `chunk_ids`, when given)."""
-        changed = _publish(self._cards, paper_id, set(card_ids))
+        changed = chroma.publish(self._cards, paper_id, set(card_ids))
         if changed:
             self._changed(changed)
         if chunk_ids is not None:
-            _publish(self._raw, paper_id, set(chunk_ids))
+            chroma.publish(self._raw, paper_id, set(chunk_ids))
 
     def discard_pending(self, paper_id: str | None = None) -> int:
         """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
-        where = _where(paper_id=paper_id, state=PENDING)
-        ids = _get(self._cards, None, where=where, include=[])["ids"]
+        where = chroma.where(paper_id=paper_id, state=PENDING)
+        ids = chroma.get(self._cards, None, where=where, include=[])["ids"]
         if ids:
-            _delete(self._cards, ids)
+            chroma.delete(self._cards, ids)
             self._changed(ids)
-        _delete(self._raw, _get(self._raw, None, where=where, include=[])["ids"])
+        chroma.delete(self._raw, chroma.get(self._raw, None, where=where, include=[])["ids"])
         return len(ids)
 
     def get_cards(
@@ -349,19 +176,19 @@ class CardStore:
         summary_type: SummaryType | None = None,
         ids: Sequence[str] | None = None,
     ) -> list[Card]:
-        where = _where(
+        where = chroma.where(
             paper_id=paper_id,
             summary_type=summary_type.value if summary_type else None,
             state=READY,
         )
-        got = _get(
+        got = chroma.get(
             self._cards,
             list(ids) if ids is not None else None,
             where=where,
             include=["documents", "metadatas"],
         )
         cards = [
-            _card_from_chroma(i, d, m)
+            card_from_chroma(i, d, m)
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(
@@ -374,11 +201,13 @@ class CardStore:
 
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
-            _delete(self._cards, list(ids))
+            chroma.delete(self._cards, list(ids))
             self._changed(list(ids))
 
     def count(self) -> int:
-        return len(_get(self._cards, None, where=_where(state=READY), include=[])["ids"])
+        return len(
+            chroma.get(self._cards, None, where=chroma.where(state=READY), include=[])["ids"]
+        )
 
     def dense_search(
         self,
@@ -402,25 +231,19 @@ class CardStore:
         state: str = READY,
     ) -> int:
         """Add raw text chunks; `pending` ones stay out of searches until `publish_paper`."""
-        items = {
-            c.chunk_id: (
-                c.text,
-                {"paper_id": c.paper_id, "role": c.role, "heading": c.heading, "state": state},
-            )
-            for c in chunks
-        }
-        return len(_add_missing(self._raw, items, self._embed, progress))
+        items = {c.chunk_id: (c.text, raw_chunk_metadata(c, state)) for c in chunks}
+        return len(chroma.add_missing(self._raw, items, self._embed, progress))
 
     def delete_raw(self, paper_id: str) -> None:
-        ids = _get(self._raw, None, where=_where(paper_id=paper_id), include=[])["ids"]
+        ids = chroma.get(self._raw, None, where=chroma.where(paper_id=paper_id), include=[])["ids"]
         if ids:
-            _delete(self._raw, ids)
+            chroma.delete(self._raw, ids)
 
     def get_raw_chunks(self, paper_id: str) -> list[RawChunk]:
-        where = _where(paper_id=paper_id, state=_VISIBLE)
-        got = _get(self._raw, None, where=where, include=["documents", "metadatas"])
+        where = chroma.where(paper_id=paper_id, state=chroma.VISIBLE)
+        got = chroma.get(self._raw, None, where=where, include=["documents", "metadatas"])
         return [
-            RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i)
+            raw_chunk_from_chroma(i, d, m)
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
@@ -432,10 +255,10 @@ class CardStore:
         roles: Sequence[str] | None = None,
         k: int = 5,
     ) -> list[tuple[RawChunk, float]]:
-        where = _where(
+        where = chroma.where(
             paper_id=list(paper_ids) if paper_ids is not None else None,
             role=list(roles) if roles is not None else None,
-            state=_VISIBLE,
+            state=chroma.VISIBLE,
         )
         got = self._raw.query(
             query_embeddings=np.asarray([query_embedding], dtype=np.float32),
@@ -444,10 +267,7 @@ class CardStore:
             include=["documents", "metadatas", "distances"],
         )
         return [
-            (
-                RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i),
-                similarity(dist),
-            )
+            (raw_chunk_from_chroma(i, d, m), similarity(dist))
             for i, d, m, dist in zip(
                 got["ids"][0],
                 got["documents"][0],
@@ -459,136 +279,16 @@ class CardStore:
 
     # -- papers (SQLite) ------------------------------------------------------------------
     def upsert_paper(self, paper: Paper) -> None:
-        with db.connect(self.settings.db_path) as conn:
-            conn.execute(
-                "INSERT INTO papers(paper_id, data) VALUES(?, ?) ON CONFLICT(paper_id) "
-                "DO UPDATE SET data=excluded.data, updated_at=CURRENT_TIMESTAMP",
-                (paper.paper_id, paper.model_dump_json()),
-            )
+        self._papers.upsert(paper)
 
     def get_paper(self, paper_id: str) -> Paper | None:
-        with db.connect(self.settings.db_path) as conn:
-            row = conn.execute("SELECT data FROM papers WHERE paper_id=?", (paper_id,)).fetchone()
-        return Paper.model_validate_json(row["data"]) if row else None
+        return self._papers.get(paper_id)
 
     def list_papers(self) -> list[Paper]:
-        with db.connect(self.settings.db_path) as conn:
-            rows = conn.execute("SELECT data FROM papers ORDER BY paper_id").fetchall()
-        return [Paper.model_validate_json(r["data"]) for r in rows]
+        return self._papers.all()
 
     def delete_paper(self, paper_id: str) -> None:
-        ids = _get(self._cards, None, where=_where(paper_id=paper_id), include=[])["ids"]
-        self.delete_cards(ids)
+        ids = chroma.get(self._cards, None, where=chroma.where(paper_id=paper_id), include=[])
+        self.delete_cards(ids["ids"])
         self.delete_raw(paper_id)
-        with db.connect(self.settings.db_path) as conn:
-            conn.execute("DELETE FROM papers WHERE paper_id=?", (paper_id,))
-
-
-def _record_change(db_path: Path, card_ids: Sequence[str] | None) -> None:
-    """Bump the revision and log which cards it touched (None: all of them)."""
-    ids = _ALL if card_ids is None else json.dumps(sorted(set(card_ids)))
-    db.ensure_schema(db_path, "papers", _PAPERS_DDL)
-    with db.connect(db_path) as conn:
-        conn.execute("UPDATE store_revision SET revision = revision + 1 WHERE id=1")
-        revision = int(conn.execute("SELECT revision FROM store_revision").fetchone()[0])
-        conn.execute("INSERT INTO card_changes(revision, card_ids) VALUES(?, ?)", (revision, ids))
-        conn.execute("DELETE FROM card_changes WHERE revision <= ?", (revision - _CHANGES_KEPT,))
-
-
-def _publish(collection: Any, paper_id: str, keep: set[str]) -> list[str]:
-    """Make the paper's items in `collection` exactly `keep`: flip those still pending to ready,
-    delete the others. Returns the ids it changed."""
-    got = _get(collection, None, where=_where(paper_id=paper_id), include=["metadatas"])
-    flip = [
-        item_id
-        for item_id, meta in zip(got["ids"], got["metadatas"], strict=True)
-        if item_id in keep and (meta or {}).get("state", READY) != READY
-    ]
-    stale = [item_id for item_id in got["ids"] if item_id not in keep]
-    if flip:
-        collection.update(ids=flip, metadatas=[{"state": READY}] * len(flip))
-    _delete(collection, stale)
-    return flip + stale
-
-
-def _get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list[Any]]:
-    """`collection.get` in pages: Chroma turns each id (asked for or matched by a filter) into
-    one SQL variable, and SQLite refuses a statement with more than 32,766 of them (at 40k
-    cards both a long id list and a filter matching every card failed)."""
-    merged: dict[str, list[Any]] = {key: [] for key in ("ids", *kwargs.get("include", []))}
-
-    def take(got: Any) -> int:
-        for key, values in merged.items():
-            values.extend(got[key] if got[key] is not None else [])
-        return len(got["ids"])
-
-    if ids is not None:
-        for start in range(0, len(ids), _ID_BATCH):
-            take(collection.get(ids=ids[start : start + _ID_BATCH], **kwargs))
-        return merged
-    offset = 0
-    while take(collection.get(limit=_ID_BATCH, offset=offset, **kwargs)) == _ID_BATCH:
-        offset += _ID_BATCH
-    return merged
-
-
-def _delete(collection: Any, ids: list[str]) -> None:
-    for start in range(0, len(ids), _ID_BATCH):
-        collection.delete(ids=ids[start : start + _ID_BATCH])
-
-
-def _add_missing(
-    collection: Any,
-    items: dict[str, tuple[str, dict[str, Any]]],
-    embed: Any,
-    progress: ProgressCallback | None,
-) -> list[str]:
-    """Embed and add the items (id -> text, metadata) whose id the collection lacks."""
-    if not items:
-        return []
-    existing = set(_get(collection, list(items), include=[])["ids"])
-    new = [item_id for item_id in items if item_id not in existing]
-    if not new:
-        return []
-    vectors = embed([items[i][0] for i in new], progress)
-    for start in range(0, len(new), _WRITE_BATCH):
-        batch = new[start : start + _WRITE_BATCH]
-        collection.add(
-            ids=batch,
-            embeddings=vectors[start : start + _WRITE_BATCH],
-            documents=[items[i][0] for i in batch],
-            metadatas=[items[i][1] for i in batch],
-        )
-    return new
-
-
-def _rebuild_collection(
-    client: Any, name: str, embedder: Embedder, progress: ProgressCallback | None
-) -> int:
-    staging = f"{name}-reembed"
-    if staging in {c.name for c in client.list_collections()}:
-        client.delete_collection(staging)  # left over from an interrupted run
-    try:
-        old = client.get_collection(name, embedding_function=None)
-    except Exception:  # no such collection yet: nothing to move
-        return 0
-    got = _get(old, None, include=["documents", "metadatas"])
-    new = client.create_collection(
-        staging,
-        embedding_function=None,
-        configuration={"hnsw": {"space": "cosine"}},
-        metadata={"embedder": embedder.name, "dimension": embedder.dimension},
-    )
-    total = len(got["ids"])
-    for start in range(0, total, _WRITE_BATCH):
-        end = start + _WRITE_BATCH
-        new.add(
-            ids=got["ids"][start:end],
-            documents=got["documents"][start:end],
-            metadatas=got["metadatas"][start:end],
-            embeddings=embedder.embed(got["documents"][start:end]),
-        )
-        report(progress, f"reembed:{name}", min(end, total), total)
-    client.delete_collection(name)
-    new.modify(name=name)
-    return total
+        self._papers.delete(paper_id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ragcore.documents.section_context import SectionContext
 from ragcore.text import count_words, detect_lang, is_truncated, split_sentences
 
 DEFAULT_TARGET = (150, 300)
@@ -55,6 +56,7 @@ _TEMPLATE = re.compile(
     r"##|简洁描述|请提供|请根据|例如，新|继续列出|^[(（]?注[:：]|^[(（]?[Nn]ote:|作为科研论文分析师"
 )
 _END_PUNCT = "。！？.!?；;"
+_SOURCE_CITATION = re.compile(r"\s*[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]")
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,40 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
         if not line or _TEMPLATE.search(line):
             continue
         line = _TYPE_NOTE.sub("", _LABEL.sub("", line)).strip()
+        # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
+        # not ours: kept, they would read as (wrong) citations of our evidence.
+        line = _SOURCE_CITATION.sub("", line)
         sentences = split_sentences(line)
         if sentences and is_truncated(sentences[-1]):
             sentences.pop()  # the card was cut off mid-sentence: drop the stub, keep the rest
-        out.extend(s for s in sentences if _informative(s, min_words))
+        out.extend(s for s in sentences if _informative(s, min_words) and is_whole_sentence(s))
     return out
+
+
+# A sentence that starts mid-word or mid-clause ("t al., 2020), Deng et al", ", which ..."),
+# or carries extraction debris (bullets, replacement characters), is a fragment.
+_FRAGMENT_START = re.compile(
+    r"^(?:[a-z]|[,.;:)\]}，。；：）】、]|et al\b|[(（][a-z][)）]\s|\d+\s*[:：])"
+)
+# Extraction debris: bullets, replacement characters, the commas a removed citation leaves
+# ("proposed in,,, see also"), LaTeX math and unresolved references ("(REF )").
+_DEBRIS = re.compile(r"[•▪●■\ufffd\x00-\x08$]|,\s*,|\bREF\b|\\[a-zA-Z]+\{")
+# A sentence "ending" at an abbreviation was cut there by the splitter ("as shown in Fig.").
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:Figs?|Secs?|Eqs?|Refs?|Tabs?|No|cf|vs|resp|al|e\.g|i\.e)\.|\[Fig\.?)$"
+)
+_LATIN_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def is_whole_sentence(sentence: str) -> bool:
+    """True for a sentence that starts and ends as a sentence: no fragment of a line cut out of
+    a PDF, no bullet debris; a Latin sentence must end with its full stop."""
+    text = sentence.strip()
+    if not text or _FRAGMENT_START.match(text) or _DEBRIS.search(text):
+        return False
+    if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")):
+        return False
+    return detect_lang(text) != "en" or bool(_LATIN_END.search(text))
 
 
 def _informative(sentence: str, min_words: int | None) -> bool:
@@ -175,6 +206,26 @@ def _informative(sentence: str, min_words: int | None) -> bool:
     # A line of a few words is a label or heading, not a statement.
     needed = min_words if min_words is not None else (12 if detect_lang(sentence) == "zh" else 6)
     return count_words(sentence) >= needed
+
+
+def blocks_from_context(context: SectionContext) -> list[EvidenceBlock]:
+    """The evidence of a structured context, as structure: each card with its type and key,
+    each excerpt fragment cited by the key of its paper's cards (a fragment of a paper no card
+    cites has no key and is left out: a raw paper id is never a citation)."""
+    keys: dict[str, str] = {}
+    blocks: list[EvidenceBlock] = []
+    for summary_type, card in context.cards():
+        if card.citation:
+            keys.setdefault(card.paper_id, card.citation)
+        key = card.citation or None
+        blocks.append(EvidenceBlock("card", summary_type.label, card.paper_id, key, card.text))
+    for excerpt in context.excerpts:
+        if excerpt.paper_id not in keys:
+            continue
+        for fragment in excerpt.fragments:
+            key = keys[excerpt.paper_id]
+            blocks.append(EvidenceBlock("excerpt", "excerpt", excerpt.paper_id, key, fragment))
+    return blocks
 
 
 def compose_extractive(
@@ -186,21 +237,42 @@ def compose_extractive(
 ) -> ComposedText:
     """Compose an answer from the evidence in `prompt` (see module doc); never invents text.
 
-    `lang` and `target_words` default to what the prompt asks for. Without evidence blocks the
-    whole prompt is the evidence (e.g. a paper to summarise), cited by nothing.
+    This is the LiteLLM offline provider's path, which receives a prompt as text; drafting
+    passes structured evidence to `compose_blocks` instead. `lang` and `target_words` default
+    to what the prompt asks for. Without evidence blocks the whole prompt is the evidence (e.g.
+    a paper to summarise), cited by nothing.
     """
     blocks = parse_evidence(prompt)
     lang = lang or detect_lang(_instructions(prompt, blocks))
     target = target_words or requested_length(prompt) or DEFAULT_TARGET
     if max_words is not None:
         target = (min(target[0], max_words), min(target[1], max_words))
-    candidates = _candidates(blocks, lang)
-    if not any(any(b) for section in candidates.values() for b in section):
+    if not blocks:
         # No structured evidence (e.g. a paper to summarise, a quick chat): the prompt is it.
         whole = EvidenceBlock("card", "text", "", None, prompt)
         candidates = _candidates([whole], lang, min_words=1)
-    chosen = _select(candidates, target)
-    return ComposedText(_render(chosen, lang), chosen, lang, target)
+        if not any(any(b) for section in candidates.values() for b in section):
+            candidates = _candidates([whole], detect_lang(prompt), min_words=1)
+        chosen = select_sentences(candidates, target)
+        return ComposedText(render_sentences(chosen, lang), chosen, lang, target)
+    return compose_blocks(blocks, lang=lang, target=target)
+
+
+def compose_blocks(
+    blocks: list[EvidenceBlock], *, lang: str, target: tuple[int, int] = DEFAULT_TARGET
+) -> ComposedText:
+    """Whole sentences of the evidence in `lang` (other-language evidence is used through a
+    real model only), chosen round-robin over papers within the length target."""
+    chosen = select_sentences(_candidates(blocks, lang), target)
+    return ComposedText(render_sentences(chosen, lang), chosen, lang, target)
+
+
+def sentence_fingerprint(sentence: str) -> str:
+    """A sentence compared without citations, spacing and punctuation (finds repeats)."""
+    return re.sub(r"\W", "", _MARKER.sub("", sentence)).casefold()
+
+
+_MARKER = re.compile(r"\[[^\[\]\n]{1,40}\]|【[^【】\n]{1,20}】")
 
 
 def _instructions(prompt: str, blocks: list[EvidenceBlock]) -> str:
@@ -214,29 +286,25 @@ def _instructions(prompt: str, blocks: list[EvidenceBlock]) -> str:
 def _candidates(
     blocks: list[EvidenceBlock], lang: str, min_words: int | None = None
 ) -> dict[str, list[list[ComposedSentence]]]:
-    """Sentences per section and block, deduplicated; other-language ones only when needed."""
+    """Sentences in `lang` per section and block, deduplicated."""
     seen: set[str] = set()
     sections: dict[str, list[list[ComposedSentence]]] = {}
-    wrong_lang: dict[str, list[list[ComposedSentence]]] = {}
     for block_index, block in enumerate(blocks):
         same: list[ComposedSentence] = []
-        other: list[ComposedSentence] = []
         for sentence_index, sentence in enumerate(clean_sentences(block.text, min_words)):
-            fingerprint = re.sub(r"\W", "", sentence)
-            if fingerprint in seen:
+            fingerprint = sentence_fingerprint(sentence)
+            if fingerprint in seen or detect_lang(sentence) != lang:
                 continue
             seen.add(fingerprint)
             position = (block_index, sentence_index)
-            item = ComposedSentence(sentence, block.source, block.key, block.section, position)
-            (same if detect_lang(sentence) == lang else other).append(item)
+            same.append(
+                ComposedSentence(sentence, block.source, block.key, block.section, position)
+            )
         sections.setdefault(block.section, []).append(same)
-        wrong_lang.setdefault(block.section, []).append(other)
-    if not any(any(block) for blocks_ in sections.values() for block in blocks_):
-        return wrong_lang
     return sections
 
 
-def _select(
+def select_sentences(
     sections: dict[str, list[list[ComposedSentence]]], target: tuple[int, int]
 ) -> list[ComposedSentence]:
     """Round-robin over the papers of each section, each section its share of the length."""
@@ -273,7 +341,7 @@ def _round_robin(blocks: list[list[ComposedSentence]]) -> list[ComposedSentence]
     return out
 
 
-def _render(sentences: list[ComposedSentence], lang: str) -> str:
+def render_sentences(sentences: list[ComposedSentence], lang: str) -> str:
     paragraphs: list[list[str]] = []
     last_section: str | None = None
     for sentence in sentences:

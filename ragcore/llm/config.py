@@ -137,6 +137,15 @@ class LLMConfig:
     def deployments(self, name: str) -> list[ModelEntry]:
         return [entry for entry in self.entries if entry.name == name]
 
+    def is_offline(self, model: str) -> bool:
+        """True when `model` (a model name of the list, or the LiteLLM model a call used) is
+        answered by the offline extractive provider only. The one answer to the question:
+        the brief, the writer and the gateway's call records all ask here."""
+        deployments = self.deployments(model)
+        if deployments:
+            return all(entry.is_offline for entry in deployments)
+        return ModelEntry(model, {"model": model}).is_offline
+
     @property
     def num_retries(self) -> int:
         return int(self.router_settings.get("num_retries", 0))

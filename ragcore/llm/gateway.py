@@ -104,6 +104,10 @@ class Gateway:
     def models(self) -> list[str]:
         return self.config.model_names
 
+    def is_offline(self, model: str | None = None) -> bool:
+        """Is `model` (default: the default model) the offline extractive composer?"""
+        return self.config.is_offline(model or self.default_model)
+
     def uses_router(self, model: str | None = None) -> bool:
         """False when calls of `model` take the direct `openai` SDK path."""
         return (model or self.default_model) not in self._direct
@@ -296,7 +300,7 @@ class Gateway:
         )
         record.retries = int(headers.get("x-litellm-attempted-retries") or call.retries)
         record.fallbacks = int(headers.get("x-litellm-attempted-fallbacks") or 0)
-        record.extractive = str(record.model_used).startswith("offline/")
+        record.extractive = self.config.is_offline(str(record.model_used))
         if call.usage is not None:
             record.tokens_in = int(_field(call.usage, "prompt_tokens") or record.tokens_in)
             record.tokens_out = int(_field(call.usage, "completion_tokens") or 0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -31,7 +31,6 @@ from ragcore.documents.section_context import (
     render_section_body,
 )
 from ragcore.library.cards import SummaryType
-from ragcore.library.embeddings import Vectors
 from ragcore.library.store import CardStore
 from ragcore.retrieval.evidence import EvidenceChoices, EvidenceItem, SectionEvidence
 from ragcore.retrieval.hybrid import retrieve_section
@@ -135,9 +134,13 @@ def _requirements(section: SectionSpec, lang: str) -> list[str]:
     ]
 
 
+NEAREST_CARDS = 3  # a section with no card above the floor is written from this many
+
+
 def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[EvidenceItem], list[str]]:
-    """Included, non-weak (unless pinned) items, the plan's count per type (plus what the user
-    pinned or switched on), no duplicate text."""
+    """Included, non-weak items (weak ones only when pinned or switched on), the plan's count
+    per type (plus what the user pinned or switched on), no duplicate text. A section left
+    with nothing is written from its nearest cards (weak, said in a warning)."""
     warnings = []
     seen_text: set[str] = set()
     chosen: list[EvidenceItem] = []
@@ -145,10 +148,14 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
     for summary_type in types:
         limit = section.types.get(summary_type, 0)
         of_type = [i for i in evidence.active() if i.summary_type == summary_type]
-        strong = [i for i in of_type if i.pinned or i.kind == "note" or not i.weak]
-        if summary_type in section.types and of_type and not strong:
-            warnings.append(f"{summary_type.label}: no card above the relevance floor; none used")
-        elif summary_type in section.types and not of_type:
+        strong = [i for i in of_type if i.pinned or i.chosen or i.kind == "note" or not i.weak]
+        retrieved = [i for i in evidence.by_type(summary_type) if i.kind == "card"]
+        if summary_type in section.types and retrieved and not strong:
+            warnings.append(
+                f"{summary_type.label}: no card above the relevance floor; "
+                "the weak ones are backups, switched off"
+            )
+        elif summary_type in section.types and not retrieved:
             warnings.append(f"{summary_type.label}: no card found in the library")
         taken = 0
         for item in strong:
@@ -159,7 +166,36 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
             seen_text.add(key)
             chosen.append(item)
             taken += 1
+    if not chosen:
+        chosen = _nearest(evidence, section)
+        if chosen:
+            top = max(i.relevance for i in chosen)
+            warnings.append(
+                f"weak evidence: no card above the relevance floor for this section; written "
+                f"from the {len(chosen)} nearest cards (relevance at most {top:.2f}); check "
+                "them, pin better ones or add a note"
+            )
     return chosen, warnings
+
+
+def _nearest(evidence: SectionEvidence, section: SectionSpec) -> list[EvidenceItem]:
+    """The best few cards of the section's types that the user did not switch off."""
+    candidates = [
+        i
+        for i in evidence.items
+        if i.kind == "card" and not i.excluded and i.summary_type in section.types
+    ]
+    nearest: list[EvidenceItem] = []
+    seen: set[str] = set()
+    for item in sorted(candidates, key=lambda i: -i.relevance):
+        key = normalize_space(item.text)
+        if key not in seen:
+            seen.add(key)
+            nearest.append(item)
+        if len(nearest) == NEAREST_CARDS:
+            break
+    order = {t: n for n, t in enumerate(section.types)}
+    return sorted(nearest, key=lambda i: (order[i.summary_type], -i.relevance))
 
 
 def _number(items: Sequence[EvidenceItem]) -> None:
@@ -270,11 +306,61 @@ def build_context(
     )
 
 
-def _snippets_for(
-    store: CardStore, evidence: SectionEvidence, section: SectionSpec, vector: Vectors
-) -> list[Snippet]:
-    papers = list(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
-    return best_snippets(store, vector, papers, section.roles)
+# ------------------------------------------------------------------ the one evidence path
+
+# How a section's cards are retrieved and its raw-text snippets found. The CLI and drafting use
+# the store directly; the Evidence page passes cached versions of the same calls (one retrieval
+# per query, k and store revision in a session), so its preview is what drafting sends.
+Retriever = Callable[[str, SectionSpec], SectionEvidence]
+SnippetFinder = Callable[[str, SectionSpec, Sequence[str]], list[Snippet]]
+
+
+def store_retriever(store: CardStore, settings: Settings) -> Retriever:
+    """Hybrid retrieval of a section's cards from the store."""
+    return lambda topic, spec: retrieve_section(store, topic, spec, settings=settings)
+
+
+def store_snippets(store: CardStore) -> SnippetFinder:
+    """Raw-text passages of the given papers closest to the topic, from the section's roles."""
+
+    def find(topic: str, spec: SectionSpec, papers: Sequence[str]) -> list[Snippet]:
+        return best_snippets(store, store.embed_query(topic), list(papers), spec.roles)
+
+    return find
+
+
+def evidence_context(
+    store: CardStore,
+    topic: str,
+    spec: SectionSpec,
+    *,
+    settings: Settings,
+    lang: str,
+    choices: EvidenceChoices | None = None,
+    budget: int | None = None,
+    retrieve: Retriever | None = None,
+    find_snippets: SnippetFinder | None = None,
+) -> tuple[SectionEvidence, BuiltContext]:
+    """Retrieve a section's cards, apply the project's choices (pins, exclusions, backups
+    switched on, edits, notes), add the snippets and build the context: the one path from a
+    topic to what the model is sent. Returns the evidence (every retrieved item, with the
+    user's choices) and the built context."""
+    evidence = (retrieve or store_retriever(store, settings))(topic, spec)
+    if choices is not None:
+        pinned = store.get_cards(ids=sorted(choices.pinned)) if choices.pinned else []
+        evidence.apply(choices, pinned)
+    snippets: list[Snippet] = []
+    if spec.snippets:
+        papers = list(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
+        snippets = (find_snippets or store_snippets(store))(evidence.topic, spec, papers)
+    built = build_context(
+        evidence,
+        spec,
+        lang=lang,
+        budget=budget or settings.drafting.section_token_budget,
+        snippets=snippets,
+    )
+    return evidence, built
 
 
 def section_context(
@@ -288,19 +374,15 @@ def section_context(
     choices: EvidenceChoices | None = None,
     budget: int | None = None,
 ) -> BuiltContext:
-    """Retrieve, apply the project's choices and build one section's context (CLI and app)."""
+    """One section's context for a topic (the CLI's `context TOPIC`); see `evidence_context`."""
     section = (plan or load_plan()).find(section_name)
-    evidence = retrieve_section(store, topic, section, settings=settings)
-    if choices is not None:
-        pinned = store.get_cards(ids=sorted(choices.pinned)) if choices.pinned else []
-        evidence.apply(choices, pinned)
-    snippets: list[Snippet] = []
-    if section.snippets:
-        snippets = _snippets_for(store, evidence, section, store.embed_query(evidence.topic))
-    return build_context(
-        evidence,
+    _, built = evidence_context(
+        store,
+        topic,
         section,
+        settings=settings,
         lang=lang or settings.lang,
-        budget=budget or settings.drafting.section_token_budget,
-        snippets=snippets,
+        choices=choices,
+        budget=budget,
     )
+    return built

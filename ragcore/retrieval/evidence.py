@@ -45,6 +45,7 @@ class EvidenceItem:
     kind: Literal["card", "note"] = "card"
     # Switched on by the user: used even beyond the plan's count of cards for its type.
     chosen: bool = False
+    excluded: bool = False  # switched off by the user (a backup is off without being excluded)
 
     @property
     def evidence_id(self) -> str:
@@ -75,6 +76,7 @@ class EvidenceItem:
             "citation_key": self.citation_key,
             "kind": self.kind,
             "chosen": self.chosen,
+            "excluded": self.excluded,
         }
 
     @classmethod
@@ -90,6 +92,7 @@ class EvidenceItem:
             citation_key=str(data.get("citation_key", "")),
             kind="note" if data.get("kind") == "note" else "card",
             chosen=bool(data.get("chosen", False)),
+            excluded=bool(data.get("excluded", False)),
         )
 
 
@@ -158,7 +161,8 @@ class SectionEvidence:
             item.pinned = item.pinned or item.evidence_id in choices.pinned
             item.chosen = item.evidence_id in choices.included
             wanted = item.included or item.pinned or item.chosen
-            item.included = wanted and item.evidence_id not in choices.excluded
+            item.excluded = item.evidence_id in choices.excluded
+            item.included = wanted and not item.excluded
             if item.evidence_id in choices.edits:
                 item.edited_text = choices.edits[item.evidence_id]
         for note in choices.notes:

@@ -22,12 +22,12 @@ from ragcore.library.embeddings import Vectors
 from ragcore.library.snapshot import CardSnapshot
 from ragcore.library.store import CardStore
 from ragcore.retrieval.evidence import ChannelScores, EvidenceItem, SectionEvidence
-from ragcore.retrieval.lexical import LexicalHit, TypeIndex, has_content, index_for, tokenize
+from ragcore.retrieval.lexical import LexicalHit, TypeIndex, index_for, tokenize
 from ragcore.retrieval.sectionplan import SectionSpec
+from ragcore.retrieval.topic import check_topic
 from ragcore.settings import Settings
 from ragcore.text import detect_lang
 
-MAX_TOPIC_CHARS = 2000
 MAX_K = 100
 DENSE_WEIGHT = 0.5  # measured: 0.3-0.7 all beat either channel on CSL; 0.5 best nDCG@10
 RRF_K = 60
@@ -100,18 +100,6 @@ def _item_json(item: EvidenceItem) -> dict[str, object]:
 
 
 # ------------------------------------------------------------------ checks
-
-
-def check_topic(topic: str) -> str:
-    text = " ".join(topic.split())
-    if not text or not has_content(text):
-        raise InputError("the topic is empty; give a few words describing the paper")
-    if len(text) > MAX_TOPIC_CHARS:
-        raise InputError(
-            f"the topic is {len(text)} characters long; at most {MAX_TOPIC_CHARS} are used for "
-            "retrieval. Shorten it to the research question or a title."
-        )
-    return text
 
 
 def parse_type(raw: SummaryType | str) -> SummaryType:
@@ -320,7 +308,8 @@ def retrieve_section(
     fusion: str | None = None,
 ) -> SectionEvidence:
     """The evidence of one section: the plan's number of cards per type, best first, with a
-    per-paper cap across the section's types; extra candidates stay as excluded backups."""
+    per-paper cap across the section's types; extra candidates and cards below the relevance
+    floor stay as excluded backups."""
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
     results = {
@@ -333,7 +322,10 @@ def retrieve_section(
     used: dict[str, int] = {}
     evidence = SectionEvidence(section.key, query.text)
     for summary_type, wanted in section.types.items():
-        chosen = _diverse(results[summary_type].items, wanted, cap, used)
+        # Below the relevance floor a card is off-topic more often than not: it stays a backup
+        # (shown, switched off) that the user can switch on.
+        strong = [i for i in results[summary_type].items if not i.weak]
+        chosen = _diverse(strong, wanted, cap, used)
         for item in results[summary_type].items:
             item.included = item in chosen
             evidence.items.append(item)

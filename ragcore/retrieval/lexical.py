@@ -32,7 +32,6 @@ jieba.setLogLevel(logging.WARNING)
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_WORD_OR_CJK = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 # Research prose words that carry no topic, on top of the general stop lists.
 _EXTRA_EN_STOP = {"also", "however", "thus", "paper", "et", "al", "via", "using", "based"}
 
@@ -80,11 +79,6 @@ def tokenize(text: str) -> list[str]:
         position = run.end()
     tokens += english_tokens(text[position:])
     return tokens
-
-
-def has_content(text: str) -> bool:
-    """True when a text holds at least one letter, digit or CJK character."""
-    return bool(_WORD_OR_CJK.search(text))
 
 
 def _card_tokens(card: Card) -> list[str]:

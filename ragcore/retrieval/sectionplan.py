@@ -7,6 +7,7 @@ Section names are accepted by key, Chinese or English name, case-insensitively.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +120,18 @@ def _read_yaml(path: Path) -> Any:
 
 
 def load_plan(path: Path | None = None) -> SectionPlan:
-    """The default plan, or the plan in `path`."""
+    """The default plan, or the plan in `path` (read again only when the file changes)."""
     source = path or DEFAULT_PLAN_PATH
-    return validate_plan(_read_yaml(source), str(source))
+    try:
+        mtime = source.stat().st_mtime
+    except OSError:
+        raise InputError(f"{source}: section plan file not found") from None
+    return _cached_plan(str(source), mtime).model_copy(deep=True)
+
+
+@lru_cache(maxsize=8)
+def _cached_plan(path: str, mtime: float) -> SectionPlan:
+    return validate_plan(_read_yaml(Path(path)), path)
 
 
 def merge_plan(

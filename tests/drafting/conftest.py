@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ragcore.documents.section_context import ContextCard, SectionContext, TypeBlock
 from ragcore.drafting.brief import Brief
 from ragcore.drafting.versions import VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionInput, SectionWriter
+from ragcore.library.cards import SummaryType
 from ragcore.llm import Gateway, load_llm_config
 from ragcore.llm._litellm import litellm
 from ragcore.llm.prompts import PromptLibrary
@@ -55,6 +57,15 @@ def plan() -> SectionPlan:
     return load_plan()
 
 
+def structured_context(keys: dict[str, tuple[str, str, str]] = CARDS) -> SectionContext:
+    """The same evidence as structure (what the pipeline hands the writer)."""
+    blocks: dict[str, TypeBlock] = {}
+    for key, (paper, type_label, text) in keys.items():
+        block = blocks.setdefault(type_label, TypeBlock(SummaryType.parse(type_label)))
+        block.cards.append(ContextCard(paper, text, key))
+    return SectionContext(section="方法", type_blocks=list(blocks.values()))
+
+
 def section_input(plan: SectionPlan, key: str) -> SectionInput:
     return SectionInput(
         spec=plan.find(key),
@@ -62,6 +73,7 @@ def section_input(plan: SectionPlan, key: str) -> SectionInput:
         citation_keys={k: paper for k, (paper, _, _) in CARDS.items()},
         evidence_ids=[f"card{k}" for k in CARDS],
         evidence_texts=[text for _, _, text in CARDS.values()],
+        structured=structured_context(),
     )
 
 

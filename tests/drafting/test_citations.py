@@ -55,4 +55,4 @@ def test_renumbering_across_sections_drops_flagged_keys() -> None:
     assert order == ["paperB", "paperA", "paperC"]
     numbers = {paper: n for n, paper in enumerate(order, 1)}
     assert renumber(*intro, numbers) == "引言[1]。又见[2]。"
-    assert renumber(*method, numbers) == "方法[3]。错误[?]。"
+    assert renumber(*method, numbers) == "方法[3]。错误。"  # dropped, never `[?]`

@@ -1,6 +1,8 @@
 """The drafting loop in a real browser, in Chinese and in English: create a project, edit and
-exclude evidence, generate all sections (offline model), regenerate the Method section, compare
-its two versions, download the Markdown. Screenshots of each page go to test-artifacts/."""
+exclude evidence, generate all sections, regenerate the Method section, compare its two
+versions, download the Markdown. The Chinese paper uses the offline model; the English one a
+model on the test server (the demo library is Chinese, and the offline model writes an English
+paper from English evidence only). Screenshots of each page go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 
 from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.versions import VersionStore
-from tests.e2e.conftest import StudioServer, start_server, stop_server
+from ragcore.testing import FakeOpenAIServer
+from tests.e2e.conftest import StudioServer, start_server, stop_server, studio_with_model
 from tests.e2e.studio import (
     choose,
     click_button,
@@ -137,10 +140,29 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
     no_traceback(page)
 
 
-def test_english_journey(studio: StudioServer, page: Any, tmp_path: Path) -> None:
+ENGLISH_REPLY = "Deep networks learn image features end to end and classify them well [1]."
+
+
+@pytest.fixture(scope="module")
+def english_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
+    with (
+        FakeOpenAIServer(default_reply=ENGLISH_REPLY) as model,
+        studio_with_model(tmp_path_factory.mktemp("english"), model) as server,
+    ):
+        yield server
+
+
+def test_english_journey(english_studio: StudioServer, page: Any, tmp_path: Path) -> None:
+    studio = english_studio
     open_app(page, studio.url, lang="en")
     assert "Projects" in page.locator("h1").first.inner_text()
-    project_id = create_project(page, "Deep learning methods for image classification")
+    keyed(page, "home_new_topic").locator("textarea").fill(
+        "Deep learning methods for image classification"
+    )
+    choose(page, "home_new_model", "test-model")
+    click_button(page, "home_create")
+    assert not errors(page), errors(page)
+    project_id = str(page.url).split("project=")[1].split("&")[0]
     go(page, "Evidence")
     page.get_by_role("tab", name="Method").click()
     wait_idle(page)

@@ -92,7 +92,7 @@ def test_a_pruned_change_log_falls_back_to_a_full_reload(settings: Settings) -> 
 def test_more_ids_than_sqlite_takes_in_one_statement(settings: Settings) -> None:
     """Chroma makes each id (asked for, or matched by a filter) an SQL variable; SQLite refuses
     more than 32,766 in a statement. Reads go in pages, by id list and by offset."""
-    import ragcore.library.store as store_module
+    import ragcore.library.chroma as store_module
 
     store = CardStore.open(settings)
     cards = [_card(f"p{i}", "Metric", f"metric card number {i}") for i in range(12)]

@@ -137,3 +137,59 @@ def test_prompt_without_evidence_blocks_quotes_the_prompt() -> None:
     composed = compose_extractive("本文提出了一种新的检索方法。实验表明它更快。")
     assert composed.text == "本文提出了一种新的检索方法。实验表明它更快。"
     assert composed.sources == [""]
+
+
+def test_structured_evidence_needs_no_parsing_and_never_cites_a_raw_id() -> None:
+    from ragcore.documents.section_context import (
+        ContextCard,
+        Excerpt,
+        SectionContext,
+        TypeBlock,
+    )
+    from ragcore.library.cards import SummaryType
+    from ragcore.llm.composer import blocks_from_context, compose_blocks
+
+    context = SectionContext(
+        section="Method",
+        type_blocks=[
+            TypeBlock(
+                SummaryType.METHODOLOGY,
+                [
+                    ContextCard(
+                        "arxiv:2212.11772", "The method pools frame features with attention.", "1"
+                    )
+                ],
+            )
+        ],
+        excerpts=[
+            Excerpt(
+                "arxiv:2212.11772", "Method", ["A Sinkhorn step normalizes the similarity matrix."]
+            ),
+            Excerpt("uncited", "Method", ["This paper has no card in the context at all here."]),
+        ],
+    )
+    blocks = blocks_from_context(context)
+    assert [(b.kind, b.key) for b in blocks] == [("card", "1"), ("excerpt", "1")]
+    composed = compose_blocks(blocks, lang="en", target=(10, 100))
+    assert composed.text.count("[1]") == 2 and "arxiv" not in composed.text
+    assert "no card" not in composed.text
+
+
+def test_fragments_debris_and_source_citations_never_become_sentences() -> None:
+    from ragcore.llm.composer import clean_sentences, is_whole_sentence
+
+    fragments = [
+        "t al., 2020), Deng et al. used frame sampling for retrieval.",
+        "Several systems project different modalities features to",
+        "This was supported by Einstein and Bohm,, has resulted in a new view.",
+        "This representation of the city includes building data, as shown in Fig.",
+        "(g) Monochromated spectra from bilayers with various angles.",
+        "Its goal is to create parameters of the vector in (REF ) from data.",
+        "Without loss of generality we write $\\eta (i)$ as a product here.",
+        "• the encoder is shared across all the modalities here.",
+    ]
+    assert not [f for f in fragments if is_whole_sentence(f)]
+    assert is_whole_sentence("We propose a loss (e.g. a margin loss) for open-world learning.")
+    assert is_whole_sentence("图像分类是计算机视觉的基础任务")  # a Chinese card line without 。
+    cleaned = clean_sentences("Prior work uses recurrent encoders trained from scratch [23, 24].")
+    assert cleaned == ["Prior work uses recurrent encoders trained from scratch."]

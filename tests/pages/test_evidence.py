@@ -128,3 +128,33 @@ def test_a_card_reads_in_full_with_its_paper_and_language(app: AppTest) -> None:
     assert card.text in shown_text  # the whole text, not one line of it
     captions = "\n".join(values(app.caption))
     assert card.paper_id in captions and "来源章节" in captions and "语言" in captions
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_the_preview_is_what_drafting_sends(app: AppTest) -> None:
+    """One evidence path: after an edit, an exclusion, a pin, a note and a new k, the page's
+    preview (cached retrieval) is the context the drafting pipeline builds, character for
+    character, and `ragcore context --project` prints the same."""
+    from typer.testing import CliRunner
+
+    from ragcore.commands.cli import app as cli
+    from ragcore.drafting.pipeline import prepare_sections
+
+    project_id = open_method_tab(app)
+    edit_table(app, TABLE, {0: {"text": EDITED}, 1: {"include": False}, 2: {"pin": True}})
+    app.text_area(key="evidence_note_text_方法").input("笔记：我们的方法使用自监督预训练。")
+    app.button(key="evidence_note_add_方法").click().run()
+    app.number_input(key="evidence_k_方法").set_value(4)
+    app.button(key="evidence_retrieve_方法").click().run()
+    preview = app.code[0].value
+    settings = load_settings()
+    projects = ProjectStore.from_settings(settings)
+    project = projects.get(project_id)
+    [method] = [s for s in projects.plan(project).sections if s.key == "method"]
+    prepared = prepare_sections(CardStore.open(settings), projects, project, [method], settings)
+    sent = prepared[0].built.text
+    assert preview + "\n" == sent  # st.code drops the final line break, nothing else
+    assert EDITED in preview and "自监督预训练" in preview
+    printed = CliRunner().invoke(cli, ["context", "--project", project_id, "--section", "方法"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == sent

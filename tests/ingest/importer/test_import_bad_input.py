@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from ragcore.library.importer import import_files
+from ragcore.ingest.importer import import_files
 from ragcore.library.store import CardStore
 from ragcore.settings import Settings
 from tests.conftest import seed_file

@@ -1,15 +1,15 @@
 from pathlib import Path
 
 from ragcore.documents.listing import parse_listing
-from ragcore.library.cards import Card, SummaryType
-from ragcore.library.importer import (
+from ragcore.ingest.importer import (
     looks_like_prompt_template,
     template_signals,
     title_from_paper_id,
     trim_to_sentence,
 )
-from ragcore.library.importer.reading import Candidate
-from ragcore.library.importer.rules import decide
+from ragcore.ingest.importer.reading import Candidate
+from ragcore.ingest.importer.rules import decide
+from ragcore.library.cards import Card, SummaryType
 from tests.conftest import seed_file
 
 ENGLISH_TEMPLATE = """Contributions:

@@ -6,10 +6,10 @@ writes all accepted cards in one upsert. `ensure_demo_library(store)` loads the 
 cards into an empty store. See docs/formats.md for the formats and rules.
 """
 
-from ragcore.library.importer.reading import REQUIRED_FIELDS, title_from_paper_id, trim_to_sentence
-from ragcore.library.importer.report import CardNote, FileReport, ImportReport, Problem
-from ragcore.library.importer.rules import looks_like_prompt_template, template_signals
-from ragcore.library.importer.run import (
+from ragcore.ingest.importer.reading import REQUIRED_FIELDS, title_from_paper_id, trim_to_sentence
+from ragcore.ingest.importer.report import CardNote, FileReport, ImportReport, Problem
+from ragcore.ingest.importer.rules import looks_like_prompt_template, template_signals
+from ragcore.ingest.importer.run import (
     DEMO_CARDS_PATH,
     ensure_demo_library,
     import_files,

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from ragcore.documents.listing import Listing, looks_like_listing, parse_listing
 from ragcore.documents.paper import looks_like_paper
 from ragcore.documents.section_context import ContextDocument, looks_like_context, parse_context
+from ragcore.ingest.importer.report import FileReport, Problem
 from ragcore.ingest.roles import role_from_words
 from ragcore.library.cards import Card
-from ragcore.library.importer.report import FileReport, Problem
 from ragcore.library.store import RawChunk
 from ragcore.text import TRUNCATION_MARKERS, is_truncated
 

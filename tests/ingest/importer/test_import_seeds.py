@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from ragcore.library.importer import ImportReport, import_files, read_and_decide
+from ragcore.ingest.importer import ImportReport, import_files, read_and_decide
 from ragcore.library.store import CardStore
 from ragcore.settings import Settings
 from ragcore.text import is_truncated, normalize_space
@@ -149,7 +149,7 @@ def test_paper_rows_get_titles_spelled_in_their_ids(settings: Settings) -> None:
 
 
 def test_demo_cards_file_holds_exactly_the_kept_seed_cards(tmp_path: Path) -> None:
-    from ragcore.library.importer import DEMO_CARDS_PATH
+    from ragcore.ingest.importer import DEMO_CARDS_PATH
 
     _, decision = read_and_decide(ALL_SEEDS)
     seed_ids = {c.card.card_id for c in decision.accepted}
@@ -159,7 +159,7 @@ def test_demo_cards_file_holds_exactly_the_kept_seed_cards(tmp_path: Path) -> No
 
 
 def test_ensure_demo_library_fills_only_an_empty_store(settings: Settings) -> None:
-    from ragcore.library.importer import ensure_demo_library
+    from ragcore.ingest.importer import ensure_demo_library
 
     store = CardStore.open(settings)
     assert ensure_demo_library(store) == 36

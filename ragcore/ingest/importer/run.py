@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ragcore.ingest.importer.reading import ParsedFile, read_import_file
+from ragcore.ingest.importer.report import CardNote, FileReport, ImportReport
+from ragcore.ingest.importer.rules import Decision, decide
 from ragcore.library.cards import Card, Paper
-from ragcore.library.importer.reading import ParsedFile, read_import_file
-from ragcore.library.importer.report import CardNote, FileReport, ImportReport
-from ragcore.library.importer.rules import Decision, decide
 from ragcore.library.store import CardStore
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import PROJECT_ROOT

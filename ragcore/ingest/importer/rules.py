@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ragcore.ingest.importer.reading import Candidate
 from ragcore.library.cards import Card, SummaryType
-from ragcore.library.importer.reading import Candidate
 from ragcore.text import TRUNCATION_MARKERS, is_truncated, normalize_space
 
 # Signals of a prompt template, by kind. A real summary may trip one kind by accident (a card

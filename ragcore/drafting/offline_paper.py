@@ -1,0 +1,266 @@
+"""The offline composer's plan of the whole paper: which evidence sentence goes where.
+
+Written section by section, an extractive draft repeats itself: the same card is routed to
+Introduction and Conclusion, and each section took its first sentences. Planned for the paper,
+each whole sentence of the evidence (in the paper's language) is used at most once, in the
+section whose rhetorical role fits its summary type best; within a section sentences follow
+the role order (background before challenges before contributions ...), filled toward the
+section's length target as far as the evidence allows, and a section that stays short says so.
+A section without evidence of its own borrows the unused sentences nearest to its role, then
+the brief's, and says so too. Warnings go to the section's review, never into its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ragcore.library.cards import SummaryType
+from ragcore.llm.composer import (
+    ComposedSentence,
+    ComposedText,
+    EvidenceBlock,
+    clean_sentences,
+    render_sentences,
+    select_sentences,
+    sentence_fingerprint,
+)
+from ragcore.retrieval.sectionplan import SectionSpec
+from ragcore.text import count_words, detect_lang
+
+# The order in which a section's evidence is told; types not listed follow in plan order.
+RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
+    "introduction": (
+        SummaryType.BACKGROUND,
+        SummaryType.CHALLENGES,
+        SummaryType.RELATEDWORK,
+        SummaryType.INNOVATIONS,
+    ),
+    "related_work": (SummaryType.BACKGROUND, SummaryType.RELATEDWORK, SummaryType.BASELINE),
+    "method": (SummaryType.CHALLENGES, SummaryType.METHODOLOGY, SummaryType.INNOVATIONS),
+    "experiments": (
+        SummaryType.EXPEDESIGN,
+        SummaryType.METRIC,
+        SummaryType.BASELINE,
+        SummaryType.RESULTANALYSIS,
+    ),
+    "conclusion": (SummaryType.CONCLUSION, SummaryType.INNOVATIONS, SummaryType.RESULTANALYSIS),
+}
+UNFIT = 1000  # a type the section neither tells nor plans: used only to fill an empty section
+EXCERPT = "excerpt"
+
+
+@dataclass
+class SectionEvidenceBlocks:
+    spec: SectionSpec
+    blocks: list[EvidenceBlock]
+
+
+@dataclass
+class PlannedSection:
+    composed: ComposedText
+    warnings: list[str] = field(default_factory=list)
+    failure: str = ""  # why nothing could be written (empty text only)
+
+
+def role_order(spec: SectionSpec) -> list[str]:
+    """The section's evidence kinds (type labels, then `excerpt`) in the order they are told."""
+    order = [t.label for t in RHETORICAL_ORDER.get(spec.key, ())]
+    order += [t.label for t in spec.types if t.label not in order]
+    return [*order, EXCERPT]
+
+
+def _fit(spec: SectionSpec, kind: str) -> int:
+    order = role_order(spec)
+    return order.index(kind) if kind in order else UNFIT
+
+
+@dataclass
+class _Candidate:
+    sentence: ComposedSentence
+    fingerprint: str
+    fit: int
+
+
+def _candidates(section: SectionEvidenceBlocks, lang: str, taken: set[str]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    seen: set[str] = set()
+    for block_index, block in enumerate(section.blocks):
+        if block.key is None:
+            continue  # a sentence the paper cannot cite is not evidence for it
+        for sentence_index, text in enumerate(clean_sentences(block.text)):
+            fingerprint = sentence_fingerprint(text)
+            if fingerprint in taken or fingerprint in seen or detect_lang(text) != lang:
+                continue
+            seen.add(fingerprint)
+            sentence = ComposedSentence(
+                text, block.source, block.key, block.section, (block_index, sentence_index)
+            )
+            out.append(_Candidate(sentence, fingerprint, _fit(section.spec, block.section)))
+    return out
+
+
+def _owners(
+    sections: Sequence[SectionEvidenceBlocks], candidates: dict[str, list[_Candidate]]
+) -> dict[str, str]:
+    """Each sentence's section: where its role fits best; a tie goes to the section with the
+    least evidence for its target (the needier one)."""
+    supply = {
+        s.spec.key: sum(count_words(c.sentence.text) for c in candidates[s.spec.key])
+        / max(1, sum(s.spec.words) // 2)
+        for s in sections
+    }
+    best: dict[str, tuple[int, float, int, str]] = {}
+    for index, section in enumerate(sections):
+        key = section.spec.key
+        for candidate in candidates[key]:
+            rank = (candidate.fit, supply[key], index, key)
+            if candidate.fingerprint not in best or rank < best[candidate.fingerprint]:
+                best[candidate.fingerprint] = rank
+    return {fingerprint: rank[3] for fingerprint, rank in best.items()}
+
+
+def _pick(
+    spec: SectionSpec, pool: Iterable[_Candidate], target: tuple[int, int]
+) -> list[_Candidate]:
+    """Up to the target from `pool`, each role its share, papers taken in turn."""
+    by_role: dict[str, list[list[ComposedSentence]]] = {}
+    lookup: dict[int, _Candidate] = {}
+    blocks: dict[tuple[str, int], list[ComposedSentence]] = {}
+    for candidate in sorted(pool, key=lambda c: (c.fit, c.sentence.position)):
+        sentence = candidate.sentence
+        lookup[id(sentence)] = candidate
+        block = blocks.setdefault((sentence.section, sentence.position[0]), [])
+        if not block:
+            by_role.setdefault(sentence.section, []).append(block)
+        block.append(sentence)
+    chosen = select_sentences(by_role, target)
+    return [lookup[id(s)] for s in chosen]
+
+
+def _words(chosen: Sequence[_Candidate]) -> int:
+    return sum(count_words(c.sentence.text) for c in chosen)
+
+
+def _remaining(target: tuple[int, int], chosen: Sequence[_Candidate]) -> tuple[int, int]:
+    used = _words(chosen)
+    return max(0, target[0] - used), max(0, target[1] - used)
+
+
+def _message(key: str, lang: str, **values: object) -> str:
+    texts = {
+        "borrowed": (
+            "本节没有自己的证据：由其他章节未用的最相近证据写成，请补充证据",
+            "no evidence of its own: written from the nearest unused evidence of other "
+            "sections; add evidence for it",
+        ),
+        "brief": (
+            "本节没有可用的证据：仅由论文纲要写成，请补充证据",
+            "no usable evidence: written from the paper brief only; add evidence for it",
+        ),
+        "empty": (
+            "本节没有本文语言的可用证据，纲要也没有可用的句子：没有写出任何内容"
+            "（其他语言的证据只能通过语言模型使用；请换用语言模型或补充证据）",
+            "no usable evidence in the paper's language and nothing left in the brief: nothing "
+            "could be written (evidence in another language is used through a language model "
+            "only; choose a model or add evidence)",
+        ),
+        "short": (
+            "篇幅不足：{words} 字，目标 {low}-{high} 字；现有证据只够这么多",
+            "short: {words} words against a target of {low}-{high}; the evidence allows no more",
+        ),
+        "other_lang": (
+            "{n} 条证据不是本文的语言，离线模型不使用（可通过语言模型使用）",
+            "{n} evidence texts are not in the paper's language; the offline model leaves them "
+            "out (a language model can use them)",
+        ),
+    }
+    zh, en = texts[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def _other_language(section: SectionEvidenceBlocks, lang: str) -> int:
+    return sum(1 for b in section.blocks if b.key is not None and detect_lang(b.text) != lang)
+
+
+def _brief_sentences(brief: Sequence[str], lang: str, taken: set[str]) -> list[ComposedSentence]:
+    out = []
+    for n, text in enumerate(brief):
+        for m, sentence in enumerate(clean_sentences(text)):
+            fingerprint = sentence_fingerprint(sentence)
+            if detect_lang(sentence) == lang and fingerprint not in taken:
+                taken.add(fingerprint)
+                out.append(ComposedSentence(sentence, "", None, "brief", (n, m)))
+    return out
+
+
+def plan_paper(
+    sections: Sequence[SectionEvidenceBlocks],
+    lang: str,
+    *,
+    taken: Iterable[str] = (),
+    brief: Sequence[str] = (),
+) -> dict[str, PlannedSection]:
+    """Compose every section extractively as one plan (see module doc). `taken` holds
+    sentences already in the paper (sections not being rewritten); `brief` the brief's
+    statements, the last resort of a section without evidence."""
+    lang = "en" if lang == "en" else "zh"
+    used = {sentence_fingerprint(t) for t in taken}
+    candidates = {s.spec.key: _candidates(s, lang, used) for s in sections}
+    owners = _owners(sections, candidates)
+    chosen: dict[str, list[_Candidate]] = {}
+    for section in sections:  # 1. each section from the sentences that fit it best
+        key = section.spec.key
+        own = [c for c in candidates[key] if owners[c.fingerprint] == key]
+        chosen[key] = _pick(section.spec, own, section.spec.words)
+        used |= {c.fingerprint for c in chosen[key]}
+    for section in sections:  # 2. a short section takes its other sentences nobody used
+        key = section.spec.key
+        low, high = _remaining(section.spec.words, chosen[key])
+        if low > 0 and high > 0:
+            rest = [c for c in candidates[key] if c.fingerprint not in used]
+            more = _pick(section.spec, rest, (low, high))
+            chosen[key] += more
+            used |= {c.fingerprint for c in more}
+    warnings: dict[str, list[str]] = {s.spec.key: [] for s in sections}
+    for section in sections:  # 3. a section with nothing borrows the nearest unused evidence
+        key = section.spec.key
+        if chosen[key] or not any(candidates.values()):
+            continue
+        spare = {
+            c.fingerprint: _Candidate(
+                c.sentence, c.fingerprint, _fit(section.spec, c.sentence.section)
+            )
+            for other in sections
+            for c in candidates[other.spec.key]
+            if c.fingerprint not in used
+        }
+        chosen[key] = _pick(section.spec, spare.values(), section.spec.words)
+        used |= {c.fingerprint for c in chosen[key]}
+        if chosen[key]:
+            warnings[key].append(_message("borrowed", lang))
+    planned: dict[str, PlannedSection] = {}
+    for section in sections:
+        key = section.spec.key
+        order = role_order(section.spec)
+        sentences = sorted(
+            (c.sentence for c in chosen[key]),
+            key=lambda s: (order.index(s.section) if s.section in order else UNFIT, s.position),
+        )
+        failure = ""
+        if not sentences:  # 4. the brief, said plainly
+            sentences = _brief_sentences(brief, lang, used)
+            if sentences:
+                warnings[key].append(_message("brief", lang))
+            else:
+                failure = _message("empty", lang)
+        composed = ComposedText(
+            render_sentences(sentences, lang), sentences, lang, section.spec.words
+        )
+        low, high = section.spec.words
+        if sentences and composed.words < low:
+            warnings[key].append(_message("short", lang, words=composed.words, low=low, high=high))
+        if other := _other_language(section, lang):
+            warnings[key].append(_message("other_lang", lang, n=other))
+        planned[key] = PlannedSection(composed, warnings[key], failure)
+    return planned

@@ -1,0 +1,57 @@
+"""Re-embedding: every card and raw chunk moved to vectors of another embedder, safely.
+
+New vectors go into a fresh staging collection that replaces the old one only when complete,
+so an interrupted run leaves the old store intact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ragcore.library import chroma
+from ragcore.library.changelog import ChangeLog
+from ragcore.library.embeddings import Embedder
+from ragcore.progress import ProgressCallback, report
+from ragcore.settings import Settings
+
+
+def reembed(settings: Settings, embedder: Embedder, progress: ProgressCallback | None) -> int:
+    """Re-embed every card and chunk with `embedder`; returns the items moved."""
+    client = chroma.make_client(settings)
+    moved = 0
+    for name in (chroma.CARDS, chroma.RAW):
+        moved += _rebuild_collection(client, name, embedder, progress)
+    ChangeLog(settings.db_path).record(None)  # every vector changed: caches reload
+    return moved
+
+
+def _rebuild_collection(
+    client: Any, name: str, embedder: Embedder, progress: ProgressCallback | None
+) -> int:
+    staging = f"{name}-reembed"
+    if staging in {c.name for c in client.list_collections()}:
+        client.delete_collection(staging)  # left over from an interrupted run
+    try:
+        old = client.get_collection(name, embedding_function=None)
+    except Exception:  # no such collection yet: nothing to move
+        return 0
+    got = chroma.get(old, None, include=["documents", "metadatas"])
+    new = client.create_collection(
+        staging,
+        embedding_function=None,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata=chroma.embedder_metadata(embedder),
+    )
+    total = len(got["ids"])
+    for start in range(0, total, chroma.WRITE_BATCH):
+        end = start + chroma.WRITE_BATCH
+        new.add(
+            ids=got["ids"][start:end],
+            documents=got["documents"][start:end],
+            metadatas=got["metadatas"][start:end],
+            embeddings=embedder.embed(got["documents"][start:end]),
+        )
+        report(progress, f"reembed:{name}", min(end, total), total)
+    client.delete_collection(name)
+    new.modify(name=name)
+    return total
