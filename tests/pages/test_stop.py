@@ -81,7 +81,7 @@ def test_stop_keeps_the_partial_text_labelled_stopped(
     # The page labels each kept text as stopped, and the buttons work again.
     warnings = values(app.warning)
     assert sum("已被用户停止" in w for w in warnings) == len(attempts), warnings
-    assert "⏹️ stopped" in "\n".join(values(app.caption))
+    assert "⏹️ 已停止" in "\n".join(values(app.caption))
     assert app.button(key="draft_stop").disabled
     assert not app.button(key="draft_generate_all").disabled
     # Nothing more is written once the job has ended.
