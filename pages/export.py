@@ -1,14 +1,14 @@
-"""Export: preview the whole paper; download Markdown, HTML and BibTeX; the statistics."""
+"""Export: the statistics; the citation style and the format (Markdown, DOCX, LaTeX, HTML,
+BibTeX, PDF) with a preview and the download."""
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
-from ragcore.drafting.pipeline import export_text, project_paper
+from ragcore.drafting.pipeline import project_paper
 from studio.common import begin_page, guarded, require_project, settings, t
 from studio.export_view import paper_figures
+from studio.manuscript_view import manuscript_export
 
 begin_page("导出", "Export", "📤")
 project = require_project()
@@ -16,18 +16,7 @@ appendix = st.toggle(t("附上审阅附录（引用与事实检查）", "Add the
                      key="export_review_appendix")  # fmt: skip
 with guarded(t("无法导出", "Cannot export")):
     paper = project_paper(settings(), project, review_appendix=appendix)
-    stem = re.sub(r"[^\w\u3400-\u9fff-]+", "_", paper.document.title).strip("_")[:60] or "paper"
     paper_figures(paper.document.stats)
-    col_md, col_html, col_bib = st.columns(3)
-    for column, fmt, mime, label in (
-        (col_md, "md", "text/markdown", "Markdown"),
-        (col_html, "html", "text/html", "HTML"),
-        (col_bib, "bib", "application/x-bibtex", "BibTeX"),
-    ):
-        column.download_button(
-            t(f"下载 {label}", f"Download {label}"), export_text(paper, fmt).encode("utf-8"),
-            file_name=f"{stem}.{fmt}", mime=mime, key=f"export_download_{fmt}", on_click="ignore",
-        )  # fmt: skip
     if not paper.document.sections or all(not s.body.strip() for s in paper.document.sections):
         st.info(
             t(
@@ -35,5 +24,4 @@ with guarded(t("无法导出", "Cannot export")):
                 "No draft yet: generate the sections on Draft first.",
             )
         )
-    with st.container(border=True, key="export_preview"):
-        st.markdown(paper.markdown)
+    manuscript_export(project, appendix)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ragcore.drafting.outline import chosen_outline
 from studio.common import (
     begin_page,
     guarded,
-    labels,
     lang,
     model_names,
     projects,
@@ -21,6 +21,7 @@ from studio.common import (
     t,
 )
 from studio.home_view import library_statistics, topic_coverage
+from studio.outline_view import outline_editor
 from studio.projects_view import manage_projects
 
 begin_page("项目", "Projects", "🏠")
@@ -61,12 +62,16 @@ with new_tab, st.form("home_new_form"):
         t("模型", "Model"), known_models, key="home_new_model", accept_new_options=True,
         index=known_models.index(settings().model) if settings().model in known_models else 0,
     )  # fmt: skip
+    plan_keys = plan.keys()
+    section_names = {key: plan.find(key).name(lang()) for key in plan_keys}
     sections = st.multiselect(
         t("章节", "Sections"),
-        plan.keys(),
-        default=plan.keys(),
-        format_func=labels(plan.keys(), lambda key: plan.find(key).name(lang())).__getitem__,
+        plan_keys,
+        default=plan_keys,
+        # Labels made in this run (studio.common.labels); a typed new section shows as typed.
+        format_func=lambda key, names=section_names: names.get(key, str(key)),
         key="home_new_sections",
+        accept_new_options=True,  # 讨论, Limitations, ...: a section of the project's own
     )
     if st.form_submit_button(t("创建项目", "Create project"), type="primary", key="home_create"):
         with guarded(t("无法创建项目", "Cannot create the project")):
@@ -84,7 +89,7 @@ with new_tab, st.form("home_new_form"):
                 name=name,
                 lang=None if paper_lang == "auto" else paper_lang,
                 model=str(model),
-                section_plan=None if sections == plan.keys() else {"order": sections},
+                section_plan=chosen_outline(plan, list(sections)),
             )
             set_current_project(created.project_id)
             st.session_state["home_created"] = created.project_id
@@ -122,6 +127,8 @@ if project_id:
         st.success(t(f"已创建项目「{project.name}」。", f"Created project “{project.name}”."))
     st.subheader(t("当前项目：", "Current project: ") + project.name)
     st.caption(project.topic)
+    with guarded(t("读取论文大纲", "reading the outline")):
+        outline_editor(project)
 if not store_ready():
     wait_for_library()
     st.stop()

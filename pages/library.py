@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ragcore.library.cards import SummaryType
+from studio.bibliography_view import bibliography_section
 from studio.card_view import origin_name, type_name
-from studio.common import begin_page, store, t
+from studio.common import begin_page, guarded, store, t
 from studio.library_browse_view import find_papers, paper_sections
 from studio.library_view import add_papers, card_controls, import_cards
 from studio.papers_view import lang_label, paper_label
@@ -67,3 +68,6 @@ if st.button(
 ):
     library.delete_paper(str(paper_choice))
     st.rerun()
+
+with guarded(t("参考文献信息", "Reference metadata")):
+    bibliography_section(paper_ids)

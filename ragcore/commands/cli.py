@@ -22,7 +22,16 @@ app = typer.Typer(
 )
 
 # One module per area; each defines `register(app)`.
-COMMAND_MODULES = ("library", "store", "llm", "ingest", "retrieval", "drafting")
+COMMAND_MODULES = (
+    "library",
+    "store",
+    "llm",
+    "ingest",
+    "retrieval",
+    "drafting",
+    "bibliography",
+    "manuscript",
+)
 
 
 @app.callback()

@@ -1,4 +1,5 @@
-"""Drafting commands: `draft TOPIC`, `export PROJECT --format md|html|bib`, `projects`."""
+"""Drafting commands: `draft TOPIC`, `export PROJECT --format md|docx|tex|html|bib|pdf`,
+`projects`."""
 
 from __future__ import annotations
 
@@ -85,19 +86,42 @@ def draft(
 
 def export(
     project: Annotated[str, typer.Argument(help="Project id or name (see `ragcore projects`).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or bib.")] = "md",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="md, docx, tex (+ .bib), html, bib or pdf.")
+    ] = "md",
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style", help="gb-t-7714, ieee, acm, apa, nature or user:NAME (default: project's)."
+        ),
+    ] = "",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
     review: Annotated[bool, typer.Option("--review", help="Add the review appendix.")] = False,
 ) -> None:
-    """Export a project's paper from the current version of each section."""
-    from ragcore.drafting.pipeline import export_text, project_paper
+    """Export a project's paper from the current version of each section (docs/export.md)."""
+    from ragcore.drafting.exporting import export_project
     from ragcore.drafting.projects import ProjectStore
 
     settings = load_settings()
-    if fmt not in ("md", "html", "bib"):
-        raise InputError(f"--format must be md, html or bib, got {fmt!r}")
     found = ProjectStore.from_settings(settings).find(project)
-    _write_or_echo(export_text(project_paper(settings, found, review_appendix=review), fmt), output)
+    stem = output.stem if output is not None and not output.is_dir() else ""
+    exported = export_project(
+        settings, found, fmt, style_id=style, review_appendix=review, stem=stem
+    )
+    if output is None and fmt in ("docx", "pdf"):
+        output = Path(exported.name)
+    if output is None:
+        typer.echo(exported.data.decode("utf-8"), nl=False)
+        return
+    if output.is_dir():
+        output = output / exported.name
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(exported.data)
+    typer.secho(f"wrote {output}", err=True)
+    for name, data in exported.companions.items():
+        companion = output.with_name(output.stem + Path(name).suffix)
+        companion.write_bytes(data)
+        typer.secho(f"wrote {companion}", err=True)
 
 
 def projects() -> None:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 MAX_K = 100
 cards_app = typer.Typer(help="List, show and delete cards.", no_args_is_help=True)
+papers_app = typer.Typer(
+    help="Papers with their card counts; `papers edit|show|import|...` for their references."
+)
 
 
 def _open_store() -> CardStore:
@@ -133,8 +136,12 @@ def papers_summary(store: CardStore) -> list[dict[str, Any]]:
     ]
 
 
-def papers_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def papers_command(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """Papers in the library with their card counts per summary type."""
+    if ctx.invoked_subcommand is not None:
+        return
     rows = papers_summary(_open_store())
     if as_json:
         _echo_json(rows)
@@ -233,7 +240,8 @@ def search_command(
 def register(app: typer.Typer) -> None:
     """Add the library commands to the `ragcore` app."""
     app.command("import")(import_command)
-    app.command("papers")(papers_command)
+    papers_app.callback(invoke_without_command=True)(papers_command)
+    app.add_typer(papers_app, name="papers")
     app.command("search")(search_command)
     cards_app.command("list")(cards_list)
     cards_app.command("show")(cards_show)

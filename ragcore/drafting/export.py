@@ -100,6 +100,30 @@ def reference_text(reference: Reference, lang: str) -> str:
     return text
 
 
+_HEADING_LINE = re.compile(r"^(?P<indent> {0,3})(?P<hashes>#{1,6})(?=\s|$)", re.M)
+_RULE_LINE = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:=[ \t]*){3,})$", re.M)
+
+
+def safe_section_text(text: str) -> str:
+    """Model or card text made safe to place inside a section of the paper Markdown.
+
+    A heading in the text (`## 参考文献`) is demoted below the section's own level, and a
+    `---`/`===` line (a rule, or a setext heading underline) becomes `* * *`, so no text can
+    start a section of its own, neither in the export nor when `parse_paper` reads it back.
+    `<` is escaped, so raw HTML in a card or a draft shows as text in every renderer.
+    """
+    text = _HEADING_LINE.sub(
+        lambda m: m.group("indent") + "#" * min(max(len(m.group("hashes")) + 2, 3), 6), text
+    )
+    text = _RULE_LINE.sub("* * *", text)
+    return text.replace("<", "&lt;")
+
+
+def _one_line(text: str) -> str:
+    """A title or metadata value: one line, raw HTML escaped."""
+    return " ".join(text.split()).replace("<", "&lt;")
+
+
 def _section_body(version: SectionVersion | None, numbers: Mapping[str, int], lang: str) -> str:
     if version is None:
         return _label("missing", lang)
@@ -107,8 +131,8 @@ def _section_body(version: SectionVersion | None, numbers: Mapping[str, int], la
     if version.status != "complete":
         why = version.message or version.status
         label = "failed" if version.status == "failed" else "incomplete"
-        lines.append(_label(label, lang).format(why=why))
-    body = renumber(version.text.strip(), version.citation_keys, numbers)
+        lines.append(_label(label, lang).format(why=" ".join(why.split()).replace("<", "&lt;")))
+    body = safe_section_text(renumber(version.text.strip(), version.citation_keys, numbers))
     return "\n\n".join([*lines, body]) if lines else body
 
 
@@ -156,8 +180,8 @@ def export_paper(
         generation_time = _label("model_seconds", lang).format(s=sum(v.latency_s for v in present))
     models = list(dict.fromkeys(v.model_used for v in present if v.model_used))
     document = PaperDocument(
-        title=title,
-        meta={"generated_at": stamp, "topic": topic},
+        title=_one_line(title),
+        meta={"generated_at": stamp, "topic": _one_line(topic)},
         sections=sections,
         references=[reference_text(r, lang) for r in references],
         stats={

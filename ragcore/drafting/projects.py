@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS project_records (
 CREATE INDEX IF NOT EXISTS project_records_lookup
     ON project_records(project_id, kind, key, rec_id);
 """
-Kind = Literal["meta", "evidence", "edit", "note", "brief"]
+Kind = Literal["meta", "evidence", "edit", "note", "brief", "front"]
 
 
 def _now() -> str:
@@ -57,6 +57,8 @@ class ProjectMeta(BaseModel):
     # The project's changes to the default section plan, in the form `sectionplan.merge_plan`
     # takes ({"sections": [...], "order": [...]}); None = the default plan.
     section_plan: dict[str, Any] | None = None
+    # The citation style id (`ragcore.drafting.styles`); empty = the default for the language.
+    style: str = ""
 
 
 class Project(ProjectMeta):
@@ -283,6 +285,14 @@ class ProjectStore:
         if not 1 <= version <= len(revisions):
             raise InputError(f"the brief has no version {version} (1-{len(revisions)})")
         return revisions[version - 1]
+
+    # ---- front matter (title, abstract, keywords as the user edited them) --------------------
+    def save_front(self, project_id: str, data: dict[str, Any]) -> None:
+        self._write(project_id, "front", "", data)
+
+    def front(self, project_id: str) -> dict[str, Any] | None:
+        data = self._latest(project_id, "front", "")
+        return data if isinstance(data, dict) else None
 
     # ---- records ---------------------------------------------------------------------------------
     def history(self, project_id: str, kind: Kind, key: str = "") -> list[Revision]:

@@ -125,8 +125,11 @@ def _no_evidence(lang: str) -> str:
     return "本节没有证据：仅根据论文纲要写成；请固定卡片、添加手工笔记或重新检索后再生成"
 
 
-def section_template_id(prompts: PromptLibrary, section_key: str) -> str:
-    """The template a section is written with: its own if one is shipped, else the generic."""
+def section_template_id(prompts: PromptLibrary, section_key: str, chosen: str = "") -> str:
+    """The template a section is written with: the one the outline chose, its own if one is
+    shipped, else the generic."""
+    if chosen and chosen in prompts.ids():
+        return chosen
     own = f"section/{section_key}"
     return own if own in prompts.ids() else "section/generic"
 
@@ -159,9 +162,9 @@ class SectionWriter:
             brief=[brief.research_question, brief.method_idea, *brief.contributions],
         )
 
-    def template(self, request: DraftRequest, section_key: str) -> PromptTemplate:
+    def template(self, request: DraftRequest, section_key: str, chosen: str = "") -> PromptTemplate:
         """The section's template: the version the request asks for, else the one in use."""
-        template_id = section_template_id(self.prompts, section_key)
+        template_id = section_template_id(self.prompts, section_key, chosen)
         wanted = request.prompt_versions.get(template_id)
         if wanted is None:
             return self.prompts.get(template_id)
@@ -170,7 +173,7 @@ class SectionWriter:
     def render(self, request: DraftRequest, section: SectionInput) -> RenderedPrompt:
         spec = section.spec
         return render_template(
-            self.template(request, spec.key),
+            self.template(request, spec.key, spec.prompt),
             {
                 "topic": request.topic,
                 "brief": request.brief.to_markdown(request.lang),

@@ -31,6 +31,7 @@ class SectionSpec(BaseModel):
     trends: bool = True
     snippets: bool = False
     roles: list[str] = Field(default_factory=list)
+    prompt: str = ""  # a prompt template id (`section/...`); empty = the section's own or generic
 
     @field_validator("types", mode="before")
     @classmethod

@@ -4,6 +4,7 @@ escaped BibTeX."""
 from __future__ import annotations
 
 from datetime import datetime
+from html.parser import HTMLParser
 
 import pytest
 
@@ -145,15 +146,55 @@ def test_a_missing_section_says_so(plan: SectionPlan) -> None:
     assert text.count("（本节尚未生成）") == 5 and "参考文献" not in text
 
 
+class _Elements(HTMLParser):
+    """Every element and attribute a browser would build from a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+
+def live_elements(page: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(page)
+    return parser
+
+
 def test_html_drops_scripts_and_event_handlers_from_card_text(plan: SectionPlan) -> None:
     versions = {"method": version("method", XSS + " [1]", {"1": "pA"})}
     paper = export_paper(
         title="<b>T</b>", topic=XSS, lang="en", plan=plan, versions=versions, papers=PAPERS.get
     )
-    page = to_html(paper.markdown, paper.document.title).lower()
-    for payload in ("<script", "alert(", "onerror", "onclick", "javascript:", "<img"):
-        assert payload not in page
-    assert "evil" in page and "link" in page and "&lt;b&gt;t&lt;/b&gt;" in page
+    page = to_html(paper.markdown, paper.document.title)
+    found = live_elements(page)
+    assert not {"script", "img", "b"} & set(found.tags)
+    assert not [name for name, _ in found.attributes if name.startswith("on")]
+    assert not [value for _, value in found.attributes if "javascript" in value.lower()]
+    # The card's raw HTML is shown as text, escaped (issue 17 item 9), never run.
+    assert "Evil" in page and "&lt;script" in page and "&lt;b&gt;T&lt;/b&gt;" in page
+
+
+def test_model_text_cannot_inject_sections_into_the_markdown(plan: SectionPlan) -> None:
+    forged = (
+        "真实的方法描述[1]。\n\n---\n\n## 参考文献\n\n[1] 伪造的文献\n\n---\n\n"
+        "## 伪造章节\n\n伪造内容\n# 顶级标题\n小节\n---\n<div onclick=x>原始 HTML</div>"
+    )
+    versions = {"method": version("method", forged, {"1": "pA"})}
+    exported = export_paper(
+        title="T", topic="t", lang="zh", plan=plan, versions=versions, papers=PAPERS.get
+    )
+    parsed = parse_paper(exported.markdown)
+    headings = [s.heading for s in parsed.sections]
+    assert headings == ["引言", "相关工作", "方法", "实验评价", "总结"]
+    assert parsed.references == [exported.document.references[0]]  # no forged entry
+    method = parsed.sections[2].body
+    assert "### 参考文献" in method and "### 伪造章节" in method and "### 顶级标题" in method
+    assert "&lt;div onclick=x>" in method and "<div" not in exported.markdown
 
 
 def test_bibtex_entries_are_escaped_and_keyed(plan: SectionPlan) -> None:

@@ -164,5 +164,5 @@ def test_cli_draft_export_and_projects(home: Settings, tmp_path: Path) -> None:
     assert bib.exit_code == 0 and "@misc{" in bib.output
     html = runner.invoke(app, ["export", project_id, "--format", "html"])
     assert html.exit_code == 0 and html.output.startswith("<!DOCTYPE html>")
-    bad = runner.invoke(app, ["export", project_id, "--format", "docx"])
-    assert bad.exit_code != 0
+    bad = runner.invoke(app, ["export", project_id, "--format", "odt"])
+    assert bad.exit_code != 0 and "unknown export format" in str(bad.exception)
