@@ -39,7 +39,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 NAMES = {
     "markdown", "html", "bibtex", "pdf", "latex", "jats", "xml", "yaml", "json", "jsonl", "txt",
     "jinja", "litellm", "ollama", "vllm", "openai", "api", "url", "english", "offline",
-    "extractive", "ragcore", "brief", "home", "llm", "csl", "docx", "chroma", "sqlite", "key",
+    "extractive", "ragcore", "brief", "arxiv", "yang", "fan", "home", "llm", "csl", "docx", "chroma", "sqlite", "key",
 }  # fmt: skip
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 # Code spans, paths, ids, hashes, environment variables and file names are names too.
@@ -51,7 +51,9 @@ NOT_WORDS = re.compile(
 # Containers whose whole content is the user's text: the paper on Export, the two versions on
 # Compare; and the language switch, labelled in both languages on purpose (so anyone finds it).
 CONTENT_BLOCKS = ("export_preview", "compare_text_")
-BOTH_LANGUAGES = {"ui_lang_switch"}
+# The outline's rename form names a section in both languages: the user edits both names.
+# Citation styles and export formats are names (APA 7th (author-year), Nature, Word (DOCX)).
+BOTH_LANGUAGES = {"ui_lang_switch", "outline_rename_section", "export_style", "export_format"}
 
 
 def walk(node: Any) -> Iterator[Node]:
@@ -95,6 +97,7 @@ def content(project_id: str) -> list[str]:
     from studio.papers_view import _infos
 
     texts += [info.label for info in _infos(store).values()]
+    texts.append("郜帅")  # the author field's example of a Chinese name: a name
     texts.append(TOPICS["zh"])
     texts.append(TOPICS["en"])
     return sorted({t.strip() for t in texts if t.strip()}, key=len, reverse=True)
