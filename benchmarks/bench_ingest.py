@@ -64,6 +64,7 @@ def main() -> None:
         rerun_started = time.perf_counter()
         unchanged = pipeline.ingest(files)
         rerun = time.perf_counter() - rerun_started
+        store.wait_persisted()  # the snapshot cache is written in the background into `home`
     stages = dict(pipeline.timer.seconds)
     stages["embed"] = embedder.seconds
     stages["store"] = stages.get("store", 0.0) - embedder.seconds

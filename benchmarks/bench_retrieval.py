@@ -27,7 +27,7 @@ from ragcore.library.store import CARDS, CardStore, make_client
 from ragcore.retrieval.context import build_context, count_tokens
 from ragcore.retrieval.evidence import EvidenceItem, SectionEvidence
 from ragcore.retrieval.hybrid import retrieve_all_types
-from ragcore.retrieval.lexical import index_for
+from ragcore.retrieval.lexical import index_for, wait_persisted
 from ragcore.retrieval.sectionplan import SectionSpec, load_plan
 from ragcore.retrieval.snippets import Snippet
 from ragcore.settings import Settings, load_settings
@@ -135,6 +135,8 @@ def latency(size: int, n_queries: int) -> dict[str, float]:
             retrieve_all_types(store, topic, k=5, settings=settings)
             full.append(time.perf_counter() - t0)
         edit = time_listing_after_edit(store, settings, topics[0])
+        store.wait_persisted()  # background cache writes go into `home`
+        wait_persisted()
     ms = 1000.0
     return {
         "build_s": build,

@@ -1,6 +1,6 @@
 """Draft: the editable brief; generate all sections with progress per section and the text
 streaming in; stop; per section regenerate, pick a version, edit by hand, and see citation and
-grounding warnings next to the text."""
+grounding warnings next to the text, and each section's quality findings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from studio.common import begin_page, gateway, projects, require_project, sectio
 from studio.draft_checks_view import brief_sources, undo_evidence
 from studio.draft_view import brief_panel, live_job, section_panel
 from studio.jobs import job_for, start_draft
+from studio.quality_view import project_scorecard, section_quality
 
 begin_page("草稿", "Draft", "✍️")
 project = require_project()
@@ -49,5 +50,7 @@ brief_panel(project, busy)
 brief_sources(project)
 undo_evidence(project, busy)
 live_job(project, specs)
+scorecard = None if busy else project_scorecard(project)
 for spec in specs:
     section_panel(project, spec, busy)
+    section_quality(scorecard, project, spec)

@@ -1,5 +1,5 @@
-"""Export: the statistics; the citation style and the format (Markdown, DOCX, LaTeX, HTML,
-BibTeX, PDF) with a preview and the download."""
+"""Export: the statistics; the paper's quality scorecard; the citation style and the format
+(Markdown, DOCX, LaTeX, HTML, BibTeX, PDF) with a preview and the download."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ragcore.drafting.pipeline import project_paper
 from studio.common import begin_page, guarded, require_project, settings, t
 from studio.export_view import paper_figures
 from studio.manuscript_view import manuscript_export
+from studio.quality_view import quality_panel
 
 begin_page("导出", "Export", "📤")
 project = require_project()
@@ -24,4 +25,5 @@ with guarded(t("无法导出", "Cannot export")):
                 "No draft yet: generate the sections on Draft first.",
             )
         )
+    quality_panel(project)
     manuscript_export(project, appendix)

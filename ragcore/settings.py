@@ -55,6 +55,9 @@ class Settings(BaseSettings):
 
     home: Path = DEFAULT_HOME
     embedder: str = DEFAULT_EMBEDDER
+    # A second, English-only dense channel for English cards and queries ("auto": MiniLM next
+    # to the default `use`; "" turns it off). Chosen by measurement: docs/embedders.md.
+    english_embedder: str = "auto"
     chroma_url: str | None = None
     llm_config: Path | None = None
     model: str = OFFLINE_MODEL
@@ -69,6 +72,15 @@ class Settings(BaseSettings):
         from ragcore.library.embeddings import validate_embedder_name
 
         validate_embedder_name(value)
+        return value
+
+    @field_validator("english_embedder")
+    @classmethod
+    def _known_english_embedder(cls, value: str) -> str:
+        from ragcore.library.embeddings import validate_embedder_name
+
+        if value not in ("auto", ""):
+            validate_embedder_name(value)
         return value
 
     @field_validator("chroma_url")

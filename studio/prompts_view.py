@@ -85,6 +85,7 @@ def preview_values(project: Any, section_key: str, preview_lang: str) -> dict[st
         "section_name": view.spec.name(preview_lang),
         "title": t("（示例论文标题）", "(an example paper title)"),
         "sections_text": t("（此处为论文各章节的原文）", "(the paper's section texts go here)"),
+        "sentence": t("（草稿中带引用的一句话）", "(a cited sentence of the draft)"),
     }
 
 

@@ -20,6 +20,7 @@ STAGES = [
     {"ingest"},
     {"retrieval"},
     {"drafting"},
+    {"quality"},
     {"commands", "testing"},
     {"__main__", "__init__"},
 ]

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "drafting",
     "bibliography",
     "manuscript",
+    "quality",
 )
 
 

@@ -9,20 +9,46 @@ from __future__ import annotations
 from typing import Any
 
 from ragcore.library import chroma
+from ragcore.library import english as english_channel
 from ragcore.library.changelog import ChangeLog
-from ragcore.library.embeddings import Embedder
+from ragcore.library.embeddings import Embedder, get_embedder
+from ragcore.library.english import english_embedder_name
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
 
 
 def reembed(settings: Settings, embedder: Embedder, progress: ProgressCallback | None) -> int:
-    """Re-embed every card and chunk with `embedder`; returns the items moved."""
+    """Re-embed every card and chunk with `embedder` (and the English channel with its own
+    model); returns the items moved to `embedder`."""
     client = chroma.make_client(settings)
     moved = 0
     for name in (chroma.CARDS, chroma.RAW):
         moved += _rebuild_collection(client, name, embedder, progress)
+    english_name = english_embedder_name(settings)
+    if english_name and english_name != embedder.name:
+        english = get_embedder(english_name)
+        # Not counted in the result: it names the items moved to the configured embedder.
+        _rebuild_collection(client, english_channel.COLLECTION, english, progress)
+        _backfill_english(client, english, progress)
     ChangeLog(settings.db_path).record(None)  # every vector changed: caches reload
     return moved
+
+
+def _backfill_english(client: Any, english: Embedder, progress: ProgressCallback | None) -> int:
+    """Give the English channel the English cards it lacks (a library from before it)."""
+    try:
+        cards = client.get_collection(chroma.CARDS, embedding_function=None)
+    except Exception:  # no such collection yet: nothing to copy
+        return 0
+    got = chroma.get(
+        cards,
+        None,
+        where=chroma.where(lang=english_channel.ENGLISH),
+        include=["documents", "metadatas"],
+    )
+    items = dict(zip(got["ids"], zip(got["documents"], got["metadatas"], strict=True), strict=True))
+    target = chroma.open_collection(client, english_channel.COLLECTION, english)
+    return len(chroma.add_missing(target, items, english.embed, progress))
 
 
 def _rebuild_collection(

@@ -1,9 +1,12 @@
-"""The store's search snapshot, kept current: refreshed from the change log after each write.
+"""The store's search snapshot, kept current and persisted next to the store.
 
-A refresh re-reads only the cards the log says were written since the snapshot's revision, in
-any process that shares the home folder; when the log cannot tell (pruned, a re-embed), the
-whole snapshot reloads. A shared Chroma server takes writes our log never sees, so with one
-the snapshot also reloads after a while.
+A new process maps the persisted snapshot (`snapshot_files`) and applies the change log since
+its revision, instead of reading every card back from Chroma. After that a refresh re-reads only
+the cards the log says were written since, in any process that shares the home folder; when the
+log cannot tell (pruned, a re-embed) the whole snapshot reloads from Chroma and is persisted
+again. A shared Chroma server takes writes our log never sees (a teammate's), so with one the
+snapshot is also reconciled every 30 s against the server's list of ready card ids: card ids are
+content hashes, so an added, edited or deleted card always changes that list.
 """
 
 from __future__ import annotations
@@ -11,26 +14,50 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ragcore.errors import StoreError
+from ragcore.library import snapshot_files
 from ragcore.library.cards import Card
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.snapshot import CardSnapshot
+from ragcore.library.snapshot_files import CacheRejected
 
 REMOTE_SNAPSHOT_MAX_AGE_S = 30.0
+# Persist again once the files are this many writes behind (applying the log costs more).
+PERSIST_EVERY = 100
+# What one card costs in memory while the snapshot is built from Chroma (vector as Chroma
+# returns it, the card model, ids): measured ~6 kB at 512 dimensions.
+BYTES_PER_CARD = 6000
 # Reads the ready cards with their vectors: all of them (None) or the given ids.
 ReadCards = Callable[[list[str] | None], list[tuple[Card, Any]]]
 
 
 class SnapshotCache:
-    def __init__(self, log: ChangeLog, read: ReadCards, dimension: int, *, remote: bool) -> None:
+    def __init__(
+        self,
+        log: ChangeLog,
+        read: ReadCards,
+        dimension: int,
+        *,
+        root: Path,
+        identity: dict[str, Any],
+        count: Callable[[], int],
+        ready_ids: Callable[[], list[str]] | None = None,
+    ) -> None:
         self._log = log
         self._read = read
         self._dimension = dimension
-        self._remote = remote
+        self._root = root
+        self._identity = identity
+        self._count = count
+        self._ready_ids = ready_ids  # set for a shared server: our log misses others' writes
         self._snapshot: CardSnapshot | None = None
-        self._loaded = 0.0
+        self._persisted = -1  # the revision the files hold
+        self._reconciled = 0.0
         self._lock = threading.Lock()
+        self._writer: threading.Thread | None = None
 
     def get(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
@@ -39,24 +66,115 @@ class SnapshotCache:
             return current
         with self._lock:
             current = self._snapshot
-            if current is None or self._remote_expired():
-                fresh = self._load()
-            else:
-                latest, ids = self._log.since(current.revision)
-                if ids is None:
-                    fresh = self._load()
-                else:
-                    fresh = current.changed(latest, ids, self._read(list(ids)))
-            self._snapshot, self._loaded = fresh, time.monotonic()
+            fresh = self._open() if current is None else self._refresh(current)
+            if self._ready_ids is not None and self._remote_due():
+                fresh = self._reconcile(fresh)
+            self._snapshot = fresh
+            if fresh.revision - self._persisted >= PERSIST_EVERY or self._persisted < 0:
+                self._persist(fresh)
             return fresh
 
-    def _stale(self, snapshot: CardSnapshot) -> bool:
-        return snapshot.revision != self._log.revision() or self._remote_expired()
+    def wait_persisted(self) -> None:
+        """Block until a background write of the cache has finished (tests, benchmarks)."""
+        writer = self._writer
+        if writer is not None:
+            writer.join()
 
-    def _remote_expired(self) -> bool:
-        age = time.monotonic() - self._loaded
-        return self._remote and age > REMOTE_SNAPSHOT_MAX_AGE_S
+    # -- the steps ---------------------------------------------------------------------------
+    def _stale(self, snapshot: CardSnapshot) -> bool:
+        remote_due = self._ready_ids is not None and self._remote_due()
+        return snapshot.revision != self._log.revision() or remote_due
+
+    def _remote_due(self) -> bool:
+        return time.monotonic() - self._reconciled > REMOTE_SNAPSHOT_MAX_AGE_S
+
+    def _open(self) -> CardSnapshot:
+        """The persisted snapshot brought up to the log, or (none usable) a load from Chroma."""
+        try:
+            persisted = snapshot_files.load(self._root, self._identity)
+        except CacheRejected as reason:
+            if self._root.exists():
+                snapshot_files.say(
+                    f"the snapshot cache in {self._root} is not used ({reason}); "
+                    "rebuilding it from the store"
+                )
+            return self._load()
+        self._persisted = persisted.revision
+        followed = self._follow_log(persisted)
+        if followed is None:
+            snapshot_files.say(
+                f"the snapshot cache in {self._root} is stale (revision {persisted.revision}, "
+                f"the store is at {self._log.revision()}); rebuilding it from the store"
+            )
+            return self._load()
+        return followed
+
+    def _refresh(self, snapshot: CardSnapshot) -> CardSnapshot:
+        followed = self._follow_log(snapshot)
+        return self._load() if followed is None else followed
+
+    def _follow_log(self, snapshot: CardSnapshot) -> CardSnapshot | None:
+        latest, ids = self._log.since(snapshot.revision)
+        if ids is None:
+            return None
+        if latest == snapshot.revision:
+            return snapshot
+        return snapshot.changed(latest, ids, self._read(sorted(ids)))
+
+    def _reconcile(self, snapshot: CardSnapshot) -> CardSnapshot:
+        """Apply writes the log never saw (a teammate's, on the shared server)."""
+        assert self._ready_ids is not None
+        self._reconciled = time.monotonic()
+        server = set(self._ready_ids())
+        mine = snapshot.ids()
+        added, removed = server - mine, mine - server
+        if not added and not removed:
+            return snapshot
+        fresh = snapshot.changed(snapshot.revision, removed, self._read(sorted(added)))
+        self._persisted = -1  # the files lack the teammate's writes: write them again
+        return fresh
 
     def _load(self) -> CardSnapshot:
+        self._check_memory()
         revision = self._log.revision()  # read first: a later write shows up at the next refresh
+        self._reconciled = time.monotonic()
+        self._persisted = -1
         return CardSnapshot.build(revision, self._read(None), self._dimension)
+
+    def _check_memory(self) -> None:
+        cards = self._count()
+        needed = cards * (BYTES_PER_CARD + 8 * self._dimension)
+        free = _available_memory()
+        if free is not None and needed > free:
+            raise StoreError(
+                f"the library holds {cards:,} cards; loading them for search needs about "
+                f"{needed / 2**30:.1f} GB of memory but only {free / 2**30:.1f} GB is free. "
+                "Close other programs or split the library into several homes (RAGCORE_HOME)."
+            )
+
+    def _persist(self, snapshot: CardSnapshot) -> None:
+        """Write the cache in the background (a listing need not wait for ~1 s of writing)."""
+        self._persisted = snapshot.revision
+        previous = self._writer
+
+        def write() -> None:
+            if previous is not None:
+                previous.join()
+            try:
+                snapshot_files.save(self._root, snapshot, self._identity)
+            except OSError as error:  # a full disk or a read-only home: searches still work
+                snapshot_files.say(f"the snapshot cache could not be written ({error})")
+
+        self._writer = threading.Thread(target=write, name="snapshot-cache-writer")
+        self._writer.start()
+
+
+def _available_memory() -> int | None:
+    """MemAvailable from /proc/meminfo (Linux); None where it cannot be read."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None

@@ -4,7 +4,7 @@
 `chroma` (client, collections checked against the embedder, paged reads and writes),
 `records` (cards and raw chunks as Chroma records), `changelog` (revision and changed ids),
 `snapshot_cache` (the search snapshot kept current), `papers` (the papers table) and
-`reembed` (moving the store to another embedder).
+`reembed` (moving the store to another embedder) and `english` (the English dense channel).
 
 Cards carry a `state`: `ready` cards are visible; `pending` ones belong to an ingest that has
 not finished and are invisible until `publish_paper` flips them, so a killed run shows nothing
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from ragcore.library.cards import Card, Paper, SummaryType
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.chroma import CARDS, PENDING, RAW, READY, make_client, similarity
 from ragcore.library.embeddings import Embedder, Vectors, get_embedder
+from ragcore.library.english import EnglishChannel, english_embedder_name
 from ragcore.library.papers import PaperTable
 from ragcore.library.records import (
     RawChunk,
@@ -66,12 +68,29 @@ class CardStore:
         self._raw = chroma.open_collection(client, RAW, embedder)
         self._log = ChangeLog(settings.db_path)
         self._papers = PaperTable(settings.db_path)
+        english = english_embedder_name(settings)
+        self.english = (
+            EnglishChannel(settings, client, english, self._log)
+            if english and english != embedder.name
+            else None
+        )
         self._snapshots = SnapshotCache(
             self._log,
             self._ready_with_vectors,
             embedder.dimension,
-            remote=bool(settings.chroma_url),
+            root=self.cache_dir / "snapshot",
+            identity={
+                "embedder": embedder.name,
+                "source": settings.chroma_url or str(settings.chroma_path.resolve()),
+            },
+            count=self._cards.count,
+            ready_ids=self._ready_ids if settings.chroma_url else None,
         )
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where caches derived from the store live (the snapshot, the BM25 index)."""
+        return self.settings.home / "cache"
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> CardStore:
@@ -98,6 +117,17 @@ class CardStore:
     def snapshot(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
         return self._snapshots.get()
+
+    def wait_persisted(self) -> None:
+        """Wait for the snapshot caches being written in the background, if any."""
+        self._snapshots.wait_persisted()
+        if self.english is not None:
+            self.english.wait_persisted()
+
+    def _ready_ids(self) -> list[str]:
+        return list(
+            chroma.get(self._cards, None, where=chroma.where(state=READY), include=[])["ids"]
+        )
 
     def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
         if ids is not None and not ids:
@@ -137,6 +167,8 @@ class CardStore:
         result = UpsertResult(
             added=added, skipped=[c.card_id for c in cards if c.card_id not in added]
         )
+        if self.english is not None:
+            self.english.add(unique, state, progress)
         if added:
             self._changed(added)
         report(progress, "store", len(unique), len(unique))
@@ -154,6 +186,8 @@ class CardStore:
         """Make a finished ingest visible: the paper's cards become exactly `card_ids` (and its
         raw chunks exactly `chunk_ids`, when given)."""
         changed = chroma.publish(self._cards, paper_id, set(card_ids))
+        if self.english is not None:
+            self.english.publish(paper_id, set(card_ids))
         if changed:
             self._changed(changed)
         if chunk_ids is not None:
@@ -163,6 +197,8 @@ class CardStore:
         """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
         where = chroma.where(paper_id=paper_id, state=PENDING)
         ids = chroma.get(self._cards, None, where=where, include=[])["ids"]
+        if self.english is not None:
+            self.english.delete_where(where)
         if ids:
             chroma.delete(self._cards, ids)
             self._changed(ids)
@@ -202,6 +238,8 @@ class CardStore:
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
             chroma.delete(self._cards, list(ids))
+            if self.english is not None:
+                self.english.delete(ids)
             self._changed(list(ids))
 
     def count(self) -> int:

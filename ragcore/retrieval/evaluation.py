@@ -21,8 +21,8 @@ from ragcore.errors import InputError
 from ragcore.library.cards import Card, SummaryType
 from ragcore.library.store import CardStore
 from ragcore.progress import ProgressCallback, report
-from ragcore.retrieval.hybrid import Query, search_type
-from ragcore.retrieval.lexical import forget, tokenize
+from ragcore.retrieval.hybrid import Query, english_channel, search_type
+from ragcore.retrieval.lexical import forget, tokenize, wait_persisted
 from ragcore.settings import Settings
 from ragcore.text import detect_lang
 
@@ -146,7 +146,9 @@ def run_eval(
         counted = {c: 0 for c in CHANNELS}
         for done, query in enumerate(data.queries, start=1):
             vector = store.embed_query(query.text)
-            prepared = Query(query.text, detect_lang(query.text), tokenize(query.text), vector)
+            lang = detect_lang(query.text)
+            english = english_channel(store, query.text, lang)
+            prepared = Query(query.text, lang, tokenize(query.text), vector, None, english)
             grades = data.qrels.get(query.qid, {})
             excluded = [query.exclude_docid] if query.exclude_docid else []
             for channel in CHANNELS:
@@ -168,6 +170,8 @@ def run_eval(
                     counted[channel] += 1
             report(progress, "queries", done, len(data.queries))
         forget(store)
+        store.wait_persisted()  # the caches are written in the background, into `home`
+        wait_persisted()
     n = len(data.queries)
     channels = {
         c: {

@@ -23,6 +23,7 @@ from ragcore.library.snapshot import CardSnapshot
 from ragcore.library.store import CardStore
 from ragcore.retrieval.evidence import ChannelScores, EvidenceItem, SectionEvidence
 from ragcore.retrieval.lexical import LexicalHit, TypeIndex, index_for, tokenize
+from ragcore.retrieval.lexical_update import UpdatingTypeIndex
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.retrieval.topic import check_topic
 from ragcore.settings import Settings
@@ -142,10 +143,24 @@ def _dense_weight(fusion: str, query_lang: str, card_lang: str, multilingual: bo
     return DENSE_WEIGHT
 
 
+def _per_language(
+    dense: list[tuple[Card, float]],
+    english: tuple[Vectors, CardSnapshot],
+    summary_type: SummaryType,
+    depth: int,
+) -> list[tuple[Card, float]]:
+    """One dense list where English cards are scored by the English model and the others
+    (Chinese, or English cards the channel lacks) by the multilingual one."""
+    vector, snapshot = english
+    own = snapshot.search(vector, summary_type=summary_type, k=depth)
+    others = [(card, score) for card, score in dense if card.card_id not in snapshot.cards]
+    return sorted(own + others, key=lambda hit: -hit[1])[:depth]
+
+
 def _collect(
     dense: list[tuple[Card, float]],
     lexical: list[LexicalHit],
-    type_index: TypeIndex | None,
+    type_index: TypeIndex | UpdatingTypeIndex | None,
     terms: list[str],
 ) -> dict[str, _Candidate]:
     candidates: dict[str, _Candidate] = {}
@@ -221,12 +236,28 @@ class Query:
     # The library as of this query: every type is searched in the same state of the store,
     # and the store's revision is checked once instead of once per type.
     snapshot: CardSnapshot | None = None
+    # An English query with the store's English channel: its vector and cards (see
+    # `ragcore.library.english`); None otherwise.
+    english: tuple[Vectors, CardSnapshot] | None = None
+
+
+def english_channel(store: CardStore, text: str, lang: str) -> tuple[Vectors, CardSnapshot] | None:
+    """The English channel's query vector and snapshot, for an English query when the store
+    has the channel and English cards in it."""
+    if lang != "en" or store.english is None:
+        return None
+    snapshot = store.english.snapshot()
+    if not len(snapshot):
+        return None
+    return store.english.embed_query(text), snapshot
 
 
 def prepare_query(store: CardStore, topic: str, fusion: str) -> Query:
     text = check_topic(topic)
     vector = store.embed_query(text) if fusion != "bm25" else None
-    return Query(text, detect_lang(text), tokenize(text), vector, store.snapshot())
+    lang = detect_lang(text)
+    english = english_channel(store, text, lang) if fusion != "bm25" else None
+    return Query(text, lang, tokenize(text), vector, store.snapshot(), english)
 
 
 def search_type(
@@ -246,6 +277,8 @@ def search_type(
     dense: list[tuple[Card, float]] = []
     if query.vector is not None and fusion != "bm25":
         dense = snapshot.search(query.vector, summary_type=summary_type, k=depth)
+        if query.english is not None:
+            dense = _per_language(dense, query.english, summary_type, depth)
     index = index_for(store, snapshot)
     lexical = index.search(query.terms, summary_type, depth) if fusion != "dense" else []
     if not dense and not lexical:

@@ -90,3 +90,27 @@ def test_unreachable_server_is_a_plain_error(tmp_path: Path) -> None:
         StoreError, match=r"Chroma server at http://127.0.0.1:\d+ cannot be reached"
     ):
         CardStore.open(settings)
+
+
+def test_a_teammates_write_on_the_shared_server_reaches_the_persisted_snapshot(
+    chroma_server: tuple[int, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two homes, one server: my change log never sees the teammate's writes; the snapshot is
+    reconciled against the server's ready card ids and the cache is refreshed."""
+    from ragcore.library import snapshot_cache
+
+    port, _ = chroma_server
+    url = f"http://127.0.0.1:{port}"
+    mine = load_settings(home=tmp_path / "me", embedder="fake", chroma_url=url)
+    theirs = load_settings(home=tmp_path / "them", embedder="fake", chroma_url=url)
+    store = CardStore.open(mine)
+    store.upsert_cards([Card(paper_id="p1", summary_type="Metric", text="BLEU on WMT14.")])
+    assert len(store.snapshot()) == 1
+    store.wait_persisted()
+    added = Card(paper_id="p2", summary_type="Metric", text="Top-1 accuracy on ImageNet.")
+    CardStore.open(theirs).upsert_cards([added])
+    monkeypatch.setattr(snapshot_cache, "REMOTE_SNAPSHOT_MAX_AGE_S", 0.0)  # no 30 s wait
+    assert added.card_id in store.snapshot().cards
+    store.wait_persisted()
+    monkeypatch.setattr(snapshot_cache, "REMOTE_SNAPSHOT_MAX_AGE_S", 1e12)  # files alone
+    assert added.card_id in CardStore.open(mine).snapshot().cards  # the refreshed cache

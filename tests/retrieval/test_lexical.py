@@ -1,6 +1,10 @@
+import numpy as np
+import pytest
+
 from ragcore.library.cards import Card, SummaryType
 from ragcore.library.store import CardStore
 from ragcore.retrieval.lexical import LexicalIndex, english_tokens, index_for, tokenize
+from ragcore.settings import Settings
 
 
 def test_chinese_search_mode_tokens_drop_stop_words() -> None:
@@ -45,3 +49,32 @@ def test_index_sees_edits_made_through_another_store_instance(library: CardStore
     other.upsert_cards([edited])
     assert edited.card_id not in first.card_ids
     assert edited.card_id in index_for(library).card_ids
+
+
+def test_an_edit_is_served_at_once_while_its_type_is_reindexed_in_the_background(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old index serves (minus the removed card, plus the added one scored against its
+    statistics) until the rebuild from cached token ids takes over; then the files follow."""
+    from ragcore.retrieval import lexical
+    from ragcore.retrieval.lexical_update import UpdatingTypeIndex
+
+    monkeypatch.setattr(lexical, "BACKGROUND_FROM", 1)  # the 100k path, with a few cards
+    store = CardStore.open(settings)
+    metric = SummaryType.METRIC
+    old = Card(paper_id="p1", summary_type=metric, text="Top-1 accuracy on ImageNet")
+    store.upsert_cards([old, Card(paper_id="p2", summary_type=metric, text="BLEU on WMT14")])
+    index_for(store)
+    new = Card(paper_id="p1", summary_type=metric, text="Top-5 accuracy on CIFAR")
+    store.replace_card(old.card_id, new)
+    updating = index_for(store).by_type[metric]
+    assert isinstance(updating, UpdatingTypeIndex)
+    during = {h.card.card_id: h for h in index_for(store).search("accuracy CIFAR", metric, 5)}
+    assert set(during) == {new.card_id} and during[new.card_id].coverage == 1.0
+    rebuilt = updating.settled()
+    after = {h.card.card_id: h for h in rebuilt.search(tokenize("accuracy CIFAR"), 5)}
+    assert set(after) == {new.card_id}
+    assert index_for(store).search("ImageNet", metric, 5) == []
+    lexical.wait_persisted()
+    store2 = CardStore.open(settings)
+    assert isinstance(index_for(store2).by_type[metric].token_ids, np.memmap)  # files current

@@ -1,0 +1,121 @@
+"""A project as the paper under check: the exported text (what the reader gets), and behind
+each section the evidence its current version was written from, with each card's relevance."""
+
+from __future__ import annotations
+
+from ragcore.drafting.brief import current_brief
+from ragcore.drafting.pipeline import project_paper
+from ragcore.drafting.projects import Project, ProjectStore
+from ragcore.drafting.versions import SectionVersion, VersionStore
+from ragcore.library.cards import Card
+from ragcore.library.store import CardStore
+from ragcore.quality.relevance import topic_relevance
+from ragcore.quality.source import (
+    Evidence,
+    PaperUnderCheck,
+    ReferenceEntry,
+    SectionUnderCheck,
+    section_body,
+)
+from ragcore.retrieval.evidence import manual_note
+from ragcore.settings import Settings
+
+
+def _evidence(
+    version: SectionVersion,
+    cards: dict[str, Card],
+    notes: dict[str, Card],
+    relevance: dict[str, float],
+) -> list[Evidence]:
+    out = []
+    for card_id in version.evidence_ids:
+        if card_id in notes:
+            note = notes[card_id]
+            out.append(
+                Evidence(card_id, note.paper_id, note.text, note.summary_type.value, 1.0, True)
+            )
+            continue
+        card = cards.get(card_id)
+        if card is None:
+            continue  # deleted from the library since; its text is unknown
+        text = version.edited_texts.get(card_id, card.text)
+        out.append(
+            Evidence(card_id, card.paper_id, text, card.summary_type.value, relevance.get(card_id))
+        )
+    return out
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _snippets(version: SectionVersion, cards: list[Evidence], store: CardStore) -> list[Evidence]:
+    """The raw-text passages the section was also written from (`evidence_texts` that are not
+    card texts), each attributed to the cited paper whose raw text contains it: a sentence the
+    composer took from a passage is then judged against that passage."""
+    known = {_squash(e.text) for e in cards}
+    passages = [t for t in version.evidence_texts if t.strip() and _squash(t) not in known]
+    if not passages:
+        return []
+    out = []
+    for paper_id in dict.fromkeys(version.citation_keys.values()):
+        if paper_id.startswith("note:"):
+            continue
+        raw = _squash(" ".join(chunk.text for chunk in store.get_raw_chunks(paper_id)))
+        out += [
+            Evidence("", paper_id, text, "snippet") for text in passages if _squash(text) in raw
+        ]
+    return out
+
+
+def from_project(
+    settings: Settings, project: Project, store: CardStore | None = None
+) -> PaperUnderCheck:
+    store = store or CardStore.open(settings)
+    projects = ProjectStore.from_settings(settings)
+    versions = VersionStore.from_settings(settings)
+    plan = projects.plan(project)
+    exported = project_paper(settings, project)
+    brief = current_brief(projects, project.project_id)
+    terms = [brief[1].method_name, *brief[1].datasets, *brief[1].metrics] if brief else []
+    paper = PaperUnderCheck(
+        origin="project",
+        source=f"project {project.project_id} ({project.name})",
+        title=exported.document.title,
+        topic=project.topic,
+        lang=project.lang,
+        stats=dict(exported.document.stats),
+        floor=settings.retrieval.relevance_floor,
+    )
+    current = {spec.key: versions.current(project.project_id, spec.key) for spec in plan.sections}
+    ids = sorted({i for v in current.values() if v for i in v.evidence_ids})
+    cards = {c.card_id: c for c in store.get_cards(ids=ids)} if ids else {}
+    notes = {
+        n.evidence_id: n.card
+        for n in (manual_note(x.text, x.summary_type) for x in projects.notes(project.project_id))
+    }
+    relevance = topic_relevance(store, project.topic, list(cards.values()), settings)
+    for spec, section in zip(plan.sections, exported.document.sections, strict=False):
+        version = current.get(spec.key)
+        checked = SectionUnderCheck(
+            spec.key, section.heading, section_body(section.body), spec.words
+        )
+        if version is None:
+            checked.body = ""
+            paper.notes.append(f"section {section.heading!r} has no text: nothing in it was judged")
+        else:
+            checked.evidence = _evidence(version, cards, notes, relevance)
+            checked.evidence += _snippets(version, checked.evidence, store)
+            checked.allowed_terms = terms
+            if version.review:
+                review = version.checks
+                checked.grounding = [(f.sentence, f.claim) for f in review.unsupported]
+                checked.claims_checked = review.claims_checked
+        paper.sections.append(checked)
+    paper.references = [
+        ReferenceEntry(r.number, text, r.paper_id, r.paper)
+        for r, text in zip(exported.references, exported.document.references, strict=True)
+    ]
+    if not current or all(v is None for v in current.values()):
+        paper.notes.append("the project has no drafted section yet: draft it first")
+    return paper

@@ -1,0 +1,49 @@
+"""Relevance of a card to a topic on the retrieval's own scale (the scale of the floor).
+
+The same fusion as `retrieval.hybrid` (dense cosine and idf-weighted term coverage, weighted
+by language) for cards that retrieval may not return today: a pinned card, or one cited by an
+older version. Reusing hybrid's pieces keeps one definition of relevance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ragcore.library.cards import Card
+from ragcore.library.snapshot import relevance, unit
+from ragcore.library.store import CardStore
+from ragcore.retrieval.hybrid import (
+    _dense_weight,  # the one definition of how the channels are weighed
+    effective_fusion,
+    is_multilingual,
+    prepare_query,
+)
+from ragcore.retrieval.lexical import index_for
+from ragcore.settings import Settings
+
+
+def topic_relevance(
+    store: CardStore, topic: str, cards: Sequence[Card], settings: Settings
+) -> dict[str, float]:
+    """card id -> relevance to `topic` in [0, 1]; cards not in the store are left out."""
+    if not cards:
+        return {}
+    query = prepare_query(store, topic, settings.retrieval.fusion)
+    fusion = effective_fusion(settings.retrieval.fusion, query.lang, store.embedder.name)
+    snapshot = query.snapshot or store.snapshot()
+    lexical = index_for(store, snapshot)
+    multilingual = is_multilingual(store.embedder.name)
+    query_vector = unit(query.vector) if query.vector is not None else None
+    out: dict[str, float] = {}
+    for card in cards:
+        vector = snapshot.vectors.get(card.card_id)
+        if vector is None:
+            continue
+        dense = relevance(float(np.dot(vector, query_vector))) if query_vector is not None else 0.0
+        type_index = lexical.by_type.get(card.summary_type)
+        coverage = type_index.coverage_of(query.terms, card.card_id) if type_index else 0.0
+        weight = _dense_weight(fusion, query.lang, card.lang or query.lang, multilingual)
+        out[card.card_id] = min(1.0, max(0.0, weight * dense + (1 - weight) * coverage))
+    return out

@@ -1,0 +1,138 @@
+"""The persisted search snapshot and BM25 index: used when valid, never when stale or broken.
+
+Each `CardStore.open` below is what a new process does: it has no snapshot in memory and maps
+the files the previous one wrote (real Chroma, the fake embedder).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ragcore.errors import StoreError
+from ragcore.library import db, snapshot_cache
+from ragcore.library.cards import Card, SummaryType
+from ragcore.library.store import CardStore
+from ragcore.retrieval import lexical
+from ragcore.retrieval.lexical import index_for
+from ragcore.settings import Settings
+
+METRIC = SummaryType.METRIC
+
+
+def _cards() -> list[Card]:
+    texts = {
+        "Methodology": ["We propose a GPU cluster scheduler.", "我们提出一种卷积神经网络方法。"],
+        "Metric": ["Top-1 accuracy on ImageNet.", "BLEU score on WMT14 translation."],
+        "Background": ["Deep learning jobs share GPU clusters."],
+    }
+    return [
+        Card(paper_id=f"p{n}", summary_type=kind, text=text)
+        for kind, group in texts.items()
+        for n, text in enumerate(group)
+    ]
+
+
+def _persisted_library(settings: Settings) -> CardStore:
+    store = CardStore.open(settings)
+    store.upsert_cards(_cards())
+    index_for(store)  # the first process: snapshot from Chroma, BM25 built, both persisted
+    store.wait_persisted()
+    lexical.wait_persisted()
+    return store
+
+
+def _mapped(store: CardStore) -> bool:
+    return all(isinstance(rows.matrix, np.memmap) for rows in store.snapshot().rows.values())
+
+
+def test_a_new_process_maps_the_persisted_snapshot_and_bm25(settings: Settings) -> None:
+    first = _persisted_library(settings)
+    query = first.embed_query("GPU scheduler")
+    expected = [(c.card_id, round(s, 5)) for c, s in first.dense_search(query, k=3)]
+    store = CardStore.open(settings)
+    assert _mapped(store)
+    assert [(c.card_id, round(s, 5)) for c, s in store.dense_search(query, k=3)] == expected
+    index = index_for(store)
+    assert isinstance(index.by_type[METRIC].token_ids, np.memmap)  # not tokenized again
+    [hit] = index.search("ImageNet accuracy", METRIC, 5)
+    assert hit.card.text == "Top-1 accuracy on ImageNet." and hit.coverage == 1.0
+    assert set(store.snapshot().cards) == {c.card_id for c in _cards()}
+
+
+def test_writes_after_the_files_are_applied_from_the_change_log(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _persisted_library(settings)
+    old = first.get_cards(summary_type=METRIC)[0]
+    edited = Card(paper_id=old.paper_id, summary_type=METRIC, text="Top-5 accuracy on CIFAR.")
+    first.replace_card(old.card_id, edited)
+    store = CardStore.open(settings)
+    snapshot = store.snapshot()
+    assert edited.card_id in snapshot.cards and old.card_id not in snapshot.cards
+    # The untouched types still come from the files; the edited one was rebuilt in memory.
+    assert isinstance(snapshot.rows[SummaryType.BACKGROUND].matrix, np.memmap)
+    assert not isinstance(snapshot.rows[METRIC].matrix, np.memmap)
+    assert "not used" not in capsys.readouterr().err
+    # BM25: the stale Metric files are refused (one line), that type is re-indexed.
+    [hit] = index_for(store).search("CIFAR", METRIC, 5)
+    assert hit.card.card_id == edited.card_id
+    assert capsys.readouterr().err.count("BM25 cache of metric is not used (stale") == 1
+
+
+def test_a_cache_the_change_log_cannot_explain_is_rebuilt(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _persisted_library(settings)
+    first.delete_cards([first.get_cards(summary_type=METRIC)[0].card_id])
+    with db.connect(settings.db_path) as conn:
+        conn.execute("DELETE FROM card_changes")  # as if the entries had been pruned
+    store = CardStore.open(settings)
+    assert len(store.snapshot()) == len(_cards()) - 1
+    assert not _mapped(store)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is stale" in err and "rebuilding it" in err
+
+
+def test_a_truncated_cache_is_never_used(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _persisted_library(settings)
+    vectors = settings.home / "cache" / "snapshot" / "metric" / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-100])
+    tokens = settings.home / "cache" / "lexical" / "metric" / "token_ids.npy"
+    tokens.write_bytes(tokens.read_bytes()[:-4])
+    store = CardStore.open(settings)
+    assert len(store.snapshot()) == len(_cards()) and not _mapped(store)
+    hits = index_for(store).search("ImageNet", METRIC, 5)
+    assert [h.card.text for h in hits] == ["Top-1 accuracy on ImageNet."]
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2
+    assert "metric/vectors.npy is missing or truncated" in err[0]
+    assert "BM25 cache of metric is not used (a file is missing or truncated)" in err[1]
+    store.wait_persisted()  # and the rebuilt cache is written again, whole
+    assert _mapped(CardStore.open(settings))
+
+
+def test_a_cache_from_another_embedder_is_never_used(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _persisted_library(settings)
+    manifest = settings.home / "cache" / "snapshot" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "embedder": "minilm"}))
+    store = CardStore.open(settings)
+    assert len(store.snapshot()) == len(_cards()) and not _mapped(store)
+    assert "built for embedder 'minilm', not 'fake'" in capsys.readouterr().err
+
+
+def test_a_library_larger_than_memory_is_refused_in_plain_words(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    CardStore.open(settings).upsert_cards(_cards())
+    # What one card costs, set as if each took a terabyte: the check must refuse, naming sizes.
+    monkeypatch.setattr(snapshot_cache, "BYTES_PER_CARD", 2**40)
+    with pytest.raises(StoreError, match=r"holds 5 cards; .* needs about 5120.0 GB .* free"):
+        CardStore.open(settings).snapshot()

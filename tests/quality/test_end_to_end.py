@@ -1,0 +1,72 @@
+"""End to end: real vendored papers (unarXive Markdown) and the demo library's cards are put in
+a library, an English and a Chinese paper are drafted with the offline model, and each is scored.
+
+The assertions are the figures the pipeline meets today, after the drafting work of issue 13
+(`MET_TODAY`). Not yet at their ideal here (`NOT_YET`): reference completeness (the demo
+library's paper records have no authors or years and some have ids as titles: metadata, not
+drafting), section length (the English draft is short of every target: the library holds little
+English evidence on the topic, and the composer flags the sections as short) and fragments (one
+Chinese sentence). When those land, move them to `MET_TODAY`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ragcore.drafting.pipeline import draft_project
+from ragcore.drafting.projects import ProjectStore
+from ragcore.ingest.importer.run import import_files
+from ragcore.ingest.pipeline import IngestOptions, ingest_paths
+from ragcore.library.store import CardStore
+from ragcore.quality.model import Scorecard, render_table
+from ragcore.quality.scorecard import score_project
+from ragcore.settings import Settings, load_settings
+from tests.conftest import DATA, REPO_ROOT
+
+PAPERS = ["arxiv-2212.11774.md", "arxiv-2212.11765.md", "arxiv-2212.11858.md"]
+TOPICS = {
+    "en": "empirically evaluated bug localization approaches",
+    "zh": "分布式深度学习训练中的梯度稀疏化与通信优化",
+}
+MET_TODAY = ["citation_integrity", "repeats", "language_purity", "off_topic", "citation_support", "grounding", "statistics"]  # fmt: skip
+NOT_YET = ["reference_completeness", "section_length", "fragments"]
+
+
+@pytest.fixture
+def library(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
+    settings = load_settings()
+    store = CardStore.open(settings)
+    reports = ingest_paths(settings, [DATA / "papers" / name for name in PAPERS], IngestOptions(lang="en"), store=store)  # fmt: skip
+    assert all(report.cards for report in reports), reports
+    assert import_files([REPO_ROOT / "data" / "seed_cards.jsonl"], store).added
+    return settings
+
+
+def _draft_and_score(settings: Settings, lang: str) -> Scorecard:
+    project = ProjectStore.from_settings(settings).create(TOPICS[lang], lang="en" if lang == "en" else "zh")  # fmt: skip
+    outcome = draft_project(settings, project)
+    # An offline section with nothing in the paper's language to write from fails with its
+    # reason (by design); the rest of the paper is written and scored.
+    assert len(outcome.failed) < len(outcome.sections)
+    card = score_project(settings, project)
+    for key in outcome.failed:
+        assert any("has no text" in note for note in card.notes), key
+    print(lang, render_table(card))  # shown with -s: today's values, for tightening MET_TODAY
+    return card
+
+
+def test_offline_drafts_from_real_papers_meet_todays_figures(
+    library: Settings, tmp_path: Path
+) -> None:
+    for lang in ("en", "zh"):
+        card = _draft_and_score(library, lang)
+        assert {f.key for f in card.figures} == set(MET_TODAY) | set(NOT_YET)
+        for key in MET_TODAY:
+            figure = card.figure(key)
+            assert figure.judged and figure.passed, (lang, key, [(x.text, x.detail) for x in figure.findings[:3]])  # fmt: skip
+        assert card.figure("citation_support").checked > 10
+        # Every figure is judged on a project: nothing is left to "not judged" for lack of input.
+        assert all(card.figure(key).judged for key in NOT_YET)
