@@ -50,7 +50,9 @@ NOT_WORDS = re.compile(
 
 # Containers whose whole content is the user's text: the paper on Export, the two versions on
 # Compare; and the language switch, labelled in both languages on purpose (so anyone finds it).
-CONTENT_BLOCKS = ("export_preview", "compare_text_") + (
+CONTENT_BLOCKS = (
+    "export_preview",
+    "compare_text_",
     # KNOWN GAP, not interface content: the quality panel (landed from the quality branch) writes
     # its findings in English only ("618 words, target 800-1200: short"); left out of the walk
     # until its messages follow the interface language (reported with issue 15).
