@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ragcore.drafting.pipeline import unfinished_sections
 from studio.common import begin_page, gateway, projects, require_project, section_plan, settings, t
 from studio.draft_checks_view import brief_sources, undo_evidence
 from studio.draft_view import brief_panel, live_job, section_panel
@@ -26,7 +27,7 @@ if project.model and project.model not in models:
           f"This project's model {project.model!r} is not configured; choose another. Known: ")
         + ", ".join(models)
     )  # fmt: skip
-col_model, col_all, col_stop = st.columns([3, 2, 1], vertical_alignment="bottom")
+col_model, col_all, col_resume, col_stop = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
 model = col_model.selectbox(
     t("模型", "Model"), models,
     index=models.index(project.model) if project.model in models else 0,
@@ -41,6 +42,15 @@ if col_all.button(
     disabled=busy,
 ):
     start_draft(settings(), project, gateway(), model=model)
+    st.rerun()
+# Sections with no complete version: missing, failed, cut off, or left partial by a killed run.
+unfinished = unfinished_sections(settings(), project)
+if col_resume.button(
+    t(f"继续未完成的章节（{len(unfinished)}）", f"Resume unfinished sections ({len(unfinished)})"),
+    key="draft_resume",
+    disabled=busy or not unfinished or len(unfinished) == len(specs),
+):
+    start_draft(settings(), project, gateway(), sections=unfinished, model=model)
     st.rerun()
 if col_stop.button(t("停止", "Stop"), key="draft_stop", disabled=not busy) and job is not None:
     job.cancel.set()

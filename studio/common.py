@@ -18,6 +18,7 @@ import streamlit as st
 
 from ragcore.errors import RagcoreError
 from ragcore.progress import ProgressCallback, ProgressEvent
+from ragcore.redaction import redact_urls
 from ragcore.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:  # chromadb takes seconds to import; the first page must not wait for it
@@ -212,13 +213,14 @@ def guarded(action: str = "") -> Iterator[None]:
     try:
         yield
     except RagcoreError as error:
-        st.error(f"{action}: {error}" if action else str(error), icon="⚠️")
+        message = redact_urls(str(error))
+        st.error(f"{action}: {message}" if action else message, icon="⚠️")
     except Exception as error:  # a bug must still not show a traceback to the user
         log.exception("unexpected error in %s", action or "page")
         st.error(
             t("出错了：", "Something went wrong: ")
             + (f"{action}: " if action else "")
-            + f"{type(error).__name__}: {error}",
+            + f"{type(error).__name__}: {redact_urls(str(error))}",
             icon="⚠️",
         )
 

@@ -17,12 +17,17 @@ IMPORT_TYPES = ["txt", "jsonl"]
 
 
 def _save_uploads(files: list[Any], folder: str) -> list[Path]:
-    """Uploads are kept under the home folder, so re-adding an unchanged file does nothing."""
+    """Uploads are kept under the home folder, so re-adding an unchanged file does nothing.
+
+    Each upload gets a folder of its own: a LaTeX upload's `\\input` may read only inside it,
+    never another upload or the home folder."""
     target = settings().home / folder
     target.mkdir(parents=True, exist_ok=True)
     paths = []
     for upload in files:
-        path = target / Path(upload.name).name
+        name = Path(upload.name).name
+        path = target / name / name
+        path.parent.mkdir(exist_ok=True)
         path.write_bytes(upload.getvalue())
         paths.append(path)
     return paths

@@ -13,7 +13,7 @@ RAGCORE = REPO_ROOT / "ragcore"
 # modules. Function-level imports (lazy loading, e.g. settings validating an embedder name) are
 # allowed: they do not make import loops.
 STAGES = [
-    {"errors", "progress", "text", "settings"},
+    {"errors", "progress", "text", "settings", "redaction"},
     {"library"},
     {"documents"},
     {"llm"},

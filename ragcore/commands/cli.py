@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from ragcore.errors import RagcoreError
+from ragcore.redaction import redact_urls
 from ragcore.settings import SettingsError
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ COMMAND_MODULES = (
     "bibliography",
     "manuscript",
     "quality",
+    "studio",
 )
 
 
@@ -60,7 +62,7 @@ def main() -> None:
         # standalone_mode=False returns typer.Exit's code instead of raising it: pass it on.
         code = app(standalone_mode=False)
     except (RagcoreError, SettingsError) as error:
-        typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+        typer.secho(f"error: {redact_urls(str(error))}", err=True, fg=typer.colors.RED)
         sys.exit(2)
     except typer.Exit as done:
         sys.exit(done.exit_code)

@@ -30,6 +30,12 @@ def _write_or_echo(text: str, output: Path | None) -> None:
 def _summary(outcome: DraftOutcome) -> None:
     """What the user must know about the draft, on stderr (the paper may be on stdout)."""
     lang = outcome.project.lang
+    if outcome.brief.source.startswith("extractive (the model failed"):
+        typer.secho(
+            f"warning: the brief fell back to the offline one: {outcome.brief.source}",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
     typer.secho(
         f"project {outcome.project.project_id} ({outcome.project.name}); brief version "
         f"{outcome.brief_version} ({outcome.brief.source}); {outcome.wall_seconds:.1f} s",
@@ -45,7 +51,9 @@ def _summary(outcome: DraftOutcome) -> None:
 
 
 def draft(
-    topic: Annotated[str, typer.Argument(help="The research topic (Chinese or English).")],
+    topic: Annotated[
+        str | None, typer.Argument(help="The research topic (Chinese or English).")
+    ] = None,
     section: Annotated[
         list[str] | None,
         typer.Option(
@@ -62,16 +70,59 @@ def draft(
         str | None, typer.Option("--lang", help="Paper language zh or en (default: the topic's).")
     ] = None,
     review: Annotated[bool, typer.Option("--review", help="Add the review appendix.")] = False,
+    project_ref: Annotated[
+        str | None,
+        typer.Option("--project", "-p", help="Draft this existing project (id or name)."),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="With --project: write only the sections not yet complete."),
+    ] = False,
 ) -> None:
-    """Run the whole pipeline headless: a new project, evidence, brief, sections, paper."""
-    from ragcore.drafting.pipeline import draft_project, export_text, project_paper
+    """Run the whole pipeline headless: a new project (or --project), evidence, brief, sections,
+    paper. `--project ID --resume` continues a draft that was stopped or killed."""
+    from ragcore.drafting.pipeline import (
+        draft_project,
+        export_text,
+        project_paper,
+        unfinished_sections,
+    )
     from ragcore.drafting.projects import ProjectStore
 
     settings = load_settings()
     if lang not in (None, "zh", "en"):
         raise InputError(f"--lang must be zh or en, got {lang!r}")
-    paper_lang: Literal["zh", "en"] | None = "en" if lang == "en" else ("zh" if lang else None)
-    project = ProjectStore.from_settings(settings).create(topic, lang=paper_lang, model=model or "")
+    if resume and not project_ref:
+        raise InputError("--resume needs --project ID (see `ragcore projects`)")
+    if project_ref and topic:
+        raise InputError(
+            "give a topic for a new project or --project for an existing one, not both"
+        )
+    if project_ref:
+        project = ProjectStore.from_settings(settings).find(project_ref)
+    elif topic:
+        paper_lang: Literal["zh", "en"] | None = "en" if lang == "en" else ("zh" if lang else None)
+        project = ProjectStore.from_settings(settings).create(
+            topic, lang=paper_lang, model=model or ""
+        )
+    else:
+        raise InputError("give a topic, or --project ID for an existing project")
+    if resume:
+        missing = unfinished_sections(settings, project)
+        if section:
+            plan = ProjectStore.from_settings(settings).plan(project)
+            wanted = {plan.find(name).key for name in section}
+            missing = [key for key in missing if key in wanted]
+        section = missing
+        if not section:
+            typer.secho(
+                f"project {project.project_id}: every section is complete; nothing to resume",
+                err=True,
+            )
+            paper = project_paper(settings, project, review_appendix=review)
+            _write_or_echo(export_text(paper, "md"), output)
+            return
+        typer.secho(f"resuming {project.project_id}: {', '.join(section)}", err=True)
     with progress_bar("draft") as callback:
         outcome = draft_project(
             settings, project, sections=section or [], model=model, progress=callback

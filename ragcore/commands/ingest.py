@@ -45,24 +45,43 @@ def ingest(
         bool, typer.Option("--force", help="Re-ingest files even when unchanged.")
     ] = False,
 ) -> None:
-    """Ingest papers (PDF, Markdown, LaTeX, text, JATS XML) into typed summary cards."""
-    from ragcore.ingest.pipeline import IngestOptions, ingest_paths
+    """Ingest papers (PDF, Markdown, LaTeX, text, JATS XML) into typed summary cards.
+
+    Exit status: 0 when every file was ingested (or unchanged), 1 when any file failed (the
+    others are ingested), 2 when the run itself stopped (bad option, the store unreachable)."""
+    from ragcore.ingest.pipeline import IngestOptions, StoreUnavailable, ingest_paths
 
     overrides = {"lang": lang} if lang else {}
     settings = load_settings(**overrides)
     options = IngestOptions(model=model or settings.model, lang=settings.lang, force=force)
-    if as_json:
-        reports = ingest_paths(settings, paths, options)
-        typer.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
-    else:
-        from ragcore.commands.support import progress_bar
+    try:
+        if as_json:
+            reports = ingest_paths(settings, paths, options)
+        else:
+            from ragcore.commands.support import progress_bar
 
-        with progress_bar("ingest") as progress:
-            reports = ingest_paths(settings, paths, options, progress)
-        for item in reports:
-            _print_report(item)
-    if reports and all(r.error for r in reports):
+            with progress_bar("ingest") as progress:
+                reports = ingest_paths(settings, paths, options, progress)
+    except StoreUnavailable as stopped:
+        _show(stopped.reports, as_json)
+        raise  # one plain line from the CLI's error handler, exit 2
+    _show(reports, as_json)
+    failed = [r for r in reports if r.error]
+    if failed:
+        typer.secho(
+            f"{len(failed)} of {len(reports)} files failed; the others were ingested",
+            err=True,
+            fg=typer.colors.RED,
+        )
         raise typer.Exit(1)
+
+
+def _show(reports: list[FileReport], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+        return
+    for item in reports:
+        _print_report(item)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ragcore.redaction import redact_urls
 from ragcore.settings import load_settings
 
 
@@ -32,7 +33,11 @@ def models(
     for check in check_models(config, network=not offline_only):
         default = " (default)" if check.name == settings.model else ""
         table.add_row(
-            check.name + default, check.model, check.api_base or "-", check.key, check.reachable
+            check.name + default,
+            check.model,
+            redact_urls(check.api_base or "-"),
+            check.key,
+            redact_urls(check.reachable),
         )
     Console(soft_wrap=True).print(table)
 

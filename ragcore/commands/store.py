@@ -10,6 +10,7 @@ from rich.console import Console
 
 from ragcore.commands.support import progress_bar
 from ragcore.library.store import CardStore
+from ragcore.redaction import redact_urls
 from ragcore.settings import load_settings
 
 
@@ -27,7 +28,7 @@ def info(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     store = CardStore.open(settings)
     data = {
         "home": str(settings.home),
-        "chroma": settings.chroma_url or str(settings.chroma_path),
+        "chroma": redact_urls(settings.chroma_url or str(settings.chroma_path)),
         "embedder": store.embedder.name,
         "cards": store.count(),
         "papers": len(store.list_papers()),

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ragcore.drafting.grounding import is_name
 from ragcore.drafting.projects import ProjectStore
-from ragcore.errors import InputError
+from ragcore.errors import InputError, LLMError
 from ragcore.library.cards import SummaryType
 from ragcore.llm.composer import clean_sentences
 from ragcore.llm.prompts import PromptLibrary
@@ -259,7 +259,13 @@ def generate_brief(
     if gateway.is_offline(model):
         return extractive_brief(topic, items, lang)
     rendered = prompts.render("brief", topic=topic, evidence=brief_evidence(items), lang=lang)
-    answer = gateway.complete([{"role": "user", "content": rendered.text}], model)
+    try:
+        answer = gateway.complete([{"role": "user", "content": rendered.text}], model)
+    except LLMError as error:
+        # One failed call must not stop the draft: every section still gets its attempt.
+        brief = extractive_brief(topic, items, lang)
+        brief.source = f"extractive (the model failed: {error})"
+        return brief
     try:
         return parse_brief_json(answer.text)
     except InputError:

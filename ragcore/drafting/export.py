@@ -20,6 +20,7 @@ from ragcore.documents.paper import PaperDocument, PaperSection, render_paper
 from ragcore.drafting.citations import cited_papers, renumber
 from ragcore.drafting.versions import SectionVersion
 from ragcore.library.cards import Paper
+from ragcore.redaction import redact_urls
 from ragcore.retrieval.evidence import NOTE_PAPER_PREFIX
 from ragcore.retrieval.sectionplan import SectionPlan
 from ragcore.text import count_words
@@ -129,7 +130,7 @@ def _section_body(version: SectionVersion | None, numbers: Mapping[str, int], la
         return _label("missing", lang)
     lines = [_label("extractive", lang)] if version.origin == "extractive" else []
     if version.status != "complete":
-        why = version.message or version.status
+        why = redact_urls(version.message or version.status)
         label = "failed" if version.status == "failed" else "incomplete"
         lines.append(_label(label, lang).format(why=" ".join(why.split()).replace("<", "&lt;")))
     body = safe_section_text(renumber(version.text.strip(), version.citation_keys, numbers))

@@ -242,6 +242,19 @@ def draft_project(
     )
 
 
+def unfinished_sections(settings: Settings, project: Project) -> list[str]:
+    """The plan's sections with no complete current version (missing, failed, partial from a
+    killed run, incomplete, stopped): what a resumed draft writes."""
+    versions = VersionStore.from_settings(settings)
+    plan = ProjectStore.from_settings(settings).plan(project)
+    return [
+        spec.key
+        for spec in plan.sections
+        if (current := versions.current(project.project_id, spec.key)) is None
+        or current.status != "complete"
+    ]
+
+
 def _other_sections(
     settings: Settings, projects: ProjectStore, project: Project, specs: Sequence[SectionSpec]
 ) -> list[str]:

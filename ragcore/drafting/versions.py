@@ -18,6 +18,7 @@ from typing import Any, Literal
 from ragcore.drafting.review import SectionReview
 from ragcore.errors import InputError
 from ragcore.library import db
+from ragcore.redaction import redact_urls
 from ragcore.settings import Settings
 
 _DDL = """
@@ -61,8 +62,9 @@ CREATE TABLE IF NOT EXISTS section_picks (
 """
 Origin = Literal["generated", "extractive", "edited"]
 # complete: ends properly; incomplete: stopped for length and could not finish; stopped: the
-# user stopped it; failed: the model failed (text is what arrived, message says why).
-Status = Literal["complete", "incomplete", "stopped", "failed"]
+# user stopped it; failed: the model failed (text is what arrived, message says why); partial:
+# the text streamed so far of an attempt still running, or of one whose process was killed.
+Status = Literal["complete", "incomplete", "stopped", "failed", "partial"]
 _JSON_FIELDS = ("evidence_ids", "evidence_texts", "edited_texts", "citation_keys", "review")
 # Columns added after databases already existed: added in place, old rows read as NULL.
 _ADDED_COLUMNS = {
@@ -109,8 +111,8 @@ class SectionVersion:
 
     @property
     def usable(self) -> bool:
-        """A failed attempt is kept but never becomes the current text by itself."""
-        return self.status != "failed"
+        """A failed or partial attempt is kept but never becomes the current text by itself."""
+        return self.status not in ("failed", "partial")
 
 
 _COLUMNS = [f.name for f in fields(SectionVersion) if f.name != "version_id"]
@@ -152,6 +154,7 @@ class VersionStore:
     def save(self, version: SectionVersion) -> SectionVersion:
         """Append a version; returns it with its id and time."""
         values = asdict(version)
+        values["message"] = redact_urls(values["message"])  # a server address may carry a key
         values["created_at"] = datetime.now(UTC).isoformat(timespec="milliseconds")
         for name in _JSON_FIELDS:
             values[name] = json.dumps(values[name], ensure_ascii=False)
@@ -163,6 +166,22 @@ class VersionStore:
             )
             version_id = int(cursor.lastrowid or 0)
         return self.get(version_id)
+
+    def update_partial(self, version_id: int, text: str) -> None:
+        """Replace the text of a `partial` version (the only kind ever rewritten in place)."""
+        with db.connect(self.db_path) as conn:
+            conn.execute(
+                "UPDATE section_versions SET text = ? WHERE version_id = ? AND status = 'partial'",
+                (text, version_id),
+            )
+
+    def drop_partial(self, version_id: int) -> None:
+        """Remove a `partial` version once the finished attempt it belonged to is saved."""
+        with db.connect(self.db_path) as conn:
+            conn.execute(
+                "DELETE FROM section_versions WHERE version_id = ? AND status = 'partial'",
+                (version_id,),
+            )
 
     def save_edit(
         self, base: SectionVersion, text: str, review: SectionReview | None = None

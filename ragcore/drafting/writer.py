@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ragcore.documents.section_context import SectionContext
@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is neede
     from ragcore.llm.gateway import Gateway
 
 SectionDelta = Callable[[str, str], None]  # (section key, text so far)
+# Streamed text is saved as a `partial` version this often, so a killed run loses at most this
+# much of the section being written.
+PARTIAL_SAVE_S = 2.0
 OVERLAP_SEARCH = 300
 _SYSTEM = {
     "zh": "你是严谨的学术写作助手。只根据给出的证据写作，用 [n] 标注引用，不编造数字和名称。",
@@ -45,6 +48,19 @@ _CONTINUE = {
     "zh": "你的回答因长度限制被截断。请从中断处继续写完本节，不要重复已写内容，并以完整的句子结束。",
     "en": "Your answer was cut off by the length limit. Continue exactly where it stopped, "
     "do not repeat what is written, and finish the section with a complete sentence.",
+}
+_CONTINUE_CUT = {
+    "zh": "你的回答在传输中被截断。请从中断处继续写完本节，不要重复已写内容，并以完整的句子结束。",
+    "en": "Your answer was cut off in transit. Continue exactly where it stopped, "
+    "do not repeat what is written, and finish the section with a complete sentence.",
+}
+# Finish reasons after which the writer asks the model to continue: the length limit, and a
+# stream that broke off or ended without saying it was finished (`cut`).
+_CONTINUED = {"length": _CONTINUE, "cut": _CONTINUE_CUT}
+_PARTIAL_MESSAGE = {
+    "zh": "写作过程被中断，这是已收到的文字；用 ragcore draft --project {project} --resume 继续",
+    "en": "the run stopped while this section was being written; this is the text that had "
+    "arrived; `ragcore draft --project {project} --resume` writes it again",
 }
 
 
@@ -102,6 +118,37 @@ class _Attempt:
             if record.cost_usd is None or self.cost_usd is None
             else self.cost_usd + record.cost_usd
         )
+
+
+class _PartialSaver:
+    """Keeps the streamed text of the running attempt as one `partial` version, rewritten every
+    `PARTIAL_SAVE_S` seconds, and drops it when the attempt's own version is saved."""
+
+    def __init__(
+        self,
+        writer: SectionWriter,
+        request: DraftRequest,
+        section: SectionInput,
+        rendered: RenderedPrompt,
+    ) -> None:
+        self.writer, self.request, self.section, self.rendered = writer, request, section, rendered
+        self.version_id: int | None = None
+        self.saved_at = time.monotonic()
+
+    def offer(self, text: str) -> None:
+        now = time.monotonic()
+        if now - self.saved_at < PARTIAL_SAVE_S or not text.strip():
+            return
+        self.saved_at = now
+        if self.version_id is None:
+            saved = self.writer.save_partial(self.request, self.section, self.rendered, text)
+            self.version_id = saved.version_id
+        else:
+            self.writer.versions.update_partial(self.version_id, text)
+
+    def drop(self) -> None:
+        if self.version_id is not None:
+            self.writer.versions.drop_partial(self.version_id)
 
 
 def join_continuation(text: str, more: str) -> str:
@@ -196,12 +243,44 @@ class SectionWriter:
         planned: PlannedSection | None = None,
     ) -> SectionVersion:
         """Write (or regenerate) one section and save the attempt as a version. The offline
-        model writes `planned` (this section's share of the paper plan) or plans it alone."""
+        model writes `planned` (this section's share of the paper plan) or plans it alone.
+
+        A stream that still breaks off after its retries and continuations is saved as it is
+        (text kept, reason given) and the section is written again with the model's fallbacks
+        (`router_settings.fallbacks`), as the Router does for a request that fails outright."""
+        version = self._write_once(request, section, on_delta, cancel, planned)
+        for fallback in self._fallbacks(request.model, version):
+            version = self._write_once(
+                replace(request, model=fallback), section, on_delta, cancel, None
+            )
+            if version.status == "complete":
+                break
+        return version
+
+    def _fallbacks(self, model: str, version: SectionVersion) -> list[str]:
+        broke = version.finish_reason in ("cut", "error")
+        return self.gateway.config.fallbacks_for(model) if broke else []
+
+    def _write_once(
+        self,
+        request: DraftRequest,
+        section: SectionInput,
+        on_delta: SectionDelta | None,
+        cancel: threading.Event | None,
+        planned: PlannedSection | None,
+    ) -> SectionVersion:
         rendered = self.render(request, section)
         attempt = _Attempt()
         status: Status
         message = ""
         warnings = list(section.warnings)
+        partial = _PartialSaver(self, request, section, rendered)
+
+        def delta(key: str, text: str) -> None:
+            partial.offer(text)
+            if on_delta is not None:
+                on_delta(key, text)
+
         try:
             if self.gateway.is_offline(request.model):
                 planned = planned or self.plan_offline(request, [section])[section.spec.key]
@@ -210,7 +289,7 @@ class SectionWriter:
             else:
                 if not section.citation_keys:
                     warnings.append(_no_evidence(request.lang))
-                self._stream(request, section, rendered, attempt, on_delta, cancel)
+                self._stream(request, section, rendered, attempt, delta, cancel)
                 attempt.text, fixed = normalise_citations(attempt.text, section.citation_keys)
                 warnings += fixed
             status, message = self._judge(attempt, request.lang)
@@ -226,7 +305,9 @@ class SectionWriter:
             if isinstance(record, CallRecord):
                 attempt.absorb(record)
             status, message = "failed", str(error)
-        return self._save(request, section, rendered, attempt, status, message, warnings)
+        version = self._save(request, section, rendered, attempt, status, message, warnings)
+        partial.drop()
+        return version
 
     def _stream(
         self,
@@ -259,14 +340,15 @@ class SectionWriter:
             attempt.text = join_continuation(before, completion.text) if before else completion.text
             attempt.absorb(completion.record)
             stopped = cancel is not None and cancel.is_set()
-            if completion.record.finish_reason != "length" or stopped:
+            prompt = _CONTINUED.get(completion.record.finish_reason or "")
+            if prompt is None or stopped or not attempt.text.strip():
                 return
             if attempt.continuations >= self.max_continuations:
                 return
             attempt.continuations += 1
             messages += [
                 {"role": "assistant", "content": attempt.text},
-                {"role": "user", "content": _CONTINUE[lang]},
+                {"role": "user", "content": prompt[lang]},
             ]
 
     def _compose_offline(
@@ -308,8 +390,12 @@ class SectionWriter:
                 if en
                 else "已被用户停止，保留了已生成的文字",
             )
-        if record.finish_reason == "cut" or record.error:
-            return "failed", record.error or "the answer broke off"
+        if record.finish_reason == "cut":
+            # The text is kept and marked: a cut answer is never taken for a finished one.
+            why = record.error or ("the answer broke off" if en else "回答中途中断")
+            return "incomplete", why
+        if record.error:
+            return "failed", record.error
         if record.finish_reason == "length":
             why = f"still cut by the length limit after {attempt.continuations} continuations"
             return (
@@ -365,6 +451,20 @@ class SectionWriter:
                 cost_usd=attempt.cost_usd,
                 continuations=attempt.continuations,
             )
+        )
+
+    def save_partial(
+        self, request: DraftRequest, section: SectionInput, rendered: RenderedPrompt, text: str
+    ) -> SectionVersion:
+        message = _PARTIAL_MESSAGE["en" if request.lang == "en" else "zh"]
+        attempt = _Attempt(text=text)
+        return self._save(
+            request,
+            section,
+            rendered,
+            attempt,
+            "partial",
+            message.format(project=request.project_id),
         )
 
     # ---- all sections -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ragcore.errors import InputError, RagcoreError
+from ragcore.errors import InputError, RagcoreError, StoreError
 from ragcore.ingest.chunks import section_chunks
 from ragcore.ingest.formats import MAX_FILE_BYTES, collect_files, parse_file
 from ragcore.ingest.ledger import DONE, Ledger, file_hash
@@ -31,6 +31,7 @@ from ragcore.library.cards import Card, Paper
 from ragcore.library.store import PENDING, CardStore
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
+from ragcore.redaction import redact_urls
 from ragcore.settings import OFFLINE_MODEL, Settings
 
 if TYPE_CHECKING:  # importing LiteLLM takes seconds; the offline path never needs it
@@ -63,6 +64,14 @@ class StageTimer:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - started
+
+
+class StoreUnavailable(StoreError):
+    """The store's server went away mid-run; `reports` are the files handled until then."""
+
+    def __init__(self, message: str, reports: list[FileReport]) -> None:
+        super().__init__(message)
+        self.reports = reports
 
 
 class IngestPipeline:
@@ -100,12 +109,32 @@ class IngestPipeline:
         """Ingest files and folders (walked recursively); one report per file, in order."""
         self.recover()
         files = list(collect_files(paths))
-        reports = []
+        reports: list[FileReport] = []
         for done, path in enumerate(files, start=1):
             report(progress, "files", done - 1, len(files), path.name)
-            reports.append(self.ingest_file(path.resolve(), progress))
+            try:
+                reports.append(self.ingest_file(path.resolve(), progress))
+            except Exception as error:
+                if not self._server_gone(error):
+                    raise
+                lost = FileReport(file=str(path.resolve()), status="failed")
+                lost.error = "not stored: the Chroma server stopped answering"
+                raise StoreUnavailable(
+                    f"the Chroma server at {redact_urls(self.settings.chroma_url or '')} stopped "
+                    f"answering ({type(error).__name__}) after {len(reports)} of {len(files)} "
+                    "files; start it again and rerun the same command to finish (finished "
+                    "files are skipped)",
+                    [*reports, lost],
+                ) from None
             report(progress, "files", done, len(files), path.name)
         return reports
+
+    def _server_gone(self, error: Exception) -> bool:
+        """A connection error from the Chroma server (killed, restarted, network down)."""
+        if not self.settings.chroma_url:
+            return False
+        module = type(error).__module__.split(".")[0]
+        return module in ("httpx", "httpcore", "chromadb") or isinstance(error, ConnectionError)
 
     def recover(self) -> int:
         """Hide what a killed run left: pending cards of unfinished ingests are discarded."""
@@ -165,6 +194,10 @@ class IngestPipeline:
             tags = extract_tags(paper.title, sections, paper.lang)
         cards = [_card(paper, s, tags) for s in summaries if s.ok]
         result.failed = [FailedSummary(s.summary_type, s.reason) for s in summaries if not s.ok]
+        if not cards:
+            # Stored, the paper would be "ingested" yet absent from the library: say so instead.
+            reasons = "; ".join(f"{f.summary_type.label}: {f.reason}" for f in result.failed[:3])
+            raise InputError(f"{path}: no summary card could be made from it ({reasons}).")
         result.cards = [(c.card_id, c.summary_type) for c in cards]
         self._store(path, content_hash, paper, sections, cards, progress)
         self.ledger.finish(path, result.to_json())
@@ -180,8 +213,9 @@ class IngestPipeline:
     ) -> None:
         previous = self.ledger.get(path)
         self.ledger.start(path, content_hash, paper.paper_id, self.options.key)
-        self.store.discard_pending(paper.paper_id)
-        with self.timer.stage("store"):
+        # One hold of the write lock for the whole paper: another process waits, never interleaves.
+        with self.timer.stage("store"), self.store.writing():
+            self.store.discard_pending(paper.paper_id)
             self.store.upsert_cards(cards, progress, state=PENDING)
             chunks = section_chunks(paper.paper_id, sections)
             self.store.add_raw_chunks(chunks, progress, state=PENDING)

@@ -18,6 +18,7 @@ from ragcore.errors import StoreError
 from ragcore.library.embeddings import Embedder
 from ragcore.library.snapshot import relevance
 from ragcore.progress import ProgressCallback
+from ragcore.redaction import redact_urls
 from ragcore.settings import Settings
 
 CARDS = "cards"
@@ -43,7 +44,7 @@ def make_client(settings: Settings) -> Any:
             )
         except Exception as error:  # connection refused, DNS, protocol mismatch
             raise StoreError(
-                f"the Chroma server at {settings.chroma_url} cannot be reached "
+                f"the Chroma server at {redact_urls(settings.chroma_url)} cannot be reached "
                 f"({type(error).__name__}); start it with `chroma run` or unset RAGCORE_CHROMA_URL"
             ) from None
     settings.chroma_path.mkdir(parents=True, exist_ok=True)

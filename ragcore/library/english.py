@@ -67,6 +67,10 @@ class EnglishChannel:
             ready_ids=self._ready_ids if settings.chroma_url else None,
         )
 
+    def reopen(self, client: Any) -> None:
+        """Use a new client after the store re-read the embedded files (another writer)."""
+        self._cards = chroma.open_collection(client, COLLECTION, self.embedder)
+
     def add(self, cards: Sequence[Card], state: str, progress: ProgressCallback | None) -> None:
         english = {c.card_id: (c.text, card_metadata(c, state)) for c in cards if c.lang == ENGLISH}
         chroma.add_missing(self._cards, english, self.embedder.embed, progress)

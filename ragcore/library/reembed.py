@@ -6,6 +6,7 @@ so an interrupted run leaves the old store intact.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from ragcore.library import chroma
@@ -13,6 +14,7 @@ from ragcore.library import english as english_channel
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.embeddings import Embedder, get_embedder
 from ragcore.library.english import english_embedder_name
+from ragcore.library.locking import StoreWriteLock
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
 
@@ -20,16 +22,18 @@ from ragcore.settings import Settings
 def reembed(settings: Settings, embedder: Embedder, progress: ProgressCallback | None) -> int:
     """Re-embed every card and chunk with `embedder` (and the English channel with its own
     model); returns the items moved to `embedder`."""
-    client = chroma.make_client(settings)
+    lock = None if settings.chroma_url else StoreWriteLock(settings.home, lambda: None)
     moved = 0
-    for name in (chroma.CARDS, chroma.RAW):
-        moved += _rebuild_collection(client, name, embedder, progress)
-    english_name = english_embedder_name(settings)
-    if english_name and english_name != embedder.name:
-        english = get_embedder(english_name)
-        # Not counted in the result: it names the items moved to the configured embedder.
-        _rebuild_collection(client, english_channel.COLLECTION, english, progress)
-        _backfill_english(client, english, progress)
+    with nullcontext() if lock is None else lock.hold():  # no other writer meanwhile
+        client = chroma.make_client(settings)
+        for name in (chroma.CARDS, chroma.RAW):
+            moved += _rebuild_collection(client, name, embedder, progress)
+        english_name = english_embedder_name(settings)
+        if english_name and english_name != embedder.name:
+            english = get_embedder(english_name)
+            # Not counted in the result: it names the items moved to the configured embedder.
+            _rebuild_collection(client, english_channel.COLLECTION, english, progress)
+            _backfill_english(client, english, progress)
     ChangeLog(settings.db_path).record(None)  # every vector changed: caches reload
     return moved
 

@@ -13,19 +13,25 @@ half-done.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+from chromadb.errors import ChromaError
 
+from ragcore.errors import StoreError
 from ragcore.library import chroma
 from ragcore.library.cards import Card, Paper, SummaryType
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.chroma import CARDS, PENDING, RAW, READY, make_client, similarity
 from ragcore.library.embeddings import Embedder, Vectors, get_embedder
 from ragcore.library.english import EnglishChannel, english_embedder_name
+from ragcore.library.locking import PROCESS_LOCK, StoreWriteLock
 from ragcore.library.papers import PaperTable
 from ragcore.library.records import (
     RawChunk,
@@ -53,6 +59,22 @@ __all__ = [
 ]
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+_T = TypeVar("_T")
+_READ_TRIES = 4
+
+
+def _writes(method: _Method) -> _Method:
+    """Run a write method under the store's write lock (see `ragcore.library.locking`)."""
+
+    @functools.wraps(method)
+    def locked(self: CardStore, *args: Any, **kwargs: Any) -> Any:
+        with self.writing():
+            return method(self, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
+
+
 @dataclass
 class UpsertResult:
     added: list[str] = field(default_factory=list)
@@ -76,7 +98,7 @@ class CardStore:
         )
         self._snapshots = SnapshotCache(
             self._log,
-            self._ready_with_vectors,
+            self._ready_with_vectors_fresh,
             embedder.dimension,
             root=self.cache_dir / "snapshot",
             identity={
@@ -85,6 +107,9 @@ class CardStore:
             },
             count=self._cards.count,
             ready_ids=self._ready_ids if settings.chroma_url else None,
+        )
+        self._write_lock = (
+            None if settings.chroma_url else StoreWriteLock(settings.home, self._reopen)
         )
 
     @property
@@ -105,6 +130,42 @@ class CardStore:
     ) -> int:
         """Re-embed every card and chunk with the configured embedder; safe to interrupt."""
         return _reembed(settings, embedder or get_embedder(settings.embedder), progress)
+
+    # -- one writer at a time (embedded store) --------------------------------------------
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the home's write lock (a no-op with a Chroma server, which serialises writes)."""
+        return nullcontext() if self._write_lock is None else self._write_lock.hold()
+
+    def _reopen(self) -> None:
+        """Read the embedded store from disk again: another process may have written it."""
+        with PROCESS_LOCK:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+            self._client = make_client(self.settings)
+            self._cards = chroma.open_collection(self._client, CARDS, self.embedder)
+            self._raw = chroma.open_collection(self._client, RAW, self.embedder)
+            if self.english is not None:
+                self.english.reopen(self._client)
+
+    def _read_fresh(self, read: Callable[[], _T]) -> _T:
+        """`read()`, re-opening the store when its in-memory index lags behind a write made by
+        another process (ids listed in SQLite but not yet in this process's index)."""
+        for attempt in range(_READ_TRIES):
+            try:
+                return read()
+            except ChromaError as error:
+                if self.settings.chroma_url or attempt == _READ_TRIES - 1:
+                    raise StoreError(
+                        f"the card store could not be read ({error}); if another process is "
+                        "writing to it, try again when it has finished"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+                self._reopen()
+        raise AssertionError("unreachable")
+
+    def _ready_with_vectors_fresh(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
+        return self._read_fresh(lambda: self._ready_with_vectors(ids))
 
     # -- change tracking and the search snapshot ---------------------------------------------
     def revision(self) -> int:
@@ -153,6 +214,7 @@ class CardStore:
         vector: Vectors = self._embed([text])[0]
         return vector
 
+    @_writes
     def upsert_cards(
         self, cards: Sequence[Card], progress: ProgressCallback | None = None, *, state: str = READY
     ) -> UpsertResult:
@@ -174,12 +236,14 @@ class CardStore:
         report(progress, "store", len(unique), len(unique))
         return result
 
+    @_writes
     def replace_card(self, old_id: str, card: Card) -> None:
         """Swap a card for its new version (e.g. a user edit) in one step for readers."""
         self.upsert_cards([card])
         if old_id != card.card_id:
             self.delete_cards([old_id])
 
+    @_writes
     def publish_paper(
         self, paper_id: str, card_ids: Sequence[str], chunk_ids: Sequence[str] | None = None
     ) -> None:
@@ -193,6 +257,7 @@ class CardStore:
         if chunk_ids is not None:
             chroma.publish(self._raw, paper_id, set(chunk_ids))
 
+    @_writes
     def discard_pending(self, paper_id: str | None = None) -> int:
         """Drop what an unfinished ingest left (its cards and raw chunks); returns the cards."""
         where = chroma.where(paper_id=paper_id, state=PENDING)
@@ -235,6 +300,7 @@ class CardStore:
         found = self.get_cards(ids=[card_id])
         return found[0] if found else None
 
+    @_writes
     def delete_cards(self, ids: Sequence[str]) -> None:
         if ids:
             chroma.delete(self._cards, list(ids))
@@ -261,6 +327,7 @@ class CardStore:
         )
 
     # -- raw section text -----------------------------------------------------------------
+    @_writes
     def add_raw_chunks(
         self,
         chunks: Sequence[RawChunk],
@@ -272,6 +339,7 @@ class CardStore:
         items = {c.chunk_id: (c.text, raw_chunk_metadata(c, state)) for c in chunks}
         return len(chroma.add_missing(self._raw, items, self._embed, progress))
 
+    @_writes
     def delete_raw(self, paper_id: str) -> None:
         ids = chroma.get(self._raw, None, where=chroma.where(paper_id=paper_id), include=[])["ids"]
         if ids:
@@ -325,6 +393,7 @@ class CardStore:
     def list_papers(self) -> list[Paper]:
         return self._papers.all()
 
+    @_writes
     def delete_paper(self, paper_id: str) -> None:
         ids = chroma.get(self._cards, None, where=chroma.where(paper_id=paper_id), include=[])
         self.delete_cards(ids["ids"])

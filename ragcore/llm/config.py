@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ragcore.errors import InputError
+from ragcore.redaction import url_secrets
 from ragcore.settings import OFFLINE_MODEL
 
 ENV_PREFIX = "os.environ/"
@@ -150,10 +151,22 @@ class LLMConfig:
     def num_retries(self) -> int:
         return int(self.router_settings.get("num_retries", 0))
 
+    def fallbacks_for(self, name: str) -> list[str]:
+        """The models `router_settings.fallbacks` (or `default_fallbacks`) names for `name`."""
+        targets: list[str] = []
+        for rule in self.router_settings.get("fallbacks") or []:
+            for source, named in rule.items() if isinstance(rule, dict) else []:
+                if source in (name, "*"):
+                    targets += named if isinstance(named, list) else [named]
+        targets += list(self.router_settings.get("default_fallbacks") or [])
+        return [t for t in dict.fromkeys(targets) if t != name and t in self.model_names]
+
     def secret_values(self) -> list[str]:
         """Current values of the key variables, so any text can be scrubbed of them."""
         names = {entry.key_env for entry in self.entries if entry.key_env}
-        return [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+        keys = [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+        in_urls = [s for entry in self.entries for s in url_secrets(entry.api_base)]
+        return keys + in_urls
 
     def router_model_list(self) -> list[dict[str, Any]]:
         return [{"model_name": e.name, "litellm_params": dict(e.params)} for e in self.entries]

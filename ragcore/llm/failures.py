@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 from ragcore.errors import LLMError
 from ragcore.llm.records import CallRecord
+from ragcore.redaction import redact_urls
 
 _DEBUG_BASE = re.compile(r"API Base: `([^`]*)`")
 
@@ -20,12 +21,20 @@ class LLMCallError(LLMError):
         self.record = record
 
 
+class StreamEndedEarly(Exception):
+    """A stream whose body ended without a finish reason: the answer was cut, not finished."""
+
+    def __str__(self) -> str:
+        return "the stream ended without a finish reason"
+
+
 def scrub(text: str, secrets: Sequence[str]) -> str:
-    """Replace every secret value in `text` (keys must never reach a message or record)."""
+    """Replace every secret value in `text` (keys must never reach a message or record), and
+    any password or key written inside a URL."""
     for secret in secrets:
         if len(secret) >= 4:
             text = text.replace(secret, "***")
-    return text
+    return redact_urls(text)
 
 
 def tries_count(error: BaseException) -> int:
@@ -88,6 +97,8 @@ def _phrase(status: int) -> str:
 def _cause(error: BaseException, text: str) -> str:
     import openai
 
+    if isinstance(error, StreamEndedEarly):
+        return str(error)
     if "incomplete chunked read" in text or "peer closed" in text:
         return "the connection closed mid-stream"
     if isinstance(error, openai.APITimeoutError):

@@ -27,7 +27,14 @@ from ragcore.errors import InputError
 from ragcore.llm._litellm import Router, cost_per_token, litellm
 from ragcore.llm.config import LLMConfig, load_llm_config, offline_config
 from ragcore.llm.direct import DirectDeployment, direct_eligible
-from ragcore.llm.failures import LLMCallError, describe, failed_api_base, scrub, tries_count
+from ragcore.llm.failures import (
+    LLMCallError,
+    StreamEndedEarly,
+    describe,
+    failed_api_base,
+    scrub,
+    tries_count,
+)
 from ragcore.llm.offline import register_offline_provider
 from ragcore.llm.records import CallRecord, Completion
 from ragcore.settings import OFFLINE_MODEL, Settings
@@ -47,6 +54,7 @@ class _Call:
     usage: Any = None
     retries: int = 0  # set by the direct path; the Router reports its own in hidden params
     litellm_model: str | None = None  # for the price lookup, when the Router does not say
+    finish_source: Any = None  # the LiteLLM stream wrapper that saw the provider's finish reason
 
     @property
     def text(self) -> str:
@@ -153,6 +161,7 @@ class Gateway:
         call, kwargs = self._begin(messages, model, max_tokens, temperature, timeout, stream=True)
         try:
             response: Any = self._send(call, kwargs)
+            call.finish_source = _finish_source(response)
             chunks = iter(response)
         except Exception as error:
             raise self._failed(call, error) from None
@@ -203,6 +212,7 @@ class Gateway:
         response: Any = None
         try:
             response = await _unless_cancelled(self._asend(call, kwargs), cancel)
+            call.finish_source = _finish_source(response)
             chunks = response.__aiter__()
             while True:
                 chunk = await _unless_cancelled(chunks.__anext__(), cancel)
@@ -274,6 +284,8 @@ class Gateway:
     def _finished_stream(self, call: _Call, response: Any) -> Completion:
         if not call.parts and call.record.finish_reason is None:
             raise self._failed(call, RuntimeError("empty stream"))
+        if not _provider_finished(call):
+            return self._broken_stream(call, StreamEndedEarly())
         return self._done(call, response)
 
     def _broken_stream(self, call: _Call, error: BaseException) -> Completion:
@@ -346,6 +358,31 @@ class Gateway:
 
 class _Cancelled(Exception):
     pass
+
+
+def _finish_source(response: Any) -> Any:
+    """The LiteLLM stream wrapper that reads the provider's chunks, if `response` is one.
+
+    LiteLLM hands out a made-up `stop` when the provider sent no finish reason (a cut stream
+    would pass for a finished one); only the wrapper's `received_finish_reason` tells. The
+    Router wraps that wrapper in a fallback generator, whose frame holds it before it starts."""
+    if not hasattr(response, "received_finish_reason"):
+        return None  # the direct path: plain chunks, `absorb` sees the real finish reason
+    for name in ("_sync_generator", "_async_generator"):
+        generator = getattr(response, name, None)
+        frame = getattr(generator, "gi_frame", None) or getattr(generator, "ag_frame", None)
+        inner = frame.f_locals.get("model_response") if frame is not None else None
+        if hasattr(inner, "received_finish_reason"):
+            return inner
+    return response
+
+
+def _provider_finished(call: _Call) -> bool:
+    """Did the server itself say the answer is finished (not merely stop sending)?"""
+    source = call.finish_source
+    if source is not None:
+        return bool(source.received_finish_reason or source.intermittent_finish_reason)
+    return call.record.finish_reason is not None
 
 
 def _field(item: Any, name: str) -> Any:

@@ -24,7 +24,9 @@ from typing import Any, Literal
 
 import yaml
 
-BehaviourKind = Literal["reply", "error", "hang", "cut", "length", "malformed", "echo"]
+BehaviourKind = Literal[
+    "reply", "error", "hang", "cut", "length", "malformed", "echo", "nofinish", "stall"
+]
 DEFAULT_REPLY = "This is a reply from the test server."
 # Chinese characters stream one by one; Latin text one word (with its trailing space) at a time.
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+\s*|\s+")
@@ -60,6 +62,17 @@ class Behaviour:
     @classmethod
     def cut(cls, after_chunks: int, text: str | None = None) -> Behaviour:
         return cls("cut", text=text, after_chunks=after_chunks)
+
+    @classmethod
+    def nofinish(cls, after_chunks: int, text: str | None = None) -> Behaviour:
+        """Send `after_chunks` tokens, then end the response cleanly with no finish reason and
+        no `[DONE]`: a proxy or server that closed early at a sentence end."""
+        return cls("nofinish", text=text, after_chunks=after_chunks)
+
+    @classmethod
+    def stall(cls, after_chunks: int, seconds: float = 30.0, text: str | None = None) -> Behaviour:
+        """Send `after_chunks` tokens, then fall silent for `seconds` and drop the connection."""
+        return cls("stall", text=text, after_chunks=after_chunks, hang_s=seconds)
 
     @classmethod
     def length(cls, text: str | None = None) -> Behaviour:
@@ -114,6 +127,7 @@ class FakeOpenAIServer:
         self.require_key = require_key
         self.requests: list[RecordedRequest] = []
         self._script: deque[Behaviour] = deque()
+        self._always: Behaviour | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -192,6 +206,12 @@ class FakeOpenAIServer:
         with self._lock:
             self._script.extend(behaviours)
 
+    def always(self, behaviour: Behaviour | None) -> None:
+        """Behave like this for every chat request not scripted (None: normal replies again);
+        for tests where another process makes the requests."""
+        with self._lock:
+            self._always = behaviour
+
     def reply_next(self, *texts: str) -> None:
         self.script(*(Behaviour.reply(t) for t in texts))
 
@@ -218,6 +238,8 @@ class FakeOpenAIServer:
         with self._lock:
             if self._script:
                 return self._script.popleft()
+            if self._always is not None:
+                return self._always
         return Behaviour.echo() if self.echo else Behaviour.reply(self.default_reply)
 
     def _record(self, request: RecordedRequest) -> None:
@@ -281,9 +303,9 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             text = self._reply_text(body, behaviour)
             finish = "length" if behaviour.kind == "length" else "stop"
-            cut = behaviour.after_chunks if behaviour.kind == "cut" else None
+            cut = behaviour.after_chunks if behaviour.kind in ("cut", "nofinish", "stall") else None
             if body.get("stream"):
-                self._stream(body, text, finish, cut)
+                self._stream(body, text, finish, cut, behaviour)
             else:
                 self._complete(body, text, finish)
 
@@ -323,7 +345,14 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
-    def _stream(self, body: dict[str, Any], text: str, finish: str, cut: int | None) -> None:
+    def _stream(
+        self,
+        body: dict[str, Any],
+        text: str,
+        finish: str,
+        cut: int | None,
+        behaviour: Behaviour | None = None,
+    ) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
@@ -332,6 +361,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._event(_chunk(model, {"role": "assistant", "content": ""}, None))
         for index, token in enumerate(split_tokens(text)):
             if cut is not None and index >= cut:
+                kind = behaviour.kind if behaviour is not None else "cut"
+                if kind == "nofinish":
+                    self._write_chunk(b"")  # a clean end of the body, without finish or [DONE]
+                    return
+                if kind == "stall":
+                    self.owner._stopping.wait(behaviour.hang_s if behaviour else 30.0)
                 self._abort()  # no final chunk, no [DONE]: the client sees a broken stream
                 return
             if self.owner.token_latency:

@@ -29,22 +29,50 @@ _DROP = re.compile(
 _FRONT = re.compile(r"\\(?:title|author|date|thanks)\s*(?:\[[^\]]*\])?\s*\{")
 
 
-def _expand_inputs(path: Path, text: str, depth: int = 0) -> str:
+class _Escape(Exception):
+    """An `\\input` target outside the paper's folder."""
+
+
+def _input_target(root: Path, including: Path, name: str) -> Path | None:
+    """The file `\\input{name}` reads, resolved (symlinks followed) and kept inside `root`.
+
+    LaTeX looks names up from the main file's folder; a name relative to the including file
+    is tried too. None when no such file exists; `_Escape` when it lies outside `root`.
+    """
+    for base in (root, including.parent):
+        target = base / name
+        if not target.suffix:
+            target = target.with_suffix(".tex")
+        real = target.resolve()
+        if not real.is_relative_to(root):
+            raise _Escape()
+        if real.is_file():
+            return real
+    return None
+
+
+def _expand_inputs(path: Path, text: str, root: Path, depth: int = 0) -> str:
     if depth > _MAX_DEPTH:
         raise InputError(f"{path}: \\input files include each other too deeply (a loop?).")
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).strip()
-        target = path.parent / name
-        if not target.suffix:
-            target = target.with_suffix(".tex")
-        if not target.is_file():
-            line = text.count("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, match.start()) + 1
+        try:
+            target = _input_target(root, path, name)
+        except _Escape:
+            # Reading it would copy any local file (keys, configs) into the library and prompts.
             raise InputError(
-                f"{path}, line {line}: \\input{{{name}}} names a file that is not beside it."
+                f"{path}, line {line}: \\input{{{name}}} points outside the paper's folder "
+                f"({root}); only files inside it are read."
+            ) from None
+        if target is None:
+            raise InputError(
+                f"{path}, line {line}: \\input{{{name}}} names a file that is not in the "
+                "paper's folder."
             )
         child, _ = decode_text(target, target.read_bytes())
-        return _expand_inputs(target, _strip_comments(child), depth + 1)
+        return _expand_inputs(target, _strip_comments(child), root, depth + 1)
 
     return _INPUT.sub(replace, text)
 
@@ -138,7 +166,7 @@ def _body_blocks(converter: LatexNodes2Text, body: str) -> list[Block]:
 
 def parse(path: Path, data: bytes) -> ParsedDocument:
     text, encoding = decode_text(path, data)
-    text = _expand_inputs(path, _strip_comments(text))
+    text = _expand_inputs(path, _strip_comments(text), path.resolve().parent)
     check_braces(path, text)
     converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
     begin = text.find("\\begin{document}")

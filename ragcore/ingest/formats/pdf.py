@@ -13,6 +13,7 @@ import pymupdf
 
 from ragcore.errors import InputError
 from ragcore.ingest.model import Block, ParsedDocument
+from ragcore.ingest.pdf_integrity import check_page_tree
 
 _MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers live
 _DIGITS = re.compile(r"\d+")
@@ -63,6 +64,7 @@ def _open(path: Path, data: bytes) -> Any:  # pymupdf ships no usable type hints
         raise InputError(f"{path}: the PDF is password-protected; save an unprotected copy first.")
     if doc.page_count == 0:
         raise InputError(f"{path}: the PDF has no pages.")
+    check_page_tree(path, doc)
     return doc
 
 

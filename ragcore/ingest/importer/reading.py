@@ -24,6 +24,13 @@ from ragcore.library.store import RawChunk
 from ragcore.text import TRUNCATION_MARKERS, is_truncated
 
 REQUIRED_FIELDS = ("paper_id", "summary_type", "text")
+# A card file this large is a mistake or an attack (the whole demo library is 70 KB; 40,000
+# cards of 1 KB are 40 MB): refused in plain words before anything is read into memory.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# A card is a summary: a few sentences to a page. Shorter says nothing; longer is not a card.
+MIN_CARD_CHARS = 8  # "深度学习推动了分类。" says something; "x" does not
+MAX_CARD_CHARS = 20_000
+CARD_LANGS = ("zh", "en")
 # Chinese sentence ends anywhere; Latin ones only before whitespace (not 2.1 or 3.14).
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 _ACRONYM = re.compile(r"^[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*$")
@@ -68,10 +75,50 @@ def trim_to_sentence(text: str) -> str:
 # ----------------------------------------------------------------------- decoding
 
 
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 text (with a byte-order mark, or Latin/CJK text whose every other byte is 0)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    else:
+        head = data[:4096]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if max(odd, even) < len(head) // 4:  # not the zero-byte pattern of UTF-16 text
+            return None
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf8_cut(path: Path, data: bytes, report: FileReport) -> str | None:
+    """UTF-8 text whose last character was cut off (a copy or download that stopped midway):
+    the complete text is kept, the broken character dropped, and the user told."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.reason != "unexpected end of data" or error.start < len(data) - 3:
+            return None
+        report.encoding = "utf-8"
+        report.warnings.append(
+            Problem(
+                path,
+                data.count(b"\n") + 1,
+                "the file ends inside a character (cut off?); "
+                "the incomplete last character was dropped",
+            )
+        )
+        return data[: error.start].decode("utf-8-sig")
+    return None
+
+
 def _decode(path: Path, data: bytes, report: FileReport) -> str | None:
     if not data.strip():
         report.errors.append(Problem(path, 0, "the file is empty"))
         return None
+    if (text := _utf16(data)) is not None:
+        report.encoding = "utf-16"
+        return text
     if b"\x00" in data[:4096]:
         report.errors.append(Problem(path, 0, "this is a binary file, not a text card file"))
         return None
@@ -80,6 +127,8 @@ def _decode(path: Path, data: bytes, report: FileReport) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if (text := _utf8_cut(path, data, report)) is not None:
+        return text
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -115,9 +164,27 @@ def _make_card(path: Path, line: int, fields: dict[str, Any], report: FileReport
         message = str(first["msg"]).removeprefix("Value error, ")
         report.errors.append(Problem(path, line, f"{name}: {message}"))
         return None
+    if problem := _card_problem(card):
+        report.errors.append(Problem(path, line, problem))
+        return None
     if not card.title:
         card.title = title_from_paper_id(card.paper_id)
     return card
+
+
+def _card_problem(card: Card) -> str:
+    """Why a card cannot be stored ("" when it can): language and length."""
+    if card.lang not in CARD_LANGS:
+        return f"lang {card.lang!r} is not supported; cards are in zh or en"
+    size = len("".join(card.text.split()))
+    if size < MIN_CARD_CHARS:
+        return f"the text is {size} characters, too short for a summary card (at least {MIN_CARD_CHARS})"
+    if size > MAX_CARD_CHARS:
+        return (
+            f"the text is {size:,} characters, too long for a summary card "
+            f"(at most {MAX_CARD_CHARS:,}); split it or shorten it"
+        )
+    return ""
 
 
 def _from_listing(path: Path, listing: Listing, parsed: ParsedFile) -> None:
@@ -152,10 +219,17 @@ def _from_context(path: Path, document: ContextDocument, parsed: ParsedFile) -> 
 
 def _jsonl_fields(raw: str) -> dict[str, Any]:
     """The card fields of one JSONL line; ValueError in plain words when unusable."""
+    if len(raw) > MAX_CARD_CHARS * 4:
+        raise ValueError(
+            f"the line is {len(raw):,} characters, too long for one card (at most "
+            f"{MAX_CARD_CHARS:,} characters of text); skipped"
+        )
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply to be a card; skipped") from None
     if not isinstance(record, dict):
         raise ValueError(
             'expected a JSON object like {"paper_id": ..., "summary_type": ..., "text": ...}'
@@ -192,6 +266,18 @@ def read_import_file(path: Path) -> ParsedFile:
     parsed = ParsedFile(FileReport(path))
     report = parsed.report
     try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            report.errors.append(
+                Problem(
+                    path,
+                    0,
+                    f"the file is {size / 1048576:.0f} MB, larger than the "
+                    f"{MAX_IMPORT_BYTES / 1048576:.0f} MB limit for one card file; split it "
+                    "into smaller files",
+                )
+            )
+            return parsed
         data = path.read_bytes()
     except FileNotFoundError:
         report.errors.append(Problem(path, 0, "no such file"))

@@ -1,0 +1,101 @@
+"""One writer at a time for the embedded Chroma store, across processes and threads.
+
+The embedded store (`chromadb.PersistentClient`) keeps each collection's vector index in the
+memory of every process that opened it and writes it back to disk from there. Two processes
+writing one home folder overwrite each other's index: ids listed in SQLite go missing from the
+index ("Error finding id"), later opens hang or crash, and the damage is on disk. So every write
+takes a lock file in the home folder (the CLI and the studio alike), and a writer re-reads the
+store from disk after taking it, so it never writes back an index older than the last writer's.
+A second writer waits, saying so once, and is refused plainly after `wait_s`.
+
+Readers take no lock: a reader whose in-memory index is older than a write it sees in SQLite
+re-opens the store and reads again (`CardStore`). Several processes or users who write at the
+same time should share a `chroma run` server (RAGCORE_CHROMA_URL), which serialises writes itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ragcore.errors import StoreError
+
+LOCK_NAME = "store.lock"
+DEFAULT_WAIT_S = float(os.environ.get("RAGCORE_STORE_LOCK_WAIT_S", "600"))
+# Re-opening the embedded store clears Chroma's process-wide client cache: no thread of this
+# process may be writing (or re-opening) meanwhile.
+PROCESS_LOCK = threading.RLock()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class StoreWriteLock:
+    """`with lock.hold():` around a write; re-entrant in one thread. `reopen` is called when the
+    lock is newly taken, to read the store as the last writer left it, and again before it is
+    released: stopping Chroma's client is what writes its in-memory index to disk."""
+
+    def __init__(
+        self,
+        home: Path,
+        reopen: Callable[[], None],
+        *,
+        wait_s: float = DEFAULT_WAIT_S,
+        on_wait: Callable[[str], None] = _say,
+    ) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        self.path = home / LOCK_NAME
+        self._file = FileLock(self.path)  # thread-local: other threads wait like other processes
+        self._reopen = reopen
+        self.wait_s = wait_s
+        self.on_wait = on_wait
+        self._depth = threading.local()
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        depth = getattr(self._depth, "value", 0)
+        if depth:
+            self._depth.value = depth + 1
+            try:
+                yield
+            finally:
+                self._depth.value -= 1
+            return
+        with PROCESS_LOCK:
+            self._acquire()
+            self._depth.value = 1
+            try:
+                self._reopen()
+                yield
+            finally:
+                self._depth.value = 0
+                try:
+                    self._reopen()  # stops the client: its index reaches the disk before release
+                finally:
+                    self._file.release()
+
+    def _acquire(self) -> None:
+        try:
+            self._file.acquire(timeout=0)
+            return
+        except Timeout:
+            pass
+        self.on_wait(
+            f"another ragcore process is writing to the library ({self.path.parent}); "
+            f"waiting for it (up to {self.wait_s:.0f} s)…"
+        )
+        try:
+            self._file.acquire(timeout=self.wait_s)
+        except Timeout:
+            raise StoreError(
+                f"the library at {self.path.parent} has been busy with another writer for "
+                f"{self.wait_s:.0f} s; try again when it has finished, or share a `chroma run` "
+                "server (RAGCORE_CHROMA_URL) between processes that write at the same time"
+            ) from None
