@@ -1,6 +1,6 @@
 """RAG Paper Studio: `streamlit run app.py`.
 
-Seven pages for the drafting loop. Each page draws the shared sidebar itself (studio.common.begin_page)
+Eight pages for the drafting loop. Each page draws the shared sidebar itself (studio.common.begin_page)
 because on the first run of a process Streamlit may run a `pages/` script directly.
 """
 
@@ -25,6 +25,7 @@ PAGES = [
     ("pages/draft.py", "草稿", "Draft", "✍️"),
     ("pages/compare.py", "对比", "Compare", "⚖️"),
     ("pages/export.py", "导出", "Export", "📤"),
+    ("pages/models.py", "模型", "Models", "🤖"),
 ]
 
 navigation = st.navigation(

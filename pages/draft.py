@@ -8,6 +8,7 @@ import streamlit as st
 
 from ragcore.drafting.pipeline import unfinished_sections
 from studio.common import begin_page, gateway, projects, require_project, section_plan, settings, t
+from studio.draft_checks_view import brief_sources, undo_evidence
 from studio.draft_view import brief_panel, live_job, section_panel
 from studio.jobs import job_for, start_draft
 from studio.quality_view import project_scorecard, section_quality
@@ -56,6 +57,8 @@ if col_stop.button(t("停止", "Stop"), key="draft_stop", disabled=not busy) and
     st.toast(t("正在停止：已生成的文本会保留。", "Stopping: the text that arrived is kept."))
 
 brief_panel(project, busy)
+brief_sources(project)
+undo_evidence(project, busy)
 live_job(project, specs)
 scorecard = None if busy else project_scorecard(project)
 for spec in specs:

@@ -9,6 +9,7 @@ import streamlit as st
 from ragcore.drafting.projects import Project
 from ragcore.drafting.section_evidence import write_edits_to_library
 from ragcore.library.cards import SummaryType
+from studio.card_view import card_reader
 from studio.common import (
     begin_page,
     guarded,
@@ -29,6 +30,7 @@ from studio.evidence_view import (
     table_key,
     type_table,
 )
+from studio.papers_view import lang_label, paper_label
 
 
 def type_label(summary_type: SummaryType) -> str:
@@ -55,7 +57,7 @@ def retrieval_controls(project: Project, view: SectionView) -> None:
 
 def evidence_tables(project: Project, view: SectionView) -> None:
     for summary_type in view.spec.types:
-        st.markdown(f"**{type_label(summary_type)}** · `{summary_type.label}`")
+        st.markdown(f"**{type_label(summary_type)}**")
         if summary_type in view.evidence.types_without_strong_cards:
             st.warning(
                 t(
@@ -67,13 +69,14 @@ def evidence_tables(project: Project, view: SectionView) -> None:
         if shown.empty:
             st.caption(t("文献库中没有这种类型的卡片。", "The library has no card of this type."))
             continue
+        cards = [i for i in view.evidence.by_type(summary_type) if i.kind == "card"]
         key = table_key(view, summary_type, project)
         library_texts = {i.evidence_id: i.card.text for i in view.evidence.by_type(summary_type)}
         edited = st.data_editor(
             shown,
             key=key,
             column_config=column_config(),
-            disabled=["used", "relevance", "paper", "tags", "key"],
+            disabled=["relevance", "key", "paper", "lang"],
             hide_index=True,
             width="stretch",
             on_change=save_table_edits,
@@ -82,6 +85,13 @@ def evidence_tables(project: Project, view: SectionView) -> None:
         with guarded(t("无法保存修改", "Cannot save the change")):
             if save_returned_changes(project, view, shown, edited):
                 st.rerun()
+        other_lang = [i for i in cards if i.card.lang and i.card.lang != project.lang]
+        if other_lang:
+            st.caption(
+                t(f"{len(other_lang)} 张卡片的语言与论文语言（{lang_label(project.lang)}）不同；起草时会按论文语言改写。",
+                  f"{len(other_lang)} cards are not in the paper's language ({lang_label(project.lang)}); drafting writes them in it.")
+            )  # fmt: skip
+        card_reader(cards, f"evidence_read_{view.spec.zh}_{summary_type.value}")
 
 
 def manual_notes(project: Project, view: SectionView) -> None:
@@ -101,7 +111,8 @@ def manual_notes(project: Project, view: SectionView) -> None:
     with st.form(f"evidence_note_form_{sec}", clear_on_submit=True):
         text = st.text_area(t("新笔记", "New note"), key=f"evidence_note_text_{sec}")
         kind = st.selectbox(
-            t("总结类型", "Summary type"), list(view.spec.types), format_func=type_label,
+            t("总结类型", "Summary type"), list(view.spec.types),
+            format_func={s: type_label(s) for s in view.spec.types}.__getitem__,
             key=f"evidence_note_type_{sec}",
         )  # fmt: skip
         if st.form_submit_button(t("添加笔记", "Add note"), key=f"evidence_note_add_{sec}"):
@@ -126,14 +137,34 @@ def apply_to_library(project: Project, view: SectionView) -> None:
         st.rerun()
 
 
+def context_notes(view: SectionView) -> list[str]:
+    """What the context builder left out, in the interface language (weak and missing types
+    are said under their tables)."""
+    built = view.built
+    notes = []
+    if built.tokens > built.budget:
+        notes.append(t(f"上下文有 {built.tokens} 个词元，超过预算 {built.budget}，只剩置顶卡片和笔记。",
+                       f"The context is {built.tokens} tokens, over the budget of {built.budget}, "
+                       "with only pinned cards and notes left."))  # fmt: skip
+    if any(w.startswith("weak evidence:") for w in built.warnings):
+        notes.append(t("证据很弱：本节没有高于相关度阈值的卡片，改用最接近的几张卡片写作；请检查它们，置顶更好的卡片或添加笔记。",
+                       "Weak evidence: no card above the relevance floor for this section; it is written from "
+                       "the nearest cards. Check them, pin better ones or add a note."))  # fmt: skip
+    for item in built.dropped:
+        notes.append(t(f"因词元预算未用：{type_label(item.summary_type)}卡片，{paper_label(item.paper_id)}（相关度 {item.relevance:.2f}）",
+                       f"Left out for the token budget: {type_label(item.summary_type)} card of "
+                       f"{paper_label(item.paper_id)} (relevance {item.relevance:.2f})"))  # fmt: skip
+    return notes
+
+
 def context_preview(view: SectionView) -> None:
     built = view.built
     col_chars, col_tokens, col_cards = st.columns(3)
     col_chars.metric(t("上下文字符数", "Context characters"), built.chars)
     col_tokens.metric(t("词元数 / 预算", "Tokens / budget"), f"{built.tokens} / {built.budget}")
     col_cards.metric(t("使用的卡片", "Cards used"), len(built.items))
-    for warning in built.warnings:
-        st.warning(warning)
+    for line in context_notes(view):
+        st.warning(line)
     with st.expander(t("上下文预览", "Context preview"), expanded=False):
         st.code(built.text, language="markdown", wrap_lines=True)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ragcore.documents.paper import STAT_LABELS
 from ragcore.drafting.pipeline import project_paper
-from studio.common import begin_page, guarded, lang, require_project, settings, t
+from studio.common import begin_page, guarded, require_project, settings, t
+from studio.export_view import paper_figures
 from studio.manuscript_view import manuscript_export
 from studio.quality_view import quality_panel
 
@@ -17,9 +17,7 @@ appendix = st.toggle(t("附上审阅附录（引用与事实检查）", "Add the
                      key="export_review_appendix")  # fmt: skip
 with guarded(t("无法导出", "Cannot export")):
     paper = project_paper(settings(), project, review_appendix=appendix)
-    columns = st.columns(len(paper.document.stats) or 1)
-    for column, (name, value) in zip(columns, paper.document.stats.items(), strict=False):
-        column.metric(STAT_LABELS.get(name, {}).get(lang(), name), value)
+    paper_figures(paper.document.stats)
     if not paper.document.sections or all(not s.body.strip() for s in paper.document.sections):
         st.info(
             t(

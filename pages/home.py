@@ -9,6 +9,7 @@ from ragcore.drafting.outline import chosen_outline
 from studio.common import (
     begin_page,
     guarded,
+    lang,
     model_names,
     projects,
     require_project_id,
@@ -21,12 +22,19 @@ from studio.common import (
 )
 from studio.home_view import library_statistics, topic_coverage
 from studio.outline_view import outline_editor
+from studio.projects_view import manage_projects
 
 begin_page("项目", "Projects", "🏠")
 project_store = projects()
 plan = section_plan()
 
-new_tab, open_tab = st.tabs([t("新建项目", "New project"), t("打开项目", "Open a project")])
+new_tab, open_tab, manage_tab = st.tabs(
+    [
+        t("新建项目", "New project"),
+        t("打开项目", "Open a project"),
+        t("管理项目", "Manage projects"),
+    ]
+)
 
 with new_tab, st.form("home_new_form"):
     topic = st.text_area(
@@ -41,7 +49,11 @@ with new_tab, st.form("home_new_form"):
     paper_lang = col_lang.radio(
         t("论文语言", "Paper language"),
         ["auto", "zh", "en"],
-        format_func={"auto": t("按主题自动", "from the topic"), "zh": "中文", "en": "English"}.get,
+        format_func={
+            "auto": t("按主题自动", "from the topic"),
+            "zh": t("中文", "Chinese"),
+            "en": t("英文", "English"),
+        }.get,
         horizontal=True,
         key="home_new_lang",
     )
@@ -51,13 +63,13 @@ with new_tab, st.form("home_new_form"):
         index=known_models.index(settings().model) if settings().model in known_models else 0,
     )  # fmt: skip
     plan_keys = plan.keys()
+    section_names = {key: plan.find(key).name(lang()) for key in plan_keys}
     sections = st.multiselect(
         t("章节", "Sections"),
         plan_keys,
         default=plan_keys,
-        format_func=lambda key: (
-            f"{plan.find(key).zh} · {plan.find(key).en}" if key in plan_keys else str(key)
-        ),
+        # Labels made in this run (studio.common.labels); a typed new section shows as typed.
+        format_func=lambda key, names=section_names: names.get(key, str(key)),
         key="home_new_sections",
         accept_new_options=True,  # 讨论, Limitations, ...: a section of the project's own
     )
@@ -95,6 +107,10 @@ with open_tab:
             if col_button.button(t("打开", "Open"), key=f"home_open_{item.project_id}"):
                 set_current_project(item.project_id)
                 st.rerun()
+
+
+with manage_tab:
+    manage_projects()
 
 
 @st.fragment(run_every=1.0)

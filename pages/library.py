@@ -3,13 +3,15 @@ per summary type; edit or delete a card; delete a paper."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ragcore.library.cards import SummaryType
 from studio.bibliography_view import bibliography_section
+from studio.card_view import origin_name, type_name
 from studio.common import begin_page, guarded, store, t
+from studio.library_browse_view import find_papers, paper_sections
 from studio.library_view import add_papers, card_controls, import_cards
+from studio.papers_view import lang_label, paper_label
 
 begin_page("文献库", "Library", "📚")
 library = store()
@@ -34,30 +36,27 @@ if not cards:
               "The library is empty: add papers or import card files above."))  # fmt: skip
     st.stop()
 
-titles = {p.paper_id: p.title for p in papers}
-counts = pd.crosstab(
-    pd.Series([c.paper_id for c in cards], name="paper_id"),
-    pd.Series([c.summary_type.label for c in cards], name="type"),
-)
-counts.insert(0, t("标题", "Title"), [titles.get(pid, "") for pid in counts.index])
-st.subheader(t("每篇论文的卡片数", "Cards per paper and type"))
-st.dataframe(counts, width="stretch", key="library_counts")
+st.subheader(t("论文", "Papers"))
+paper_ids = find_papers(cards)
+if not paper_ids:
+    st.info(t("没有符合条件的论文。", "No paper matches."))
+    st.stop()
 
 st.subheader(t("卡片", "Cards"))
-paper_ids = sorted(counts.index)
 paper_choice = st.selectbox(
-    t("论文", "Paper"), paper_ids, format_func=lambda pid: f"{pid} · {titles.get(pid, '')}".rstrip(" ·"),
+    t("论文", "Paper"), paper_ids, format_func={pid: paper_label(pid) for pid in paper_ids}.__getitem__,
     key="library_paper",
 )  # fmt: skip
+paper_sections(str(paper_choice))
 types_of_paper = [
     s for s in SummaryType if any(c.summary_type == s and c.paper_id == paper_choice for c in cards)
 ]
 type_choice = st.selectbox(
-    t("总结类型", "Summary type"), types_of_paper, format_func=lambda s: f"{s.label} · {s.zh}", key="library_type"
+    t("总结类型", "Summary type"), types_of_paper, format_func={s: type_name(s) for s in types_of_paper}.__getitem__, key="library_type"
 )  # fmt: skip
 for card in (c for c in cards if c.paper_id == paper_choice and c.summary_type == type_choice):
     with st.container(border=True):
-        st.caption(f"{card.card_id} · {card.origin.value} · {card.lang} · "
+        st.caption(f"{card.card_id} · {origin_name(card.origin)} · {lang_label(card.lang)} · "
                    + t("来源章节：", "sections: ") + ", ".join(card.source_sections or ["—"]))  # fmt: skip
         if card.tags:
             st.caption(t("标签：", "tags: ") + ", ".join(card.tags))

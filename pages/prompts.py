@@ -1,74 +1,21 @@
-"""Prompts: the templates (sections, summaries, the brief); edit with variable checking; a
-preview rendered for the current project and section; save as a new version (an override: the
-shipped files never change); the diff against the default; reset."""
+"""Prompts: the templates (sections, summaries, the brief); edit the language you write in, with
+variable checking; a preview rendered for the current project and a section that uses the
+template; save as a new version (an override for every project: the shipped files never change);
+the diff against the default; reset."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from ragcore.drafting.brief import brief_evidence, current_brief
-from ragcore.llm.prompts import PromptLibrary, PromptTemplate, body_variables, render_template
-from studio.common import (
-    begin_page,
-    current_project_id,
-    guarded,
-    lang,
-    projects,
-    section_plan,
-    settings,
-    t,
+from ragcore.llm.prompts import PromptLibrary
+from studio.common import begin_page, current_project_id, guarded, projects, settings, t
+from studio.prompts_view import (
+    editable_body,
+    preview,
+    template_purpose,
+    where_it_applies,
+    whole_body,
 )
-from studio.evidence_view import section_view
-
-
-def preview_values(project: Any, section_key: str) -> dict[str, Any]:
-    """Values for every variable a template may use, from the project and one section."""
-    view = section_view(project, section_key)
-    found = current_brief(projects(), project.project_id)
-    no_brief = t("（尚无纲要：生成草稿时会先生成）", "(no brief yet: drafting writes one first)")
-    return {
-        "topic": project.topic,
-        "lang": project.lang,
-        "brief": found[1].to_markdown(project.lang) if found else no_brief,
-        "context": view.built.text,
-        "evidence": brief_evidence(view.built.items),
-        "word_min": view.spec.words[0],
-        "word_max": view.spec.words[1],
-        "section_name": view.spec.name(project.lang),
-        "title": t("（示例论文标题）", "(an example paper title)"),
-        "sections_text": t("（此处为论文各章节的原文）", "(the paper's section texts go here)"),
-        "sentence": t("（草稿中带引用的一句话）", "(a cited sentence of the draft)"),
-    }
-
-
-def preview(library: PromptLibrary, template_id: str, body: str) -> None:
-    project_id = current_project_id()
-    if not project_id:
-        st.info(
-            t("打开一个项目后可预览渲染结果。", "Open a project to preview the rendered prompt.")
-        )
-        return
-    project = projects().get(project_id)
-    sections = section_plan(project).sections
-    default_key = template_id.removeprefix("section/")
-    keys = [s.key for s in sections]
-    section_key = st.selectbox(
-        t("预览用的章节", "Section for the preview"), keys,
-        index=keys.index(default_key) if default_key in keys else 0,
-        format_func=lambda key: next(s.name(lang()) for s in sections if s.key == key),
-        key="prompts_preview_section",
-    )  # fmt: skip
-    default = library.default(template_id)
-    used = body_variables(template_id, body)
-    draft = PromptTemplate(
-        template_id, default.description, tuple(sorted(used)), body, "draft", -1, ""
-    )
-    rendered = render_template(draft, preview_values(project, section_key))
-    st.caption(t(f"{len(rendered.text)} 个字符", f"{len(rendered.text)} characters"))
-    st.code(rendered.text, language="markdown", wrap_lines=True)
-
 
 begin_page("提示词", "Prompts", "🧩")
 library = PromptLibrary.from_settings(settings())
@@ -76,22 +23,30 @@ template_id = st.selectbox(t("模板", "Template"), library.ids(), key="prompts_
 current = library.get(template_id)
 default = library.default(template_id)
 st.caption(
-    f"{current.description} · "
+    f"{template_purpose(template_id, current.description)} · "
     + t(f"当前版本 {current.version}（0 = 默认）", f"version in use {current.version} (0 = default)")
     + " · " + t("可用变量：", "variables: ") + ", ".join(f"`{v}`" for v in default.variables)
 )  # fmt: skip
+project_id = current_project_id()
+where_it_applies(template_id, projects().get(project_id).model if project_id else None)
 
-if st.session_state.get("prompts_body_for") != (template_id, current.version, current.content_hash):
-    st.session_state["prompts_body_for"] = (template_id, current.version, current.content_hash)
-    st.session_state["prompts_body"] = current.body  # start from the version in use
+parts, edited_lang = editable_body(current)
+shown_for = (template_id, current.version, current.content_hash, edited_lang)
+if st.session_state.get("prompts_body_for") != shown_for:
+    st.session_state["prompts_body_for"] = shown_for
+    # Start from the version in use (its branch in the language edited).
+    st.session_state["prompts_body"] = (
+        parts.part(edited_lang) if parts and edited_lang else current.body
+    )
 body = st.text_area(
     t("模板正文（jinja2）", "Template body (jinja2)"), height=360, key="prompts_body"
 )
+full_body = whole_body(parts, edited_lang, body)
 
 col_save, col_reset = st.columns(2)
 if col_save.button(t("保存为新版本", "Save as a new version"), type="primary", key="prompts_save"):
     with guarded(t("无法保存模板", "Cannot save the template")):
-        saved = library.save(template_id, body)
+        saved = library.save(template_id, full_body)
         st.success(t(f"已保存为版本 {saved.version}。", f"Saved as version {saved.version}."))
         st.rerun()
 if col_reset.button(
@@ -106,8 +61,8 @@ if saved_versions:
     numbers = [0] + [v.version for v in saved_versions]
     chosen = st.selectbox(
         t("已保存的版本", "Saved versions"), numbers, index=numbers.index(current.version),
-        format_func=lambda n: t("0 · 默认", "0 · default") if n == 0 else next(
-            f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions if v.version == n),
+        format_func=({0: t("0 · 默认", "0 · default")} | {
+            v.version: f"{v.version} · {v.saved_at} · {v.content_hash}" for v in saved_versions}).__getitem__,
         key="prompts_version",
     )  # fmt: skip
     if chosen != current.version and st.button(
@@ -120,7 +75,7 @@ preview_tab, diff_tab = st.tabs(
     [t("预览", "Preview"), t("与默认的差异", "Diff against the default")]
 )
 with preview_tab, guarded(t("无法预览", "Cannot preview")):
-    preview(library, template_id, body)
+    preview(library, template_id, full_body, edited_lang)
 with diff_tab:
     difference = library.diff(template_id)
     if difference:

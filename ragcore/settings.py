@@ -21,6 +21,7 @@ from pydantic_settings import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOME = PROJECT_ROOT / "home"
+LLM_CONFIG_NAME = "llm.yaml"  # read from RAGCORE_HOME when RAGCORE_LLM_CONFIG is not set
 OFFLINE_MODEL = "offline/extractive"
 # Chosen by measurement on the CSL Chinese set and the English papers: see docs/embedders.md.
 DEFAULT_EMBEDDER = "use"
@@ -147,4 +148,7 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as error:
         raise SettingsError(_explain(error)) from None
     settings.home = settings.home.expanduser().resolve()
+    if settings.llm_config is None and (settings.home / LLM_CONFIG_NAME).is_file():
+        # The user's models live in their home folder by default, out of the repository.
+        settings.llm_config = settings.home / LLM_CONFIG_NAME
     return settings

@@ -53,11 +53,11 @@ def reference_editor(paper_ids: list[str]) -> None:
     key = records.citation_key(reference)
     st.caption(t("引用键：", "Citation key: ") + f"`{key}`")
     if reference.missing():
-        st.warning(t("缺少：", "Missing: ") + ", ".join(reference.missing()))
+        st.warning(t("缺少：", "Missing: ") + ", ".join(field_word(f) for f in reference.missing()))
     with st.form(f"bib_form_{paper_id}"):
         kind = st.selectbox(
             t("文献类型", "Type"), REFERENCE_TYPES, index=REFERENCE_TYPES.index(reference.type),
-            format_func=_type_label, key=f"bib_type_{paper_id}",
+            format_func={k: _type_label(k) for k in REFERENCE_TYPES}.__getitem__, key=f"bib_type_{paper_id}",
         )  # fmt: skip
         authors = st.text_area(
             t("作者（每行一位，如 Yang, Fan 或 郜帅）", "Authors (one per line, e.g. Yang, Fan or 郜帅)"),
@@ -149,3 +149,19 @@ def bibliography_section(paper_ids: list[str]) -> None:
     with import_tab:
         reference_import()
         library_bibtex()
+
+
+FIELD_WORDS = {"title": "标题", "authors": "作者", "year": "年份", "venue": "发表处"}
+
+
+def field_word(name: str) -> str:
+    """A reference field's name in the interface language."""
+    return t(FIELD_WORDS.get(name, name), name)
+
+
+def gap_line(line: str) -> str:
+    """`key (id): title, authors` with the field names in the interface language."""
+    head, sep, fields = line.rpartition(": ")
+    if not sep:
+        return line
+    return head + sep + ", ".join(field_word(f.strip()) for f in fields.split(","))

@@ -137,10 +137,40 @@ def t(zh: str, en: str) -> str:
     return zh if lang() == "zh" else en
 
 
+# Choices whose options are shown in the interface language. The browser keeps a selectbox's
+# or multiselect's value as the label it showed, which no option has after a language switch
+# (the value would come back as a bare label). Read in the switch's callback, while the old
+# labels still decode, and set again, each is sent back to the browser in the new language.
+LANGUAGE_LABELLED = (
+    "home_new_sections", "compare_section", "compare_left", "compare_right",
+    "compare_prompt_version", "prompts_preview_section", "library_type",
+)  # fmt: skip
+LANGUAGE_LABELLED_PREFIXES = ("draft_version_", "evidence_note_type_")
+
+
+def _relabel_choices() -> None:
+    from streamlit.errors import StreamlitAPIException
+
+    for key in list(st.session_state.keys()):
+        if key in LANGUAGE_LABELLED or key.startswith(LANGUAGE_LABELLED_PREFIXES):
+            try:
+                st.session_state[key] = st.session_state[key]
+            except (KeyError, StreamlitAPIException):
+                st.session_state.pop(key, None)  # not decodable: start from its default
+
+
+def labels(options: Any, label: Any, key: Any = None) -> dict[Any, str]:
+    """Option -> its label, made now. A widget's format_func must not call `t()` itself:
+    Streamlit also calls it outside the page's run (to encode the value), where the session's
+    language is unknown and the label would come out in the default language."""
+    return {(key(o) if key else o): label(o) for o in options}
+
+
 def _language_chosen() -> None:
     chosen = str(st.session_state["ui_lang_switch"])
     st.session_state["ui_lang"] = chosen
     write_pref("ui_lang", chosen)
+    _relabel_choices()
 
 
 def language_switch() -> None:
@@ -310,23 +340,21 @@ def section_plan(project: Any | None = None) -> Any:
     return load_plan() if project is None else projects().plan(project)
 
 
-# -- the LLM gateway (one per process and configuration) ------------------------------------------
-@st.cache_resource(show_spinner=False)
-def _gateway(config_path: str | None, config_mtime: float, default_model: str) -> Any:
-    from ragcore.llm import Gateway, load_llm_config
-
-    config = load_llm_config(Path(config_path) if config_path else None)
-    return Gateway(config, default_model=default_model)
-
-
+# -- the LLM gateway (one per process and configuration; see studio.models_view) ----------------
 def gateway() -> Any:
-    """The configured Gateway; a broken configuration stops the page with one plain message."""
+    """The gateway in use. A changed YAML is read again; one that does not load keeps the
+    previous configuration in use and its error is shown (the first load has none to keep)."""
+    from studio.models_view import loaded_models
+
     current = settings()
-    path = current.llm_config
-    mtime = path.stat().st_mtime if path is not None and path.exists() else 0.0
-    try:
-        return _gateway(str(path) if path else None, mtime, current.model)
-    except RagcoreError as error:
-        st.error(str(error))
+    path = str(current.llm_config) if current.llm_config else None
+    loaded = loaded_models(path, current.model)
+    if loaded.gateway is None:
+        st.error(loaded.error)
         st.stop()
-        raise
+    if loaded.error:
+        st.warning(
+            t("模型配置未能重新加载，仍使用上一次的配置：", "The model configuration did not reload; "
+              "the previous one stays in use: ") + loaded.error
+        )  # fmt: skip
+    return loaded.gateway

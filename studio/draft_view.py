@@ -9,21 +9,22 @@ from ragcore.drafting.brief import brief_from_form, current_brief, save_brief
 from ragcore.drafting.pipeline import write_brief
 from ragcore.drafting.projects import Project
 from ragcore.drafting.review import review_hand_edit
-from ragcore.drafting.versions import SectionVersion, VersionStore
+from ragcore.drafting.versions import SectionVersion
 from ragcore.retrieval.sectionplan import SectionSpec
 from studio.common import gateway, guarded, lang, projects, settings, store, t
+from studio.draft_checks_view import finding_lines, is_new
 from studio.jobs import DraftJob, job_for, start_draft
+from studio.progress_view import draft_phase, seconds, status_word
+from studio.versions_view import (
+    explain_repeat,
+    numbering,
+    remember_regenerated,
+    status_line,
+    version_label,
+    versions,
+)
 
 STATUS_ICONS = {"complete": "✅", "incomplete": "✂️", "stopped": "⏹️", "failed": "❌"}
-
-
-def versions() -> VersionStore:
-    return VersionStore.from_settings(settings())
-
-
-def version_label(version: SectionVersion) -> str:
-    when = version.created_at[:19].replace("T", " ")
-    return f"v{version.version_id} · {version.origin} · {version.model_used or '—'} · {when}"
 
 
 # -- brief --------------------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ def brief_panel(project: Project, busy: bool) -> None:
     found = current_brief(projects(), project.project_id)
     with st.expander(
         t("论文纲要（所有章节共用）", "Paper brief (shared by every section)"),
-        expanded=found is None,
+        expanded=is_new(project),
     ):
         if st.button(
             t("重新生成纲要", "Regenerate the brief") if found else t("生成纲要", "Generate the brief"),
@@ -124,17 +125,23 @@ def live_job(project: Project, plan_specs: list[SectionSpec]) -> None:
 
 
 def _job_progress(job: DraftJob, specs: list[SectionSpec]) -> None:
-    events, texts = job.snapshot()
-    overall = events.get("draft")
+    _, texts = job.snapshot()
+    wanted = [s for s in specs if not job.sections or s.key in job.sections]
+    keys = [s.key for s in wanted]
     with st.status(
-        t(f"正在生成… {job.elapsed:.0f} 秒", f"Generating… {job.elapsed:.0f} s"), expanded=True
+        t(f"正在生成… 已用 {job.elapsed:.0f} 秒", f"Generating… {job.elapsed:.0f} s elapsed"),
+        expanded=True,
     ):
-        if overall is not None:
-            st.progress(overall.fraction, text=f"{overall.done}/{overall.total}")
-        wanted = [s for s in specs if not job.sections or s.key in job.sections]
+        phase = draft_phase(job, keys)
+        finished = sum(job.section_status(k) not in ("waiting", "writing") for k in keys)
+        st.progress(finished / max(1, len(keys)), text=phase)
         for spec in wanted:
             status = job.section_status(spec.key)
-            st.markdown(f"**{spec.name(lang())}** · {STATUS_ICONS.get(status, '⏳')} {status}")
+            since = job.section_elapsed(spec.key)
+            took = f" · {seconds(since)}" if since is not None else ""
+            st.markdown(
+                f"**{spec.name(lang())}** · {STATUS_ICONS.get(status, '⏳')} {status_word(status)}{took}"
+            )
             if spec.key in texts and status == "writing":
                 st.caption(texts[spec.key][-600:])
 
@@ -157,6 +164,7 @@ def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
             t("重新生成本节", "Regenerate this section") if current else t("生成本节", "Generate this section"),
             key=f"draft_regenerate_{key}", disabled=busy,
         ):  # fmt: skip
+            remember_regenerated(key)
             start_draft(
                 settings(),
                 project,
@@ -169,7 +177,8 @@ def section_panel(project: Project, spec: SectionSpec, busy: bool) -> None:
             st.caption(t("还没有草稿。", "No draft yet."))
             return
         _version_picker(project, key, history, current)
-        _show_version(current)
+        _show_version(current, numbering(history))
+        explain_repeat(history, current)
         _hand_edit(project, current)
 
 
@@ -180,19 +189,20 @@ def _version_picker(
     if len(usable) < 2:
         return
     ids = [v.version_id for v in usable]
+    numbers = numbering(history)
     st.session_state[f"draft_version_{key}"] = current.version_id
     st.selectbox(
         t("使用的版本", "Version in use"), ids,
-        format_func=lambda vid: version_label(next(v for v in usable if v.version_id == vid)),
+        format_func={v.version_id: version_label(v, numbers) for v in usable}.__getitem__,
         key=f"draft_version_{key}",
         on_change=lambda: versions().pick(project.project_id, key, st.session_state[f"draft_version_{key}"]),
     )  # fmt: skip
 
 
-def _show_version(version: SectionVersion) -> None:
+def _show_version(version: SectionVersion, numbers: dict[int, int]) -> None:
     icon = STATUS_ICONS.get(version.status, "")
     st.caption(
-        f"{icon} {version.status} · {version_label(version)} · "
+        f"{icon} {status_line(version, numbers)} · "
         + t(f"输入 {version.tokens_in} / 输出 {version.tokens_out} 词元 · {version.latency_s:.1f} 秒",
             f"{version.tokens_in} tokens in / {version.tokens_out} out · {version.latency_s:.1f} s")
     )  # fmt: skip
@@ -207,7 +217,7 @@ def _show_version(version: SectionVersion) -> None:
         st.warning(version.message or t("本节没有写完。", "This section is not finished."))
     text_col, check_col = st.columns([3, 1])
     text_col.markdown(version.text)
-    findings = version.checks.lines(lang())
+    findings = finding_lines(version.checks, lang())
     with check_col:
         if not findings:
             st.success(t("引用与事实检查通过", "Citations and grounding OK"))

@@ -18,12 +18,15 @@ from ragcore.drafting.section_evidence import ProjectSection, project_section
 from ragcore.errors import RagcoreError
 from ragcore.library.cards import SummaryType
 from ragcore.retrieval.context import store_retriever, store_snippets
-from ragcore.retrieval.evidence import EvidenceItem, SectionEvidence
+from ragcore.retrieval.evidence import SectionEvidence
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.retrieval.snippets import Snippet
 from studio.common import projects, section_plan, settings, store, t
+from studio.papers_view import paper_label
 
-COLUMNS = ["include", "pin", "used", "relevance", "paper", "text", "tags", "key"]
+# "key" is the citation key when the card is in the section's context (empty: not used); tags
+# and the rest of a card are in its readable view below the table, so the table fits the page.
+COLUMNS = ["include", "pin", "relevance", "key", "paper", "lang", "text"]
 
 
 SectionView = ProjectSection  # what the page shows of a section is what drafting writes from
@@ -72,10 +75,6 @@ def section_view(project: Project, section_key: str) -> SectionView:
 
 
 # -- the table of one summary type -----------------------------------------------------------------
-def _paper_label(item: EvidenceItem) -> str:
-    return item.card.title or item.paper_id
-
-
 def type_table(view: SectionView, summary_type: SummaryType) -> pd.DataFrame:
     used = {item.evidence_id: item.citation_key for item in view.built.items}
     rows = [item for item in view.evidence.by_type(summary_type) if item.kind == "card"]
@@ -83,34 +82,39 @@ def type_table(view: SectionView, summary_type: SummaryType) -> pd.DataFrame:
         {
             "include": [item.included for item in rows],
             "pin": [item.pinned for item in rows],
-            "used": [item.evidence_id in used for item in rows],
             "relevance": [round(item.relevance, 3) for item in rows],
-            "paper": [("⚠️ " if item.weak else "") + _paper_label(item) for item in rows],
-            "text": [item.text for item in rows],
-            "tags": [", ".join(item.card.tags) for item in rows],
             "key": [
                 f"[{used[item.evidence_id]}]" if item.evidence_id in used else "" for item in rows
             ],
+            "paper": [("⚠️ " if item.weak else "") + paper_label(item.paper_id) for item in rows],
+            "lang": [item.card.lang for item in rows],
+            "text": [item.text for item in rows],
         },
         index=pd.Index([item.evidence_id for item in rows], name="card_id"),
         columns=COLUMNS,
     )
 
 
+def _cite_help() -> str:
+    return t(
+        "在本节上下文中时的引用编号；空＝未使用",
+        "its citation key in this section's context; empty: not used",
+    )
+
+
 def column_config() -> dict[str, Any]:
     return {
-        "include": st.column_config.CheckboxColumn(t("纳入", "Include"), width="small"),
-        "pin": st.column_config.CheckboxColumn(t("置顶", "Pin"), width="small"),
-        "used": st.column_config.CheckboxColumn(
-            t("已用", "Used"), help=t("在本节上下文中", "in this section's context"), width="small"
-        ),
+        # Pixel widths that add up to less than the page's width (with the sidebar open, at
+        # 1280 px): the grid stretches them to the page instead of clipping the right columns.
+        "include": st.column_config.CheckboxColumn(t("纳入", "Include"), width=60),
+        "pin": st.column_config.CheckboxColumn(t("置顶", "Pin"), width=50),
         "relevance": st.column_config.ProgressColumn(
-            t("相关度", "Relevance"), min_value=0.0, max_value=1.0, format="%.2f", width="small"
+            t("相关度", "Relevance"), min_value=0.0, max_value=1.0, format="%.2f", width=80
         ),
-        "paper": st.column_config.TextColumn(t("论文", "Paper"), width="medium"),
-        "text": st.column_config.TextColumn(t("文本（可编辑）", "Text (editable)"), width="large"),
-        "tags": st.column_config.TextColumn(t("标签", "Tags"), width="small"),
-        "key": st.column_config.TextColumn(t("引用", "Cite"), width="small"),
+        "key": st.column_config.TextColumn(t("引用", "Cite"), width=55, help=_cite_help()),
+        "paper": st.column_config.TextColumn(t("论文", "Paper"), width=160),
+        "lang": st.column_config.TextColumn(t("语言", "Lang."), width=50),
+        "text": st.column_config.TextColumn(t("文本（可编辑）", "Text (editable)"), width=300),
     }
 
 

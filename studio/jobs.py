@@ -38,6 +38,8 @@ class DraftJob:
     cancel: threading.Event = field(default_factory=threading.Event)
     events: dict[str, ProgressEvent] = field(default_factory=dict)  # by stage
     texts: dict[str, str] = field(default_factory=dict)  # streamed text by section key
+    # When each section started and finished (monotonic), for the time shown per section.
+    section_times: dict[str, list[float]] = field(default_factory=dict)
     outcome: DraftOutcome | None = None
     error: str = ""
     started: float = field(default_factory=time.monotonic)
@@ -55,6 +57,16 @@ class DraftJob:
     def on_progress(self, event: ProgressEvent) -> None:
         with self.lock:
             self.events[event.stage] = event
+            if event.stage.startswith("section:"):
+                self.section_times.setdefault(event.stage, []).append(time.monotonic())
+
+    def section_elapsed(self, key: str) -> float | None:
+        """Seconds a section has been writing (or took); None before it starts."""
+        with self.lock:
+            times = list(self.section_times.get(f"section:{key}", []))
+        if not times:
+            return None
+        return (times[-1] if len(times) > 1 else time.monotonic()) - times[0]
 
     def on_delta(self, section: str, text: str) -> None:
         with self.lock:

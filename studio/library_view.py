@@ -10,6 +10,7 @@ import streamlit as st
 
 from ragcore.library.cards import Card, Origin
 from studio.common import guarded, progress_reporter, settings, store, t
+from studio.progress_view import ingest_reporter
 
 PAPER_TYPES = ["pdf", "md", "markdown", "tex", "txt", "xml", "nxml"]
 IMPORT_TYPES = ["txt", "jsonl"]
@@ -48,7 +49,7 @@ def add_papers() -> None:
         with st.status(t("正在导入…", "Ingesting…"), expanded=True) as status:
             bar = st.progress(0.0)
             reports = ingest_paths(
-                settings(), paths, progress=progress_reporter(status, bar), store=store()
+                settings(), paths, progress=ingest_reporter(status, bar), store=store()
             )
             failed = [r for r in reports if r.status == "failed"]
             status.update(

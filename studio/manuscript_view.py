@@ -18,6 +18,7 @@ from ragcore.drafting.manuscript import (
     render_export,
 )
 from ragcore.drafting.styles import CitationStyle, add_user_style, get_style, list_styles
+from studio.bibliography_view import gap_line
 from studio.common import guarded, projects, settings, t
 
 FORMAT_LABELS = {
@@ -122,7 +123,7 @@ def manuscript_export(project: Any, review_appendix: bool) -> None:
     if gaps:
         st.warning(
             t("以下参考文献缺少信息（在「文献库」页补全）：", "These references lack metadata (complete them on the Library page): ")
-            + "\n\n" + "\n\n".join(f"- {g}" for g in gaps)
+            + "\n\n" + "\n\n".join(f"- {gap_line(g)}" for g in gaps)
         )  # fmt: skip
     _preview(manuscript, str(fmt), style, data)
 

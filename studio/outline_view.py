@@ -18,7 +18,11 @@ from ragcore.drafting.outline import (
     save_front_matter,
 )
 from ragcore.library.cards import SummaryType
-from studio.common import guarded, projects, settings, t
+from studio.common import guarded, lang, projects, settings, t
+
+
+def type_word(summary_type: SummaryType) -> str:
+    return summary_type.zh if lang() == "zh" else summary_type.label
 
 
 def _section_rows(project: Any) -> None:
@@ -26,9 +30,9 @@ def _section_rows(project: Any) -> None:
     last = len(plan.sections) - 1
     for n, spec in enumerate(plan.sections):
         col_name, col_types, col_up, col_down, col_delete = st.columns([4, 6, 1, 1, 1])
-        col_name.markdown(f"**{n + 1}. {spec.zh}** · {spec.en}")
+        col_name.markdown(f"**{n + 1}. {spec.name(lang())}**")
         col_types.caption(
-            ", ".join(f"{s.label} {k}" for s, k in spec.types.items())
+            ", ".join(f"{type_word(s)} {k}" for s, k in spec.types.items())
             + f" · {spec.words[0]}–{spec.words[1]}"
             + (f" · {spec.prompt}" if spec.prompt else "")
         )
@@ -75,15 +79,16 @@ def _rename_form(project: Any, plan: Any) -> None:
 
 
 def _settings_form(project: Any, plan: Any, templates: list[str]) -> None:
+    names = {key: plan.find(key).name(lang()) for key in plan.keys()}  # noqa: SIM118  (a model: iterating it yields fields)
     section = st.selectbox(
         t("设置章节", "Section settings"), plan.keys(), key="outline_config_section",
-        format_func=lambda key: f"{plan.find(key).zh} · {plan.find(key).en}",
+        format_func=names.__getitem__,
     )  # fmt: skip
     spec = plan.find(str(section))
     with st.form(f"outline_config_form_{spec.key}"):
         types = st.multiselect(
             t("使用的总结类型", "Summary types it draws on"), list(SummaryType),
-            default=list(spec.types), format_func=lambda s: f"{s.label} · {s.zh}",
+            default=list(spec.types), format_func={s: type_word(s) for s in SummaryType}.__getitem__,
             key=f"outline_config_types_{spec.key}",
         )  # fmt: skip
         col_min, col_max = st.columns(2)
@@ -95,7 +100,9 @@ def _settings_form(project: Any, plan: Any, templates: list[str]) -> None:
         prompt = st.selectbox(
             t("提示词模板", "Prompt template"), options,
             index=options.index(spec.prompt) if spec.prompt in options else 0,
-            format_func=lambda p: p or t("本章模板或通用模板", "its own or the generic template"),
+            # Labels made in this run (studio.common.labels: a format_func must not call t()).
+            format_func={p: p or t("本章模板或通用模板", "its own or the generic template")
+                         for p in options}.__getitem__,
             key=f"outline_config_prompt_{spec.key}",
         )  # fmt: skip
         if st.form_submit_button(t("保存设置", "Save settings"), key="outline_config_save"):

@@ -46,6 +46,7 @@ class ParsedDocument:
     # Metadata the format states explicitly (PDF info dict, LaTeX \title, JATS front matter).
     hints: dict[str, str] = field(default_factory=dict)
     authors: list[str] = field(default_factory=list)
+    pages: int = 0  # a PDF's page count (0: the format has no pages)
 
     @property
     def full_text(self) -> str:

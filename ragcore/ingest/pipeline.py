@@ -177,6 +177,8 @@ class IngestPipeline:
         report(progress, "parse", 0, 1, path.name)
         with self.timer.stage("parse"):
             doc = parse_file(path, self.options.max_bytes)
+        if doc.pages:  # the page count, so a progress display can say how long the paper is
+            report(progress, "pages", doc.pages, doc.pages, path.name)
         with self.timer.stage("split"):
             sections = split_sections(doc)
             if not any(s.heading for s in sections):

@@ -81,8 +81,25 @@ def screenshot(page: Any, name: str) -> None:
 
 # -- the data editor (a canvas grid): geometry of Streamlit's default rows -------------------------
 ROW_H = 35
-INCLUDE_X = 37  # centre of the first column ("include")
-USED_X = 187  # inside the read-only "used" column; three steps right is "text"
+# The evidence grid's column widths (studio.evidence_view.column_config); the grid stretches
+# them in proportion when the page is wider than their sum.
+GRID_WIDTHS = {
+    "include": 60,
+    "pin": 50,
+    "relevance": 80,
+    "key": 55,
+    "paper": 160,
+    "lang": 50,
+    "text": 300,
+}
+
+
+def _column_centre(box: dict[str, float], column: str) -> float:
+    """x of a column's centre inside the grid (its row-marker gutter excluded)."""
+    scale = max(1.0, box["width"] / sum(GRID_WIDTHS.values()))
+    names = list(GRID_WIDTHS)
+    left = sum(GRID_WIDTHS[name] for name in names[: names.index(column)])
+    return (left + GRID_WIDTHS[column] / 2) * scale
 
 
 def _grid_box(page: Any, key: str) -> dict[str, float]:
@@ -93,14 +110,18 @@ def _grid_box(page: Any, key: str) -> dict[str, float]:
 
 def toggle_include(page: Any, key: str, row: int) -> None:
     box = _grid_box(page, key)
-    page.mouse.click(box["x"] + INCLUDE_X, box["y"] + ROW_H * (row + 1) + ROW_H / 2)
+    page.mouse.click(
+        box["x"] + _column_centre(box, "include"), box["y"] + ROW_H * (row + 1) + ROW_H / 2
+    )
     wait_idle(page)
 
 
 def edit_text_cell(page: Any, key: str, row: int, text: str) -> None:
     box = _grid_box(page, key)
-    page.mouse.click(box["x"] + USED_X, box["y"] + ROW_H * (row + 1) + ROW_H / 2)
-    for _ in range(3):
+    page.mouse.click(
+        box["x"] + _column_centre(box, "relevance"), box["y"] + ROW_H * (row + 1) + ROW_H / 2
+    )
+    for _ in range(4):  # relevance -> key -> paper -> lang -> text
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     page.wait_for_timeout(300)

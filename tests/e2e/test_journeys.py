@@ -95,12 +95,19 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
     excluded_paper = grid_cell(page, table, 4, 1)
     edit_text_cell(page, table, 0, EDITED)
     toggle_include(page, table, 1)
-    assert grid_cell(page, table, 5, 0) == EDITED
+    assert grid_cell(page, table, 6, 0) == EDITED
     assert grid_cell(page, table, 0, 1) == "false"
     projects = ProjectStore(studio.home / "ragcore.sqlite3")
     assert EDITED in projects.edited_texts(project_id).values()
     assert projects.section_state(project_id, "method").excluded
     screenshot(page, "03-evidence")
+    keyed(page, "evidence_read_方法_methodology").click()  # read the first card in full
+    page.get_by_role("option").first.click()
+    wait_idle(page)
+    assert keyed(page, "evidence_read_方法_methodology_card").count() == 1
+    assert "来源章节" in keyed(page, "evidence_read_方法_methodology_card").inner_text()
+    keyed(page, "evidence_read_方法_methodology_card").scroll_into_view_if_needed()
+    screenshot(page, "03b-evidence-card")
 
     go(page, "提示词")
     screenshot(page, "04-prompts")
@@ -137,6 +144,11 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
         assert heading in markdown, heading
     assert excluded_paper  # the excluded card's paper was shown before it was excluded
     screenshot(page, "07-export")
+    no_traceback(page)
+
+    go(page, "模型")
+    assert "offline/extractive" in page.locator("body").inner_text()
+    screenshot(page, "08-models")
     no_traceback(page)
 
 

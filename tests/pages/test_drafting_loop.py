@@ -106,4 +106,70 @@ def test_export_has_every_section_and_all_formats(drafted: tuple[AppTest, str]) 
         assert heading in preview
     for fmt in ("md", "html", "bib"):
         assert app.get("download_button"), fmt
-    assert len(app.metric) == 4
+    figures = next(d.value for d in app.dataframe if "项目" in d.value.columns)
+    assert len(figures) == 4  # each figure in full, in a table (a metric tile cut them off)
+    assert any(str(v).endswith("字（中文按字、英文按词计）") for v in figures.iloc[:, 1])  # a unit
+
+
+def test_versions_are_numbered_per_section_and_compare_opens_on_the_regenerated_one(
+    drafted: tuple[AppTest, str],
+) -> None:
+    app, project_id = drafted
+    app.button(key="draft_regenerate_experiments").click().run()
+    wait_for_job(app, project_id)
+    options = app.selectbox(key="draft_version_experiments").options
+    assert [option.split(" · ")[0] for option in options] == ["v1", "v2"]  # not the global ids
+    # The offline model, given the same evidence, writes the same text: the page says so.
+    assert any("文本与 v1 完全相同" in i for i in values(app.info)), values(app.info)
+    goto(app, "compare")
+    assert app.selectbox(key="compare_section").value == "experiments"
+    assert any("完全相同" in i for i in values(app.info))
+
+
+def test_brief_open_with_its_evidence_and_findings_one_line_per_sentence(
+    drafted: tuple[AppTest, str],
+) -> None:
+    app, project_id = drafted
+    # The first, unedited brief is shown open, with the evidence it was written from.
+    assert next(e for e in app.expander if "纲要（" in e.label).proto.expanded
+    sources = next(e for e in app.expander if "纲要依据的证据" in e.label)
+    assert sources.proto.expanded and len(sources.dataframe[0].value) > 0
+    # Each finding is one line; a sentence with several unsupported claims is still one line.
+    for key in SECTIONS:
+        current = versions().current(project_id, key)
+        assert current is not None
+        sentences = {f.sentence for f in current.checks.unsupported}
+        from studio.draft_checks_view import finding_lines
+
+        lines = finding_lines(current.checks, "zh")
+        assert len(lines) == len(current.checks.citation_issues) + len(sentences)
+
+
+def test_undo_the_last_evidence_change(drafted: tuple[AppTest, str]) -> None:
+    app, project_id = drafted
+    projects = ProjectStore.from_settings(load_settings())
+    state = projects.section_state(project_id, "method")
+    card = state.retrieved[0]
+    changed = state.model_copy(deep=True)
+    changed.set_included(card, False)
+    projects.set_section_state(project_id, changed)  # what the Evidence page writes
+    app.run()
+    undo = app.button(key="draft_undo_evidence")
+    assert "方法" in undo.label
+    undo.click().run()
+    assert card not in projects.section_state(project_id, "method").excluded
+
+
+def test_two_claims_of_one_sentence_make_one_line() -> None:
+    from ragcore.drafting.grounding import GroundingFlag
+    from ragcore.drafting.review import SectionReview
+    from studio.draft_checks_view import finding_lines
+
+    sentence = "Our method reaches 95.1% on ImageNet."
+    review = SectionReview(
+        unsupported=[
+            GroundingFlag(sentence, "95.1%", "number"),
+            GroundingFlag(sentence, "ImageNet", "name"),
+        ]
+    )
+    assert finding_lines(review, "en") == [f"not in the evidence: 95.1%, ImageNet — “{sentence}”"]

@@ -30,7 +30,7 @@ def open_method_tab(at: AppTest) -> str:
 def test_edit_and_exclude_are_kept_in_the_project_and_reach_the_context(app: AppTest) -> None:
     project_id = open_method_tab(app)
     shown = table(app, TABLE).value  # type: ignore[attr-defined]
-    assert len(shown) >= 2 and shown["used"].iloc[0]
+    assert len(shown) >= 2 and shown["key"].iloc[0] == "[1]"
     edited_id, excluded_id = shown.index[0], shown.index[1]
     library_text = shown["text"].iloc[0]
     edit_table(app, TABLE, {0: {"text": EDITED}, 1: {"include": False}})
@@ -107,7 +107,27 @@ def test_a_backup_card_can_be_switched_on(app: AppTest) -> None:
     state = ProjectStore.from_settings(load_settings()).section_state(project_id, "method")
     assert state.included == [card_id]
     after = table(app, next(e.key for e in app.dataframe if str(e.key).startswith(TABLE)))
-    assert after.value.loc[card_id, "include"] and after.value.loc[card_id, "used"]  # type: ignore[attr-defined]
+    assert after.value.loc[card_id, "include"] and after.value.loc[card_id, "key"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_a_card_reads_in_full_with_its_paper_and_language(app: AppTest) -> None:
+    open_method_tab(app)
+    shown = table(app, TABLE).value  # type: ignore[attr-defined]
+    # The grid names papers by a readable label (the demo papers have no title), never a bare id.
+    cards = CardStore.open(load_settings()).get_cards(ids=list(shown.index))
+    paper_ids = {c.paper_id for c in cards}
+    assert not any(label.removeprefix("⚠️ ") in paper_ids for label in shown["paper"])
+    assert set(shown["lang"]) <= {"zh", "en"} and "tags" not in shown.columns
+    card_id = shown.index[0]
+    reader = app.selectbox(key="evidence_read_方法_methodology")
+    reader.set_value(card_id).run()
+    card = CardStore.open(load_settings()).get_card(card_id)
+    assert card is not None
+    shown_text = "\n".join(values(app.markdown))
+    assert card.text in shown_text  # the whole text, not one line of it
+    captions = "\n".join(values(app.caption))
+    assert card.paper_id in captions and "来源章节" in captions and "语言" in captions
 
 
 @pytest.mark.usefixtures("every_card_relevant")

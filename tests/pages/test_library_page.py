@@ -52,3 +52,30 @@ def test_delete_a_card_and_a_paper(app: AppTest) -> None:
     paper = app.selectbox(key="library_paper").value
     app.button(key="library_paper_delete").click().run()
     assert library().get_cards(paper_id=paper) == []
+
+
+def papers_table(app: AppTest) -> object:
+    return next(d.value for d in app.dataframe if "卡片" in d.value.columns)
+
+
+def test_search_filter_and_sort_papers(app: AppTest) -> None:
+    goto(app, "library")
+    table = papers_table(app)
+    total = len(table)  # type: ignore[arg-type]
+    assert total == len({c.paper_id for c in library().get_cards()})
+    # Sorted by card count, the first paper has the most cards.
+    app.selectbox(key="library_sort").set_value("cards").run()
+    counts = list(papers_table(app)["卡片"])  # type: ignore[index]
+    assert counts == sorted(counts, reverse=True)
+    # A word of one paper's label finds it; nonsense finds nothing, and the page says so.
+    label = str(papers_table(app)["论文"].iloc[0])  # type: ignore[index]
+    app.text_input(key="library_search").input(label[:6]).run()
+    assert 1 <= len(papers_table(app)) < total or total == 1  # type: ignore[arg-type]
+    found = len(papers_table(app))  # type: ignore[arg-type]
+    assert len(app.selectbox(key="library_paper").options) == found  # the choice follows it
+    app.text_input(key="library_search").input("zzzz-no-such-paper").run()
+    assert any("没有符合条件的论文" in i for i in values(app.info))
+    app.text_input(key="library_search").input("").run()
+    app.multiselect(key="library_langs").set_value(["zh"]).run()
+    shown = list(papers_table(app)["语言"])  # type: ignore[index]
+    assert shown and all(lang == "中文" for lang in shown)

@@ -62,6 +62,10 @@ def test_stop_keeps_the_partial_text_labelled_stopped(
     assert not stop.disabled and app.button(key="draft_generate_all").disabled
 
     wait_for_streamed_text(project_id)
+    app.run()  # the live view names each section's real state and the time elapsed
+    shown = "\n".join(values(app.markdown))
+    assert "写作中" in shown and "秒" in shown, shown
+    assert any("已用" in s.label for s in app.status), [s.label for s in app.status]
     stop.click().run()
     assert_clean(app)
     wait_for_job(app, project_id, timeout_s=30)
@@ -77,7 +81,7 @@ def test_stop_keeps_the_partial_text_labelled_stopped(
     # The page labels each kept text as stopped, and the buttons work again.
     warnings = values(app.warning)
     assert sum("已被用户停止" in w for w in warnings) == len(attempts), warnings
-    assert "⏹️ stopped" in "\n".join(values(app.caption))
+    assert "⏹️ 已停止" in "\n".join(values(app.caption))
     assert app.button(key="draft_stop").disabled
     assert not app.button(key="draft_generate_all").disabled
     # Nothing more is written once the job has ended.
@@ -85,3 +89,25 @@ def test_stop_keeps_the_partial_text_labelled_stopped(
     time.sleep(0.5)
     assert len(slow_server.chat_requests) == requests
     assert [store.latest_attempt(project_id, v.section) for v in attempts] == attempts
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_a_project_being_drafted_is_not_deleted(
+    app: AppTest, slow_server: FakeOpenAIServer
+) -> None:
+    from ragcore.drafting.projects import ProjectStore
+
+    project_id = create_project(app, "基于深度学习的图像分类方法研究")
+    goto(app, "draft")
+    app.selectbox(key="draft_model").set_value("test-model").run()
+    slow_server.reply_next("不是纲要")  # the brief comes first: a short, unreadable answer
+    app.button(key="draft_generate_all").click().run()
+    wait_for_streamed_text(project_id)
+    goto(app, "home")
+    app.checkbox(key="home_delete_confirm").check().run()
+    app.button(key="home_delete").click().run()
+    assert any("stop it on Draft" in e or "先在「草稿」页停止" in e for e in values(app.error))
+    assert ProjectStore.from_settings(load_settings()).get(project_id).project_id == project_id
+    goto(app, "draft")
+    app.button(key="draft_stop").click().run()
+    wait_for_job(app, project_id, timeout_s=30)

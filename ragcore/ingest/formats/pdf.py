@@ -164,7 +164,7 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
             blocks.append(
                 Block("\n".join(block.lines), emphasis=emphasis and len(block.lines) <= 3)
             )
-    parsed = ParsedDocument(path=path, fmt="pdf", blocks=blocks)
+    parsed = ParsedDocument(path=path, fmt="pdf", blocks=blocks, pages=doc.page_count)
     meta = doc.metadata or {}
     for key in ("title", "author", "subject", "keywords", "creationDate"):
         if meta.get(key):
