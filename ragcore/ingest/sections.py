@@ -31,10 +31,19 @@ class _Heading:
     orphan: bool = False  # "7.1" with no "7" heading: its parent is missing, do not inherit
 
 
+_MARKED_APPENDIX = re.compile(r"^(?P<num>[A-H](?:\.\d{1,2})*)\s+(?P<title>[A-Z].*)$")
+
+
 def _numbered_match(line: str) -> HeadingMatch:
-    """Number and words of a marked-up heading (it is a heading whatever it looks like)."""
+    """Number and words of a marked-up heading (it is a heading whatever it looks like, so
+    "A Example that …" is appendix A even though such a line in plain text may be a sentence)."""
     found = match_heading(line, isolated=True) if line.strip() else None
-    return found if found and found.number else HeadingMatch("", line.strip(), "markup")
+    if found and found.number:
+        return found
+    lettered = _MARKED_APPENDIX.match(line.strip())
+    if lettered:
+        return HeadingMatch(lettered.group("num"), lettered.group("title"), "numbered")
+    return HeadingMatch("", line.strip(), "markup")
 
 
 def _collect(doc: ParsedDocument) -> tuple[_Heading, list[_Heading]]:

@@ -29,6 +29,9 @@ _MAGIC = {
 }
 # Words with a replacement or private-use character, or an accented letter inside an
 # otherwise plain English word ("speciêc"): the font's glyph-to-text map is broken.
+_KEYWORDS = re.compile(
+    r"^(?:key\s*words?|index\s+terms|关\s*键\s*词)\s*[:：.—–-]\s*(.+)$", re.I | re.S
+)
 _GARBLED = re.compile(r"[A-Za-z]*[\ufffd\ue000-\uf8ff][A-Za-z]*|[a-z]+[\u00c0-\u00ff][a-z]+")
 
 
@@ -119,7 +122,18 @@ def _from_layout(path: Path, doc: Any, boxes: list[LayoutBox]) -> ParsedDocument
     abstract = _abstract(structure.blocks)
     if abstract:
         parsed.hints["abstract"] = abstract
+    keywords = _keywords(structure.blocks)
+    if keywords and "keywords" not in parsed.hints:
+        parsed.hints["keywords"] = keywords
     return parsed
+
+
+def _keywords(blocks: list[Block]) -> str:
+    for block in blocks[:80]:
+        found = _KEYWORDS.match(block.text)
+        if found:
+            return found.group(1).strip()
+    return ""
 
 
 def _abstract(blocks: list[Block]) -> str:

@@ -8,6 +8,7 @@ drops page furniture, and records the font style of each box for the heading rul
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -84,13 +85,17 @@ def _add_styles(page: Any, boxes: list[LayoutBox]) -> None:
 
 
 def _reading_order(boxes: list[LayoutBox], width: float) -> list[LayoutBox]:
-    """Two-column pages: left column before right within each band between full-width boxes.
-    The layout model sometimes interleaves the columns around a wide figure."""
+    """Two-column pages: the model's order, unless it zigzags between the columns (it does
+    around wide figures); then left column before right within each band between wide boxes."""
     middle = width / 2
     left = [b for b in boxes if b.x1 <= middle + 15 and b.kind not in FURNITURE]
     right = [b for b in boxes if b.x0 >= middle - 15 and b.kind not in FURNITURE and b not in left]
     if len([b for b in left if b.kind == "text"]) < 1 or len(right) < 1:
         return boxes
+    sides = [1 if b in left else 2 for b in boxes if b in left or b in right]
+    switches = sum(1 for a, b in itertools.pairwise(sides) if a != b)
+    if switches <= 3:
+        return boxes  # the model's own order: a column, then the other, band by band
     wide = sorted(
         (b for b in boxes if b not in left and b not in right and b.kind not in FURNITURE),
         key=lambda b: b.y0,

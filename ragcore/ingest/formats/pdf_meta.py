@@ -33,7 +33,12 @@ _AFFILIATION = re.compile(
     r"academy|@|大学|学院|研究所|研究院|实验室|中心|公司|医院|^\d{6}|邮编",
     re.I,
 )
-_NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&|\s{2,}|\u3000)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&)\s*")
+_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+_FRONT_END = re.compile(
+    r"^(?:abstract|摘\s*要|introduction|引\s*言|key\s*words|关键词|(?:1|I)\.?\s+introduction)\b",
+    re.I,
+)
 _MARKS = re.compile(r"[\d*∗†‡§¶#✉]+")
 _LATIN_NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|del|la|le))*$")
 _ZH_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
@@ -110,46 +115,49 @@ def find_title(
 
 def _names(line: str) -> list[str]:
     line = _MARKS.sub(" ", line)
-    names = []
+    names: list[str] = []
     for part in _NAME_SPLIT.split(line):
         name = " ".join(part.strip(" .*").split())
-        if _CJK_ONLY(name):
-            name = name.replace(" ", "")
-            if _ZH_NAME.match(name):
-                names.append(name)
+        if _cjk_only(name):
+            names.extend(_zh_names(name))
         elif _LATIN_NAME.match(name) and 2 <= len(name.split()) <= 5:
             names.append(name)
     return names
 
 
-def _CJK_ONLY(text: str) -> bool:
+def _zh_names(part: str) -> list[str]:
+    """ "郜　帅" (a letter-spaced name) is one name; "郜帅 侯心迪" are two."""
+    tokens = part.split()
+    if len(tokens) > 1 and min(len(t) for t in tokens) == 1 and len("".join(tokens)) <= 4:
+        tokens = ["".join(tokens)]
+    return [t for t in tokens if _ZH_NAME.match(t)]
+
+
+def _cjk_only(text: str) -> bool:
     return bool(text) and all("\u4e00" <= c <= "\u9fff" or c in "· " for c in text)
 
 
 def find_authors(
     boxes: list[LayoutBox], title_index: int, meta: dict[str, Any], printed: str
 ) -> list[str]:
-    """Names in the lines right after the title (or after an "Authors" heading), in order."""
+    """Names in the lines after the title (or after an "Authors" heading), in order, up to
+    the abstract or introduction; affiliation and ORCID lines in between are passed over."""
     start = title_index + 1 if title_index >= 0 else 0
     authors: list[str] = []
-    for box in boxes[start : start + 40]:
+    for box in boxes[start : start + 60]:
         text = " ".join(markdown_to_text(_strip_sup(box.markdown)).split())
+        if box.page > 3 or _FRONT_END.match(text):
+            break
         label = _LABEL.match(text)
         if label:
             return _names(label.group(1))
-        if re.match(r"^(?:abstract|摘\s*要|introduction|1\s)", text, re.I) and authors:
-            break
-        if re.match(r"^authors?$", text, re.I):
-            continue
-        if _AFFILIATION.search(text):
-            if authors and box.kind == "text":
-                continue  # "Author A / affiliation / Author B / affiliation" blocks
+        if not text or _AFFILIATION.search(text) or _ORCID.search(text):
             continue
         names = _names(text)
-        if names and len(" ".join(names)) >= len(_MARKS.sub("", text)) * 0.6:
+        if names and len("".join(names)) >= len(_MARKS.sub("", text).replace(" ", "")) * 0.6:
             authors.extend(n for n in names if n not in authors)
-        elif authors:
-            break
+        elif authors and len(text) > 200:
+            break  # running text: the author block is over
     if authors:
         return authors
     meta_author = nfkc(str(meta.get("author") or "")).strip()
@@ -174,11 +182,10 @@ def find_front_facts(page_text: str, furniture: list[str], meta: dict[str, Any])
         facts["year"] = year.group(1) or year.group(2)
     elif meta.get("creationDate"):
         facts["year"] = str(meta["creationDate"]).removeprefix("D:")[:4]
-    venue = next((f for f in furniture if _VENUE.search(f)), "")
+    parts = [p.strip() for f in furniture for p in re.split(r"\s+\|\s+|,\s*(?=vol|no\.|\d)", f)]
+    venue = next((p for p in parts if _VENUE.search(p) and not p.startswith("www")), "")
     if venue:
-        facts["venue"] = re.split(r"\s*[|,]\s*(?:vol|volume|issue|no\.|\d{4})", venue, flags=re.I)[
-            0
-        ]
+        facts["venue"] = venue
     for line in text.split("\n"):
         keywords = _KEYWORDS.match(line.strip())
         if keywords:

@@ -36,6 +36,16 @@ _SENTENCE_END = re.compile(r"[.。!?！？;；,，]$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NON_WORD = re.compile(r"[\W_]+")
 _FRONT_ROLES = ("abstract", "introduction")
+# First-page notes journals print beside the abstract: kept apart from the running text.
+_FRONT_NOTE = re.compile(
+    r"^\W{0,2}(?:citation|(?:academic\s+)?editor|received|accepted|published|copyright|©|"
+    r"funding|competing\s+interests|conflicts?\s+of\s+interest|data\s+availability|e-?mail|"
+    r"correspondence|corresponding\s+author|收稿日期|修回日期|录用日期|基金项目|作者简介|"
+    r"通信作者|通讯作者|引用格式|中图分类号|文献标[志识]码|文章编号)\b",
+    re.I,
+)
+_TOC_LINE = re.compile(r"(?:[.⋅·…]\s?){5,}\s*[\dIVXivx]+\s*$")
+_OUTLINE_NUMBER = re.compile(r"^(?:[A-Z]|\d+)(?:\.\d+)*\.?\s+|^附录\s*[A-Z]\s*")
 
 
 def heading_key(text: str) -> str:
@@ -96,7 +106,11 @@ class _Builder:
         self.title_key = heading_key(title)
         self.body_style = body_style
         self.body_size = float(body_style.split("|")[0]) if body_style else 0.0
-        self.outline = {(page, heading_key(text)): level for level, text, page in outline}
+        self.outline: dict[tuple[int, str], int] = {}
+        for level, text, page in outline:
+            self.outline[(page, heading_key(text))] = level
+            # Outlines often leave out the number the page prints ("A Example…" → "Example…").
+            self.outline.setdefault((page, heading_key(_OUTLINE_NUMBER.sub("", text))), level)
         self.structure = Structure()
         self.last_number = ""
         self.heading_styles: set[str] = set()
@@ -109,6 +123,8 @@ class _Builder:
             return
         if box.kind in ("caption", "footnote") or (box.kind != "text" and _CAPTION.match(text)):
             self._note(text, box, "footnote" if box.kind == "footnote" else "caption")
+        elif box.page <= 2 and box.kind == "text" and _FRONT_NOTE.match(text):
+            self._note(text, box, "footnote")
         elif self._is_heading(text, box):
             self._heading(" ".join(text.split("\n")), box)
         else:
@@ -118,13 +134,18 @@ class _Builder:
         line = " ".join(text.split("\n"))
         if heading_key(line) == self.title_key and box.page <= 2:
             return False  # the paper's title (also printed again on later pages)
-        if (box.page, heading_key(line)) in self.outline:
+        if self._outline_level(line, box.page):
             return True  # the PDF's own outline names it
         if box.kind in _HEADING_KINDS:
             # A line in the running text's own font is a heading only if numbered or standard.
             plain = box.style == self.body_style and not _number(line)
             return not _false_heading(line) and not (plain and not is_keyword_heading(line))
         return self._missed_heading(text, box)
+
+    def _outline_level(self, line: str, page: int) -> int:
+        key = heading_key(line)
+        bare = heading_key(_OUTLINE_NUMBER.sub("", line))
+        return self.outline.get((page, key)) or self.outline.get((page, bare)) or 0
 
     def _missed_heading(self, text: str, box: LayoutBox) -> bool:
         """A heading the model took for a list item or text: one short line, set apart from
@@ -148,7 +169,7 @@ class _Builder:
     def _heading(self, text: str, box: LayoutBox) -> None:
         candidate = _Candidate(text, box, keyword=is_keyword_heading(text))
         candidate.number = _number(text)
-        candidate.level = self.outline.get((box.page, heading_key(text)), 0)
+        candidate.level = self._outline_level(text, box.page)
         if candidate.number:
             self.last_number = candidate.number
         self.heading_styles.add(box.style)
@@ -161,7 +182,10 @@ class _Builder:
         )
 
     def _body(self, text: str, box: LayoutBox) -> None:
-        text = " ".join(text.split("\n")) if box.kind != "list-item" else text
+        lines = [line for line in text.split("\n") if not _TOC_LINE.search(line)]
+        if not lines:
+            return  # table-of-contents entries ("2.1 Data ...... 7")
+        text = " ".join(lines) if box.kind != "list-item" else "\n".join(lines)
         previous = self._last_body()
         if previous is not None and continues(previous.text, text):
             joined, offset = join_continuation(previous.text, text)
