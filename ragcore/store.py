@@ -76,6 +76,7 @@ class RawChunk:
     heading: str
     text: str
     chunk_id: str = ""
+    pages: list[int] = field(default_factory=list)  # PDF pages the text comes from
 
     def __post_init__(self) -> None:
         if not self.chunk_id:
@@ -122,7 +123,16 @@ def _card_metadata(card: Card, state: str) -> dict[str, Any]:
         "created_at": card.created_at.isoformat(),
         "updated_at": card.updated_at.isoformat(),
         "state": state,
+        # Written only when known, so stores made before page anchors read the same.
+        **({"sentence_pages": json.dumps(card.sentence_pages)} if card.sentence_pages else {}),
     }
+
+
+def _raw_chunk(chunk_id: str, document: str, meta: dict[str, Any]) -> RawChunk:
+    pages = json.loads(str(meta.get("pages") or "[]"))
+    return RawChunk(
+        str(meta["paper_id"]), str(meta["role"]), str(meta["heading"]), document, chunk_id, pages
+    )
 
 
 def _card_from_chroma(card_id: str, document: str, meta: dict[str, Any]) -> Card:
@@ -133,6 +143,7 @@ def _card_from_chroma(card_id: str, document: str, meta: dict[str, Any]) -> Card
         text=document,
         source_sections=json.loads(str(meta.get("source_sections") or "[]")),
         tags=json.loads(str(meta.get("tags") or "[]")),
+        sentence_pages=json.loads(str(meta.get("sentence_pages") or "[]")),
         lang=str(meta.get("lang") or ""),
         origin=Origin(str(meta.get("origin") or "imported")),
         title=str(meta.get("title") or ""),
@@ -405,7 +416,13 @@ class CardStore:
         items = {
             c.chunk_id: (
                 c.text,
-                {"paper_id": c.paper_id, "role": c.role, "heading": c.heading, "state": state},
+                {
+                    "paper_id": c.paper_id,
+                    "role": c.role,
+                    "heading": c.heading,
+                    "state": state,
+                    **({"pages": json.dumps(c.pages)} if c.pages else {}),
+                },
             )
             for c in chunks
         }
@@ -420,7 +437,7 @@ class CardStore:
         where = _where(paper_id=paper_id, state=_VISIBLE)
         got = _get(self._raw, None, where=where, include=["documents", "metadatas"])
         return [
-            RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i)
+            _raw_chunk(i, d, m)
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
@@ -445,7 +462,7 @@ class CardStore:
         )
         return [
             (
-                RawChunk(str(m["paper_id"]), str(m["role"]), str(m["heading"]), d, i),
+                _raw_chunk(i, d, m),
                 similarity(dist),
             )
             for i, d, m, dist in zip(
