@@ -117,8 +117,13 @@ def _assign_levels(headings: list[_Heading]) -> None:
     base = min(explicit_levels) if explicit_levels else 1
     stack: list[int] = []  # last number seen at each depth
     dotted = False  # a paper that writes "2.1" writes top-level numbers bare: "3" is never nested
+    roman = False  # the last top-level heading was "IV. …": lettered ones below it nest
     for heading in headings:
         number = heading.match.number
+        if number and set(number) <= set("IVX"):
+            roman = True
+        elif (not number and is_keyword_heading(heading.match.title)) or number.isdigit():
+            roman = False
         if heading.match.kind == "zh" and not number[:1].isdigit():
             heading.level = heading.match.zh_depth
         elif number and number.isdigit():
@@ -134,6 +139,8 @@ def _assign_levels(headings: list[_Heading]) -> None:
             stack[:] = parts
         elif number and "." in number:  # "A.1": a subsection of appendix A
             heading.level = len(_number_parts(number))
+        elif number and len(number) == 1 and number in "ABCDEFGH" and roman:
+            heading.level = 2  # IEEE: "A. Data" under "II. METHOD"
         elif number:  # letters and roman numerals: top level (appendix A, section IV)
             heading.level = 1
             stack[:] = [-10]  # a following "1 ..." run nests under it
