@@ -32,7 +32,7 @@ _SPACE_AFTER = re.compile(r"([(\[{])[ \t]+")
 _SPLIT_HYPHEN = re.compile(r"(?<=[A-Za-z]) -(?=[A-Za-z])|(?<=[A-Za-z])- (?=[a-z])")
 _CJK_GAP = re.compile(f"(?<=[{_CJK}{_CJK_PUNCT}])[ \t]+(?=[{_CJK}{_CJK_PUNCT}])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-# The LaTeX logo is typeset as a raised, shrunk "A": the text layer reads "LA TEX".
+# The LaTeX logo is typeset as a raised, shrunk "A": the text layer reads "LA TEX"; one word.
 _LATEX_LOGO = re.compile(r"\bLA\s?TE\s?X\b")
 
 
@@ -69,7 +69,7 @@ def markdown_to_text(markdown: str) -> str:
     text = _SPACE_AFTER.sub(r"\1", text)
     text = _SPLIT_HYPHEN.sub("-", text)
     text = _CJK_GAP.sub("", text)
-    text = _LATEX_LOGO.sub("LaTeX", text)
+    text = _LATEX_LOGO.sub("LATEX", text)
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 

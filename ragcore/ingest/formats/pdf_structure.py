@@ -44,6 +44,9 @@ _FRONT_NOTE = re.compile(
     r"通信作者|通讯作者|引用格式|中图分类号|文献标[志识]码|文章编号)\b",
     re.I,
 )
+_FILE_ITEM = re.compile(
+    r"\((?:PDF|XLSX?|ZIP|DOCX?|TIFF?|PNG|JPE?G|CSV|TXT|MP4|AVI|MOV|PPTX?)\)$", re.I
+)
 _TOC_LINE = re.compile(r"(?:[.⋅·…]\s?){5,}\s*[\dIVXivx]+\s*$")
 _OUTLINE_NUMBER = re.compile(r"^(?:[A-Z]|\d+)(?:\.\d+)*\.?\s+|^附录\s*[A-Z]\s*")
 
@@ -83,6 +86,8 @@ def _false_heading(text: str) -> bool:
         return True
     if re.search(r"[A-Za-z]-$", text):
         return True  # a line cut by hyphenation
+    if _FILE_ITEM.search(text):
+        return True  # a supporting-information item: "Methods S2 Supplemental Methods. (PDF)"
     if _SENTENCE_END.search(text) and words > 8 and not is_keyword_heading(text):
         return True
     letters = [c for c in text if c.isalpha()]
