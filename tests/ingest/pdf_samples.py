@@ -11,7 +11,7 @@ import pymupdf
 EN_PARAGRAPH = (
     "Graph neural networks learn node representations by passing messages along edges, "
     "and recent work (Shaw et al., 2018) extends them to heterogeneous graphs [12]. "
-    "We ﬁnd that the mixing step improves accuracy on every benchmark we tried, and the "
+    "We find that the mixing step improves accuracy on every benchmark we tried, and the "
     "gain grows with the amount of unlabeled data available for training the model."
 )
 ZH_PARAGRAPH = (

@@ -17,6 +17,8 @@ from typing import Any
 
 import pymupdf4llm
 
+from ragcore.ingest.roles import ORDER, role_from_words
+
 _MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers live
 _DIGITS = re.compile(r"\d+")
 _LINE_NUMBERS = re.compile(r"^[\d\s]+$")  # review copies: a column of line numbers
@@ -36,6 +38,7 @@ class LayoutBox:
     size: float = 0.0  # dominant font size of the box's text
     style: str = ""  # dominant "size|font|bold" key, to compare headings with each other
     bold: bool = False
+    low: bool = False  # in the bottom 15% of the page, where footnotes sit
 
 
 def read_boxes(doc: Any, on_page: PageCallback | None = None) -> list[LayoutBox]:
@@ -49,6 +52,8 @@ def read_boxes(doc: Any, on_page: PageCallback | None = None) -> list[LayoutBox]
         )[0]
         page = doc[index]
         page_boxes = [_box(index + 1, raw, chunk["text"]) for raw in chunk["page_boxes"]]
+        for box in page_boxes:
+            box.low = box.y0 > page.rect.height * 0.85
         _add_styles(page, page_boxes)
         boxes.extend(_reading_order(page_boxes, page.rect.width))
         if on_page is not None:
@@ -86,7 +91,8 @@ def _add_styles(page: Any, boxes: list[LayoutBox]) -> None:
 
 def _reading_order(boxes: list[LayoutBox], width: float) -> list[LayoutBox]:
     """Two-column pages: the model's order, unless it zigzags between the columns (it does
-    around wide figures); then left column before right within each band between wide boxes."""
+    around wide figures) or breaks the heading numbering; then left column before right
+    within each band between full-width boxes."""
     middle = width / 2
     left = [b for b in boxes if b.x1 <= middle + 15 and b.kind not in FURNITURE]
     right = [b for b in boxes if b.x0 >= middle - 15 and b.kind not in FURNITURE and b not in left]
@@ -94,8 +100,20 @@ def _reading_order(boxes: list[LayoutBox], width: float) -> list[LayoutBox]:
         return boxes
     sides = [1 if b in left else 2 for b in boxes if b in left or b in right]
     switches = sum(1 for a, b in itertools.pairwise(sides) if a != b)
-    if switches <= 3:
-        return boxes  # the model's own order: a column, then the other, band by band
+    columns = _column_order(boxes, left, right, middle)
+    # The model's own order (a column, then the other, band by band) unless it zigzags,
+    # starts in the right column although the left one starts higher, or puts numbered
+    # headings out of sequence where the column order does not.
+    first = next(b for b in boxes if b in left or b in right)
+    starts_right = first in right and min(b.y0 for b in left) < first.y0
+    if switches > 3 or starts_right or _inversions(columns) < _inversions(boxes):
+        return columns
+    return boxes
+
+
+def _column_order(
+    boxes: list[LayoutBox], left: list[LayoutBox], right: list[LayoutBox], middle: float
+) -> list[LayoutBox]:
     wide = sorted(
         (b for b in boxes if b not in left and b not in right and b.kind not in FURNITURE),
         key=lambda b: b.y0,
@@ -106,11 +124,45 @@ def _reading_order(boxes: list[LayoutBox], width: float) -> list[LayoutBox]:
 
     def key(box: LayoutBox) -> tuple[int, int, float]:
         if box.kind in FURNITURE:
-            return (-1 if box.y0 < middle else 10**6, 0, box.y0)
+            return (-1 if box.kind == "page-header" else 10**6, 0, box.y0)
         side = 0 if box in wide else (1 if box in left else 2)
         return (band(box), side, box.y0)
 
     return sorted(boxes, key=key)
+
+
+_HEADING_NUMBER = re.compile(r"^[#*_\s]*((?:\d+(?:\.\d+)*)|[IVX]+)\.?[*_\s]+\S")
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+_RANK = {role: rank for rank, role in enumerate(ORDER) if role != "appendix"}
+
+
+def _number_key(markdown: str) -> tuple[int, ...] | None:
+    found = _HEADING_NUMBER.match(markdown)
+    if not found:
+        return None
+    number = found.group(1)
+    if number[0].isdigit():
+        return tuple(int(part) for part in number.split("."))
+    values = [_ROMAN[c] for c in number]
+    total = sum(
+        -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
+    )
+    return (total,)
+
+
+def _inversions(boxes: list[LayoutBox]) -> int:
+    """How often a heading comes after one it should precede in this order: a higher
+    number ("5" before "4.1"), or a later part of a paper ("References" before "Experiments")."""
+    headings = [b.markdown for b in boxes if b.kind in ("section-header", "title")]
+    numbers = [key for text in headings if (key := _number_key(text)) is not None]
+    ranks = [
+        _RANK[role]
+        for text in headings
+        if (role := role_from_words(re.sub(r"[#*_]", "", text))) in _RANK
+    ]
+    return sum(1 for a, b in itertools.pairwise(numbers) if b < a) + sum(
+        1 for a, b in itertools.pairwise(ranks) if b < a
+    )
 
 
 def split_furniture(boxes: list[LayoutBox], doc: Any) -> tuple[list[LayoutBox], list[LayoutBox]]:

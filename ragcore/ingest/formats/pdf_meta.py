@@ -15,7 +15,6 @@ from ragcore.ingest.formats.pdf_layout import LayoutBox
 from ragcore.ingest.formats.pdf_structure import heading_key
 from ragcore.ingest.roles import is_keyword_heading
 
-_FRONT_PAGES = 2
 _BAD_META = re.compile(
     r"^(?:microsoft\s+word|untitled|title|document\d*|administrator|admin|user|owner|cnki|"
     r"www\.|http|pdf|layout|doi:|\d+$)|\.(?:docx?|pdf|tex|dvi|indd|qxd|ps)\b|^[\da-f\s<>]{16,}$|"
@@ -66,10 +65,6 @@ def sane_meta_value(value: str, printed: str) -> bool:
     if len(value) < 4 or _BAD_META.search(value) or _DATEISH.match(value):
         return False
     return heading_key(value) in printed
-
-
-def _first_boxes(boxes: list[LayoutBox]) -> list[LayoutBox]:
-    return [b for b in boxes if b.page <= _FRONT_PAGES and b.kind not in ("picture", "table")]
 
 
 def find_title(

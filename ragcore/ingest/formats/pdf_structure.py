@@ -26,6 +26,11 @@ _CAPTION = re.compile(
     r"|Scheme|Chart)\s*[A-Z]?\d|[图表]\s*[A-Z]?\d|算法\s*\d)",
     re.I,
 )
+# A caption's label ends in punctuation ("Figure 1:", "Table 2."), unlike "Figure 1 shows".
+_CAPTION_LABEL = re.compile(
+    r"^(?:Figure|Fig\.?|Table|Tab\.?|Algorithm|Scheme)\s*[A-Z]?\d+[.:|]\s|^[图表]\s*[A-Z]?\d+(?:[.-]\d+)?\s"
+)
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,2}|[*†‡§¶])\s?\S")
 _TOC_LEADER = re.compile(r"(?:\.\s?){4,}|(?:[⋅·…]\s?){3,}|\s\d{1,3}$")
 _DATE = re.compile(
     r"^(?:\d{4}\s*年(?:\s*\d{1,2}\s*月)?|(?:January|February|March|April|May|June|July|August"
@@ -126,14 +131,24 @@ class _Builder:
         text = markdown_to_text(box.markdown)
         if not text:
             return
-        if box.kind in ("caption", "footnote") or (box.kind != "text" and _CAPTION.match(text)):
-            self._note(text, box, "footnote" if box.kind == "footnote" else "caption")
+        if box.kind == "footnote" or self._unlabelled_footnote(text, box):
+            self._note(text, box, "footnote")
+        elif box.kind == "caption" or (
+            _CAPTION.match(text)
+            and (box.kind != "text" or (_CAPTION_LABEL.match(text) and len(text) < 400))
+        ):
+            self._note(text, box, "caption")
         elif box.page <= 2 and box.kind == "text" and _FRONT_NOTE.match(text):
             self._note(text, box, "footnote")
         elif self._is_heading(text, box):
             self._heading(" ".join(text.split("\n")), box)
         else:
             self._body(text, box)
+
+    def _unlabelled_footnote(self, text: str, box: LayoutBox) -> bool:
+        """Small print at the page bottom starting with a mark ("1 Code is …", "* Equal …")."""
+        small = 0 < box.size < self.body_size - 0.5
+        return box.kind == "text" and box.low and small and _FOOTNOTE_MARK.match(text) is not None
 
     def _is_heading(self, text: str, box: LayoutBox) -> bool:
         line = " ".join(text.split("\n"))
