@@ -12,7 +12,7 @@ import yaml
 from ragcore.ingest.chunks import section_chunks
 from ragcore.ingest.extractive import sentences_of
 from ragcore.ingest.formats import parse_file
-from ragcore.ingest.formats.pdf_clean import markdown_to_text
+from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.model import ParsedDocument, Section
 from ragcore.ingest.pdf_evaluation import HeadingScore, debris, heading_key, score_headings
@@ -127,6 +127,11 @@ def test_markdown_of_a_box_becomes_clean_text() -> None:
     )
     assert markdown_to_text(markdown) == "Graph F-score of M2 finds Koyama (r)"
     assert markdown_to_text("０ 引 言：第１章 研 究，方法") == "0 引言：第1章研究，方法"
+    restore = HyphenRestorer("an alignment-free metric, the align-\nment of words")
+    assert (
+        restore("an alignmentfree metric; the alignment")
+        == "an alignment-free metric; the alignment"
+    )
 
 
 def test_pipeline_stores_page_anchors_and_reports_page_progress(

@@ -14,8 +14,8 @@ import pymupdf
 
 from ragcore.errors import InputError
 from ragcore.ingest.formats import pdf_meta
-from ragcore.ingest.formats.pdf_clean import markdown_to_text
-from ragcore.ingest.formats.pdf_layout import LayoutBox, read_boxes, split_furniture
+from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
+from ragcore.ingest.formats.pdf_layout import LayoutBox, LayoutError, read_boxes, split_furniture
 from ragcore.ingest.formats.pdf_plain import parse_plain
 from ragcore.ingest.formats.pdf_structure import build, heading_key
 from ragcore.ingest.model import Block, ParsedDocument
@@ -79,11 +79,10 @@ def parse(path: Path, data: bytes, on_page: PageCallback | None = None) -> Parse
     _check_text_layer(path, doc)
     try:
         boxes = read_boxes(doc, on_page)
-    except Exception as error:  # the layout model can fail on odd files; the text layer stays
+    except LayoutError as error:  # the text layer is still there to read
         parsed = parse_plain(path, doc)
         parsed.warnings.append(
-            f"layout analysis failed ({type(error).__name__}); read as plain text, so some "
-            "headings may be missed"
+            f"layout analysis failed ({error}); read as plain text, so some headings may be missed"
         )
     else:
         parsed = _from_layout(path, doc, boxes)
@@ -113,7 +112,8 @@ def _from_layout(path: Path, doc: Any, boxes: list[LayoutBox]) -> ParsedDocument
     title, title_index = pdf_meta.find_title(content, furniture, meta, printed)
     authors = pdf_meta.find_authors(content, title_index, meta, printed)
     outline = [(int(e[0]), str(e[1]), int(e[2])) for e in doc.get_toc(simple=True)]
-    structure = build(content, title, outline)
+    layer = "\n".join(page.get_text() for page in doc)
+    structure = build(content, title, outline, HyphenRestorer(layer))
     parsed = ParsedDocument(path=path, fmt="pdf", blocks=structure.blocks, authors=authors)
     if title:
         parsed.hints["title"] = title

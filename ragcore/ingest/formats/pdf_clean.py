@@ -96,3 +96,22 @@ def join_continuation(previous: str, following: str) -> tuple[str, int]:
     cjk = re.match(f"[{_CJK}]", previous[-1:]) and re.match(f"[{_CJK}]", following[:1])
     glue = "" if cjk else " "
     return previous + glue + following, len(previous) + len(glue)
+
+
+_COMPOUND = re.compile(r"\b([A-Za-z]{2,})-([A-Za-z]{2,})\b")
+
+
+class HyphenRestorer:
+    """pymupdf4llm joins a word hyphenated at a line end by dropping the hyphen, also in real
+    compounds ("alignment-free" → "alignmentfree"). A joined word whose hyphenated form the
+    text layer shows elsewhere in the paper (not at a line end) gets its hyphen back."""
+
+    def __init__(self, layer_text: str) -> None:
+        self._forms = {a + b: f"{a}-{b}" for a, b in _COMPOUND.findall(layer_text)}
+        words = sorted(self._forms, key=len, reverse=True)
+        self._pattern = re.compile(r"\b(" + "|".join(words) + r")\b") if words else None
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._forms[m.group(1)], text)

@@ -26,6 +26,10 @@ FURNITURE = frozenset({"page-header", "page-footer"})
 PageCallback = Callable[[int, int], None]
 
 
+class LayoutError(Exception):
+    """The layout model failed on a page (the caller falls back to the bare text layer)."""
+
+
 @dataclass
 class LayoutBox:
     page: int  # 1-based
@@ -47,9 +51,12 @@ def read_boxes(doc: Any, on_page: PageCallback | None = None) -> list[LayoutBox]
     total = doc.page_count
     for index in range(total):
         # One page per call: the same work as one call for all pages, but progress per page.
-        chunk = pymupdf4llm.to_markdown(
-            doc, pages=[index], page_chunks=True, use_ocr=False, show_progress=False
-        )[0]
+        try:
+            chunk = pymupdf4llm.to_markdown(
+                doc, pages=[index], page_chunks=True, use_ocr=False, show_progress=False
+            )[0]
+        except Exception as error:  # its failures have no common type
+            raise LayoutError(f"page {index + 1}: {type(error).__name__}") from error
         page = doc[index]
         page_boxes = [_box(index + 1, raw, chunk["text"]) for raw in chunk["page_boxes"]]
         for box in page_boxes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ragcore.ingest.formats.pdf_clean import continues, join_continuation, markdown_to_text, nfkc
@@ -112,7 +113,14 @@ def _expected(number: str) -> set[str]:
 
 
 class _Builder:
-    def __init__(self, title: str, outline: list[tuple[int, str, int]], body_style: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        outline: list[tuple[int, str, int]],
+        body_style: str,
+        fix: Callable[[str], str],
+    ) -> None:
+        self.fix = fix
         self.title_key = heading_key(title)
         self.body_style = body_style
         self.body_size = float(body_style.split("|")[0]) if body_style else 0.0
@@ -128,7 +136,7 @@ class _Builder:
     def add(self, box: LayoutBox) -> None:
         if box.kind in _SKIPPED_KINDS:
             return
-        text = markdown_to_text(box.markdown)
+        text = self.fix(markdown_to_text(box.markdown))
         if not text:
             return
         if box.kind == "footnote" or self._unlabelled_footnote(text, box):
@@ -228,13 +236,19 @@ class _Builder:
         return None
 
 
-def build(boxes: list[LayoutBox], title: str, outline: list[tuple[int, str, int]]) -> Structure:
+def build(
+    boxes: list[LayoutBox],
+    title: str,
+    outline: list[tuple[int, str, int]],
+    fix: Callable[[str], str] = str,
+) -> Structure:
+    """Blocks and headings of the boxes; `fix` repairs each box's text (hyphens)."""
     weights: Counter[str] = Counter()
     for box in boxes:
         if box.kind == "text":
             weights[box.style] += len(box.markdown)
     body_style = weights.most_common(1)[0][0] if weights else ""
-    builder = _Builder(title, outline, body_style)
+    builder = _Builder(title, outline, body_style, fix)
     for box in boxes:
         builder.add(box)
     structure = builder.structure
