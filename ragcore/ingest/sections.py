@@ -25,7 +25,7 @@ class _Heading:
     # Per body part: (offset in the part, page) where each page's text starts.
     body_pages: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    pages: tuple[int, ...] = ()  # the heading's own page
+    pages: tuple[int, ...] = ()  # the heading's own page and every page of its body
     level: int = 1
     role: str | None = None
     orphan: bool = False  # "7.1" with no "7" heading: its parent is missing, do not inherit
@@ -58,6 +58,7 @@ def _collect(doc: ParsedDocument) -> tuple[_Heading, list[_Heading]]:
     def add_body(text: str, block: Block) -> None:
         target = headings[-1] if headings else preface
         target.body.append(text)
+        target.pages = tuple(sorted({*target.pages, *block.pages}))
         starts = block.page_starts or ((0, block.pages[0]),) if block.pages else ()
         target.body_pages.append(starts)
 
@@ -94,6 +95,12 @@ def _collect(doc: ParsedDocument) -> tuple[_Heading, list[_Heading]]:
             label, text = inline
             headings.append(_Heading(label, HeadingMatch("", label, "keyword")))
             rest = [text]
+        elif inline and doc.fmt == "pdf" and role_from_words(inline[0]) == "abstract":
+            # "Abstract—We …" in a PDF whose headings the layout marked: an abstract section,
+            # but no heading of its own (the page prints none).
+            headings.append(_Heading("", HeadingMatch("", inline[0], "keyword"), None, "abstract"))
+            headings[-1].orphan = True
+            rest = [inline[1]]
         else:
             rest = lines if not explicit else [block.text]
         if rest:

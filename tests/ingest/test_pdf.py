@@ -14,7 +14,7 @@ from ragcore.ingest.extractive import sentences_of
 from ragcore.ingest.formats import parse_file
 from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
 from ragcore.ingest.metadata import extract_paper
-from ragcore.ingest.model import ParsedDocument, Section
+from ragcore.ingest.model import Block, ParsedDocument, Section
 from ragcore.ingest.pdf_evaluation import HeadingScore, debris, heading_key, score_headings
 from ragcore.ingest.pipeline import IngestOptions, IngestPipeline
 from ragcore.ingest.routing import load_routing
@@ -132,6 +132,22 @@ def test_markdown_of_a_box_becomes_clean_text() -> None:
         restore("an alignmentfree metric; the alignment")
         == "an alignment-free metric; the alignment"
     )
+
+
+def test_run_in_abstract_label_makes_an_abstract_section_without_a_heading() -> None:
+    blocks = [
+        Block("A Title", pages=(1,)),
+        Block("Abstract—We study graphs and find a better method for them.", pages=(1,)),
+        Block("I. INTRODUCTION", heading_level=1, pages=(1,)),
+        Block("Graphs are everywhere in science and engineering.", pages=(1, 2)),
+    ]
+    sections = split_sections(ParsedDocument(Path("x.pdf"), "pdf", blocks))
+    assert [(s.heading, s.role) for s in sections] == [
+        ("", "other"),
+        ("", "abstract"),
+        ("I. INTRODUCTION", "introduction"),
+    ]
+    assert sections[1].text.startswith("We study") and sections[2].pages == [1, 2]
 
 
 def test_pipeline_stores_page_anchors_and_reports_page_progress(

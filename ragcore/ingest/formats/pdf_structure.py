@@ -264,8 +264,8 @@ def _drop_front_matter(structure: Structure) -> None:
         (
             c
             for c in structure.headings
-            if (role_from_words(c.text) in _FRONT_ROLES and c.keyword)
-            or c.number in ("1", "1.1")
+            if (role_from_words(c.text) in _FRONT_ROLES and (c.keyword or c.number))
+            or c.number in ("1", "1.1", "I")
             or re.match(r"^(?:第\s*[1一]\s*章|一\s*[、.．]|0\s*\S)", c.text)
         ),
         None,
