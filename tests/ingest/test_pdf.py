@@ -127,11 +127,12 @@ def test_markdown_of_a_box_becomes_clean_text() -> None:
     )
     assert markdown_to_text(markdown) == "Graph F-score of M2 finds Koyama (r)"
     assert markdown_to_text("０ 引 言：第１章 研 究，方法") == "0 引言：第1章研究，方法"
-    restore = HyphenRestorer("an alignment-free metric, the align-\nment of words")
+    restore = HyphenRestorer("alignment-free, align-\nment; hyper-parameters, hyperparameters")
     assert (
         restore("an alignmentfree metric; the alignment")
         == "an alignment-free metric; the alignment"
     )
+    assert restore("tune hyperparameters") == "tune hyperparameters"
 
 
 def test_run_in_abstract_label_makes_an_abstract_section_without_a_heading() -> None:

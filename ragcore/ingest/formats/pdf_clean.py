@@ -104,10 +104,16 @@ _COMPOUND = re.compile(r"\b([A-Za-z]{2,})-([A-Za-z]{2,})\b")
 class HyphenRestorer:
     """pymupdf4llm joins a word hyphenated at a line end by dropping the hyphen, also in real
     compounds ("alignment-free" → "alignmentfree"). A joined word whose hyphenated form the
-    text layer shows elsewhere in the paper (not at a line end) gets its hyphen back."""
+    text layer shows elsewhere in the paper (not at a line end), and never joined, gets its
+    hyphen back."""
 
     def __init__(self, layer_text: str) -> None:
-        self._forms = {a + b: f"{a}-{b}" for a, b in _COMPOUND.findall(layer_text)}
+        # A word the paper also prints joined ("hyperparameters" beside "hyper-parameters")
+        # is left as it is.
+        printed = set(re.findall(r"[A-Za-z]+", layer_text))
+        self._forms = {
+            a + b: f"{a}-{b}" for a, b in _COMPOUND.findall(layer_text) if a + b not in printed
+        }
         words = sorted(self._forms, key=len, reverse=True)
         self._pattern = re.compile(r"\b(" + "|".join(words) + r")\b") if words else None
 
