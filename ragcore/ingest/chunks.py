@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from ragcore.ingest.extractive import sentences_of
 from ragcore.ingest.model import Section
 from ragcore.library.store import RawChunk
 
@@ -15,6 +18,21 @@ _SKIPPED_ROLES = ("references",)  # a reference list is no evidence for a claim
 _LAST_ROLES = ("appendix", "other")  # sampled last when a paper is over the limit
 
 
+def _cut(text: str, limit: int) -> tuple[str, str]:
+    """Whole sentences up to about `limit` characters, and the rest: a snippet never starts
+    or ends in the middle of a sentence (one sentence longer than the limit stays whole)."""
+    sentences = sentences_of(text)
+    head: list[str] = []
+    for sentence in sentences:
+        if head and len(" ".join(head)) + len(sentence) > limit:
+            break
+        head.append(sentence)
+    joiner = "" if re.search(r"[\u4e00-\u9fff]", text[:200]) else " "
+    cut = joiner.join(head)
+    rest = joiner.join(sentences[len(head) :])
+    return cut, rest
+
+
 def _pieces(text: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
@@ -26,8 +44,8 @@ def _pieces(text: str, limit: int) -> list[str]:
             current = ""
         current = f"{current}\n\n{paragraph}".strip()
         while len(current) > limit * 2:  # one huge paragraph: cut it, not the whole section
-            pieces.append(current[:limit])
-            current = current[limit:]
+            head, current = _cut(current, limit)
+            pieces.append(head)
     if current:
         pieces.append(current)
     return pieces

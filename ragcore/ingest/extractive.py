@@ -19,6 +19,8 @@ def _usable(sentence: str, lang: str) -> bool:
     low, high = (12, 160) if lang == "zh" else (8, 70)
     if not low <= size <= high or _NOISE.search(sentence) or not sentence.endswith(_ENDS):
         return False
+    if _MID_START.match(sentence):
+        return False  # starts mid-sentence: a paragraph cut by the file, not by its author
     letters = sum(c.isalpha() for c in sentence)
     return letters >= len(sentence) * 0.6  # formulas and tables are mostly symbols
 
@@ -30,11 +32,32 @@ def _position_score(index: int, count: int, position: str) -> float:
     return 1.0 - relative if position == "start" else relative
 
 
-def _sentences(text: str) -> list[str]:
+# A full stop after these is no sentence end: "et al. (2015)", "Fig. 3", "e.g. the".
+_ABBREVIATION = re.compile(
+    r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFigs?|\bEqs?|\bTab|\bNo|\bDr|\bProf|\bapprox"
+    r"|\bSec|\bRef|\bVol|\bpp|\b[A-Z])\.$"
+)
+_MID_START = re.compile(r"^[a-z(),;:\]]")
+
+
+def sentences_of(text: str) -> list[str]:
+    """Sentences of a text, paragraph by paragraph, with the splitter's cuts after
+    abbreviations undone, so citations such as "(Shaw et al., 2018)" stay whole."""
     out: list[str] = []
     for paragraph in text.split("\n\n"):
-        out.extend(split_sentences(" ".join(paragraph.split())))
+        pieces = split_sentences(" ".join(paragraph.split()))
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and (_ABBREVIATION.search(merged[-1]) or _MID_START.match(piece)):
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        out.extend(merged)
     return out
+
+
+def _sentences(text: str) -> list[str]:
+    return sentences_of(text)
 
 
 def summarize_extractive(source_text: str, route: Route, routing: Routing, lang: str) -> str:

@@ -17,7 +17,7 @@ _NUMBERED = re.compile(
 _ZH_HEADINGS = (
     re.compile(rf"^(?P<num>[{_ZH_NUM}]{{1,3}})[、.．]\s*(?P<title>\S.*)$"),
     re.compile(rf"^[（(](?P<num>[{_ZH_NUM}]{{1,3}})[）)]\s*(?P<title>\S.*)$"),
-    re.compile(rf"^第(?P<num>[{_ZH_NUM}\d]{{1,3}})[章节部分]\s*(?P<title>.*)$"),
+    re.compile(rf"^第\s*(?P<num>[{_ZH_NUM}\d]{{1,3}})\s*[章节部分]\s*(?P<title>.*)$"),
     re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[、.．]?\s*(?P<title>[\u4e00-\u9fff].*)$"),
 )
 _SENTENCE_END = tuple(".,;:，。；：、")

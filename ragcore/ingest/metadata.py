@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 from ragcore.ingest.model import ParsedDocument, Section
 from ragcore.library.cards import Paper
@@ -54,13 +55,30 @@ def find_doi(doc: ParsedDocument) -> str:
     return found.group(1).rstrip(".,;)") if found else ""
 
 
+# Lines no paper is titled: dates ("２０２２年１２月"), page numbers, tool defaults, hex dumps.
+_NOT_A_TITLE = re.compile(
+    r"^[\d\s年月日./,:-]+$|^(?:untitled|microsoft word|document\d*$)|^[<>0-9a-f\s]{16,}$", re.I
+)
+
+
+def sane_title(text: str) -> bool:
+    plain = unicodedata.normalize("NFKC", text).strip()
+    return bool(plain) and not _NOT_A_TITLE.match(plain) and len(plain) <= 300
+
+
 def find_title(doc: ParsedDocument) -> str:
     title = doc.hints.get("title", "").strip()
-    if title and not title.lower().startswith(("untitled", "microsoft word")):
+    if title and sane_title(title):
         return normalize_space(title)
-    for block in doc.blocks[:3]:
+    for block in doc.blocks[:5]:
         first = block.text.strip().split("\n")[0].strip()
-        if first and len(first.split()) <= 30 and len(first) <= 200 and not first.endswith("."):
+        if (
+            first
+            and sane_title(first)
+            and len(first.split()) <= 30
+            and len(first) <= 200
+            and not first.endswith(".")
+        ):
             return normalize_space(first)
     return doc.path.stem.replace("_", " ")
 
@@ -82,6 +100,8 @@ def find_year(doc: ParsedDocument, arxiv_id: str) -> int | None:
             return int(found.group(1))
     if re.match(r"\d{4}\.", arxiv_id):
         return 2000 + int(arxiv_id[:2])
+    if doc.fmt == "pdf":
+        return None  # the PDF reader looked where years are printed; a cited year is no answer
     found = _YEAR.search(_head(doc))
     return int(found.group(1)) if found else None
 

@@ -36,6 +36,10 @@ class Block:
     heading_level: int | None = None
     emphasis: bool = False
     role_hint: str | None = None  # the format says so: \appendix, <ref-list>, abstract element
+    pages: tuple[int, ...] = ()  # 1-based PDF pages the block's text comes from
+    # (offset in `text`, page) where each page's part starts, when the block spans pages.
+    page_starts: tuple[tuple[int, int], ...] = ()
+    kind: str = "body"  # "body", or "caption"/"footnote": kept apart from the running text
 
 
 @dataclass
@@ -47,6 +51,8 @@ class ParsedDocument:
     hints: dict[str, str] = field(default_factory=dict)
     authors: list[str] = field(default_factory=list)
     pages: int = 0  # a PDF's page count (0: the format has no pages)
+    # Problems that did not stop the read (garbled glyph map, layout fallback), shown per paper.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def full_text(self) -> str:
@@ -60,6 +66,10 @@ class Section:
     level: int
     text: str
     number: str = ""  # "2.1" for numbered headings
+    pages: list[int] = field(default_factory=list)  # 1-based PDF pages (empty for other formats)
+    # (offset in `text`, page) where each page's part of the text starts, for finer anchors.
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # captions and footnotes, apart from `text`
 
     @property
     def is_heading(self) -> bool:
@@ -84,6 +94,7 @@ class FileReport:
     failed: list[FailedSummary] = field(default_factory=list)
     error: str | None = None
     status: str = "ingested"  # "ingested", "unchanged", "failed"
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -97,4 +108,5 @@ class FileReport:
                 {"summary_type": f.summary_type.value, "reason": f.reason} for f in self.failed
             ],
             "error": self.error,
+            "warnings": list(self.warnings),
         }

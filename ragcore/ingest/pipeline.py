@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING
 
 from ragcore.errors import InputError, RagcoreError, StoreError
 from ragcore.ingest.chunks import section_chunks
+from ragcore.ingest.extractive import sentences_of
 from ragcore.ingest.formats import MAX_FILE_BYTES, collect_files, parse_file
-from ragcore.ingest.ledger import DONE, Ledger, file_hash
+from ragcore.ingest.ledger import DONE, Ledger, LedgerEntry, file_hash
 from ragcore.ingest.metadata import extract_paper
-from ragcore.ingest.model import FailedSummary, FileReport, Section
+from ragcore.ingest.model import FailedSummary, FileReport, ParsedDocument, Section
+from ragcore.ingest.pages import PageLocator
+from ragcore.ingest.parsepool import ParsePool
 from ragcore.ingest.routing import Routing, load_routing
 from ragcore.ingest.sections import split_sections
 from ragcore.ingest.summarize import Summarizer, Summary
 from ragcore.ingest.tags import extract_tags
-from ragcore.library.cards import Card, Paper
+from ragcore.library.cards import Card, Origin, Paper
 from ragcore.library.store import PENDING, CardStore
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
@@ -44,6 +47,7 @@ class IngestOptions:
     lang: str = "zh"  # language of LLM summaries (extractive ones keep the paper's language)
     max_bytes: int = MAX_FILE_BYTES
     force: bool = False  # re-ingest even unchanged files
+    workers: int | None = None  # PDF parse processes; None: cores - 1 (at least one)
 
     @property
     def key(self) -> str:
@@ -108,26 +112,42 @@ class IngestPipeline:
     ) -> list[FileReport]:
         """Ingest files and folders (walked recursively); one report per file, in order."""
         self.recover()
-        files = list(collect_files(paths))
+        files = [path.resolve() for path in collect_files(paths)]
+        # PDFs go to worker processes: the layout model reads the next ones meanwhile.
+        pdfs = {p for p in files if p.suffix.lower() == ".pdf" and self._needs_parse(p)}
+        pool = ParsePool(self.options.workers) if pdfs else None
         reports: list[FileReport] = []
-        for done, path in enumerate(files, start=1):
-            report(progress, "files", done - 1, len(files), path.name)
-            try:
-                reports.append(self.ingest_file(path.resolve(), progress))
-            except Exception as error:
-                if not self._server_gone(error):
-                    raise
-                lost = FileReport(file=str(path.resolve()), status="failed")
-                lost.error = "not stored: the Chroma server stopped answering"
-                raise StoreUnavailable(
-                    f"the Chroma server at {redact_urls(self.settings.chroma_url or '')} stopped "
-                    f"answering ({type(error).__name__}) after {len(reports)} of {len(files)} "
-                    "files; start it again and rerun the same command to finish (finished "
-                    "files are skipped)",
-                    [*reports, lost],
-                ) from None
-            report(progress, "files", done, len(files), path.name)
+        try:
+            for path in sorted(pdfs, key=files.index):
+                assert pool is not None
+                pool.submit(path, self.options.max_bytes)
+            for done, path in enumerate(files, start=1):
+                report(progress, "files", done - 1, len(files), path.name)
+                try:
+                    parsed = _from_pool(pool, path, progress) if path in pdfs else None
+                    reports.append(self.ingest_file(path, progress, parsed))
+                except Exception as error:
+                    if not self._server_gone(error):
+                        raise
+                    raise self._server_lost(error, path, reports, len(files)) from None
+                report(progress, "files", done, len(files), path.name)
+        finally:
+            if pool is not None:
+                pool.close()
         return reports
+
+    def _server_lost(
+        self, error: Exception, path: Path, reports: list[FileReport], total: int
+    ) -> StoreUnavailable:
+        lost = FileReport(file=str(path), status="failed")
+        lost.error = "not stored: the Chroma server stopped answering"
+        return StoreUnavailable(
+            f"the Chroma server at {redact_urls(self.settings.chroma_url or '')} stopped "
+            f"answering ({type(error).__name__}) after {len(reports)} of {total} "
+            "files; start it again and rerun the same command to finish (finished "
+            "files are skipped)",
+            [*reports, lost],
+        )
 
     def _server_gone(self, error: Exception) -> bool:
         """A connection error from the Chroma server (killed, restarted, network down)."""
@@ -135,6 +155,21 @@ class IngestPipeline:
             return False
         module = type(error).__module__.split(".")[0]
         return module in ("httpx", "httpcore", "chromadb") or isinstance(error, ConnectionError)
+
+    def _needs_parse(self, path: Path) -> bool:
+        if not path.is_file():
+            return False
+        entry = self.ledger.get(path)
+        return not self._is_unchanged(entry, file_hash(path))
+
+    def _is_unchanged(self, entry: LedgerEntry | None, content_hash: str) -> bool:
+        return (
+            entry is not None
+            and entry.status == DONE
+            and entry.content_hash == content_hash
+            and entry.options == self.options.key
+            and not self.options.force
+        )
 
     def recover(self) -> int:
         """Hide what a killed run left: pending cards of unfinished ingests are discarded."""
@@ -144,22 +179,23 @@ class IngestPipeline:
                 removed += self.store.discard_pending(entry.paper_id)
         return removed
 
-    def ingest_file(self, path: Path, progress: ProgressCallback | None = None) -> FileReport:
+    def ingest_file(
+        self,
+        path: Path,
+        progress: ProgressCallback | None = None,
+        parsed: Callable[[], ParsedDocument] | None = None,
+    ) -> FileReport:
+        """Ingest one file; `parsed` gives its parse when another process did it."""
         result = FileReport(file=str(path))
         try:
             if not path.is_file():
                 raise InputError(f"{path}: no such file.")
             content_hash = file_hash(path)
             entry = self.ledger.get(path)
-            if (
-                entry is not None
-                and entry.status == DONE
-                and entry.content_hash == content_hash
-                and entry.options == self.options.key
-                and not self.options.force
-            ):
+            if self._is_unchanged(entry, content_hash):
+                assert entry is not None
                 return self._unchanged(path, entry.report)
-            self._ingest(path, content_hash, result, progress)
+            self._ingest(path, content_hash, result, progress, parsed)
         except InputError as error:
             result.error = str(error).removeprefix(f"{path}: ")
             result.status = "failed"
@@ -172,11 +208,25 @@ class IngestPipeline:
 
     # ---- steps -------------------------------------------------------------------------
     def _ingest(
-        self, path: Path, content_hash: str, result: FileReport, progress: ProgressCallback | None
+        self,
+        path: Path,
+        content_hash: str,
+        result: FileReport,
+        progress: ProgressCallback | None,
+        parsed: Callable[[], ParsedDocument] | None = None,
     ) -> None:
         report(progress, "parse", 0, 1, path.name)
+
+        def on_page(done: int, total: int) -> None:
+            report(progress, "parse", done, total, f"{path.name}: page {done}/{total}")
+
         with self.timer.stage("parse"):
-            doc = parse_file(path, self.options.max_bytes)
+            doc = (
+                parsed()
+                if parsed is not None
+                else parse_file(path, self.options.max_bytes, on_page)
+            )
+        result.warnings = list(doc.warnings)
         if doc.pages:  # the page count, so a progress display can say how long the paper is
             report(progress, "pages", doc.pages, doc.pages, path.name)
         with self.timer.stage("split"):
@@ -192,7 +242,8 @@ class IngestPipeline:
         with self.timer.stage("summarize"):
             summaries = self.summarizer.summarize(sections, paper.title, paper.lang, progress)
             tags = extract_tags(paper.title, sections, paper.lang)
-        cards = [_card(paper, s, tags) for s in summaries if s.ok]
+        locator = PageLocator(sections)
+        cards = [_card(paper, s, tags, locator) for s in summaries if s.ok]
         result.failed = [FailedSummary(s.summary_type, s.reason) for s in summaries if not s.ok]
         if not cards:
             # Stored, the paper would be "ingested" yet absent from the library: say so instead.
@@ -218,6 +269,9 @@ class IngestPipeline:
             self.store.discard_pending(paper.paper_id)
             self.store.upsert_cards(cards, progress, state=PENDING)
             chunks = section_chunks(paper.paper_id, sections)
+            locator = PageLocator(sections)
+            for chunk in chunks:
+                chunk.pages = locator.pages_of(chunk.text)
             self.store.add_raw_chunks(chunks, progress, state=PENDING)
             # One step makes the new cards and source text visible and drops the old ones.
             self.store.publish_paper(
@@ -234,6 +288,8 @@ class IngestPipeline:
         result = FileReport(file=str(path), status="unchanged")
         result.paper_id = str(saved.get("paper_id", ""))
         result.title = str(saved.get("title", ""))
+        warnings = saved.get("warnings", [])
+        result.warnings = [str(w) for w in warnings] if isinstance(warnings, list) else []
         sections = saved.get("sections", [])
         result.sections = (
             [(s["heading"], s["role"]) for s in sections] if isinstance(sections, list) else []
@@ -244,8 +300,11 @@ class IngestPipeline:
         return result
 
 
-def _card(paper: Paper, summary: Summary, tags: list[str]) -> Card:
+def _card(paper: Paper, summary: Summary, tags: list[str], locator: PageLocator) -> Card:
+    extractive = summary.origin == Origin.EXTRACTIVE
+    pages = [locator.pages_of(s) for s in sentences_of(summary.text)] if extractive else []
     return Card(
+        sentence_pages=pages if any(pages) else [],
         paper_id=paper.paper_id,
         summary_type=summary.summary_type,
         text=summary.text,
@@ -255,6 +314,13 @@ def _card(paper: Paper, summary: Summary, tags: list[str]) -> Card:
         origin=summary.origin,
         title=paper.title,
     )
+
+
+def _from_pool(
+    pool: ParsePool | None, path: Path, progress: ProgressCallback | None
+) -> Callable[[], ParsedDocument]:
+    assert pool is not None
+    return lambda: pool.result(path, progress)
 
 
 def ingest_paths(

@@ -150,6 +150,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "references": ("references", "bibliography", "works cited", "literature cited", "参考文献"),
     "other": (
+        "authors",
+        "author information",
         "acknowledgment",
         "acknowledgments",
         "acknowledgement",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ragcore.ingest.formats.plaintext import join_lines
 from ragcore.ingest.headings import HeadingMatch, match_heading, split_inline_label
-from ragcore.ingest.model import ParsedDocument, Section
+from ragcore.ingest.model import Block, ParsedDocument, Section
 from ragcore.ingest.roles import is_keyword_heading, role_from_position, role_from_words
 
 _EXPLICIT_FORMATS = {"markdown", "latex", "jats"}
@@ -22,34 +22,57 @@ class _Heading:
     markup_level: int | None = None
     role_hint: str | None = None
     body: list[str] = field(default_factory=list)
+    # Per body part: (offset in the part, page) where each page's text starts.
+    body_pages: list[tuple[tuple[int, int], ...]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: tuple[int, ...] = ()  # the heading's own page and every page of its body
     level: int = 1
     role: str | None = None
     orphan: bool = False  # "7.1" with no "7" heading: its parent is missing, do not inherit
 
 
+_MARKED_APPENDIX = re.compile(r"^(?P<num>[A-H](?:\.\d{1,2})*)\s+(?P<title>[A-Z].*)$")
+
+
 def _numbered_match(line: str) -> HeadingMatch:
-    """Number and words of a marked-up heading (it is a heading whatever it looks like)."""
+    """Number and words of a marked-up heading (it is a heading whatever it looks like, so
+    "A Example that …" is appendix A even though such a line in plain text may be a sentence)."""
     found = match_heading(line, isolated=True) if line.strip() else None
-    return found if found and found.number else HeadingMatch("", line.strip(), "markup")
+    if found and found.number:
+        return found
+    lettered = _MARKED_APPENDIX.match(line.strip())
+    if lettered:
+        return HeadingMatch(lettered.group("num"), lettered.group("title"), "numbered")
+    return HeadingMatch("", line.strip(), "markup")
 
 
-def _collect(doc: ParsedDocument) -> tuple[list[str], list[_Heading]]:
-    """Preface text (before any heading) and the headings with their body paragraphs."""
-    preface: list[str] = []
+def _collect(doc: ParsedDocument) -> tuple[_Heading, list[_Heading]]:
+    """Preface (text before any heading, as a pseudo-heading) and the headings with their
+    body paragraphs and the pages these came from."""
+    preface = _Heading("", HeadingMatch("", "", "preface"))
     headings: list[_Heading] = []
-    explicit = doc.fmt in _EXPLICIT_FORMATS
+    # A reader that marked headings (PDF layout analysis) leaves no headings to detect.
+    explicit = doc.fmt in _EXPLICIT_FORMATS or any(b.heading_level for b in doc.blocks)
     title = doc.hints.get("title", "").strip()
 
-    def add_body(text: str) -> None:
-        (headings[-1].body if headings else preface).append(text)
+    def add_body(text: str, block: Block) -> None:
+        target = headings[-1] if headings else preface
+        target.body.append(text)
+        target.pages = tuple(sorted({*target.pages, *block.pages}))
+        starts = block.page_starts or ((0, block.pages[0]),) if block.pages else ()
+        target.body_pages.append(starts)
 
     for index, block in enumerate(doc.blocks):
+        if block.kind != "body":  # captions and footnotes stay out of the running text
+            (headings[-1] if headings else preface).notes.append(block.text)
+            continue
         if block.heading_level is not None:
             if index == 0 and block.heading_level == 1 and block.text.strip() == title:
                 continue  # the document title, not a section
             match = _numbered_match(block.text)
             heading = _Heading(block.text.strip(), match, block.heading_level, block.role_hint)
             heading.orphan = not heading.line  # an empty heading: its role comes from position
+            heading.pages = block.pages
             headings.append(heading)
             continue
         lines = [line for line in block.text.split("\n") if line.strip()]
@@ -72,10 +95,16 @@ def _collect(doc: ParsedDocument) -> tuple[list[str], list[_Heading]]:
             label, text = inline
             headings.append(_Heading(label, HeadingMatch("", label, "keyword")))
             rest = [text]
+        elif inline and doc.fmt == "pdf" and role_from_words(inline[0]) == "abstract":
+            # "Abstract—We …" in a PDF whose headings the layout marked: an abstract section,
+            # but no heading of its own (the page prints none).
+            headings.append(_Heading("", HeadingMatch("", inline[0], "keyword"), None, "abstract"))
+            headings[-1].orphan = True
+            rest = [inline[1]]
         else:
             rest = lines if not explicit else [block.text]
         if rest:
-            add_body(join_lines(rest) if not explicit else "\n".join(rest))
+            add_body(join_lines(rest) if not explicit else "\n".join(rest), block)
     return preface, headings
 
 
@@ -95,12 +124,15 @@ def _assign_levels(headings: list[_Heading]) -> None:
     base = min(explicit_levels) if explicit_levels else 1
     stack: list[int] = []  # last number seen at each depth
     dotted = False  # a paper that writes "2.1" writes top-level numbers bare: "3" is never nested
+    roman = False  # the last top-level heading was "IV. …": lettered ones below it nest
     for heading in headings:
         number = heading.match.number
-        if heading.match.kind == "zh":
-            heading.level = (
-                heading.match.zh_depth if not number[:1].isdigit() else len(_number_parts(number))
-            )
+        if number and set(number) <= set("IVX"):
+            roman = True
+        elif (not number and is_keyword_heading(heading.match.title)) or number.isdigit():
+            roman = False
+        if heading.match.kind == "zh" and not number[:1].isdigit():
+            heading.level = heading.match.zh_depth
         elif number and number.isdigit():
             prefer_top = dotted or is_keyword_heading(heading.match.title)
             if dotted:
@@ -112,6 +144,10 @@ def _assign_levels(headings: list[_Heading]) -> None:
             dotted = True
             heading.level = len(parts)
             stack[:] = parts
+        elif number and "." in number:  # "A.1": a subsection of appendix A
+            heading.level = len(_number_parts(number))
+        elif number and len(number) == 1 and number in "ABCDEFGH" and roman:
+            heading.level = 2  # IEEE: "A. Data" under "II. METHOD"
         elif number:  # letters and roman numerals: top level (appendix A, section IV)
             heading.level = 1
             stack[:] = [-10]  # a following "1 ..." run nests under it
@@ -145,22 +181,26 @@ def _plain_number_level(number: int, stack: list[int], prefer_top: bool) -> int:
 
 
 def _assign_roles(headings: list[_Heading]) -> None:
+    """Own words (or the format's hint) first, position for top-level sections that name no
+    role, then subsections take their parent's role, also one that came from position."""
     parents: list[_Heading] = []
     top_level: list[_Heading] = []
+    parent_of: dict[int, _Heading | None] = {}
     for heading in headings:
         while parents and (parents[-1].level >= heading.level or heading.orphan):
             parents.pop()
-        own = heading.role_hint or role_from_words(heading.match.title)
-        parent_role = parents[-1].role if parents else None
-        # An abstract has no subsections: what follows it under a deeper heading is body text.
-        inherits = parent_role not in (None, "other", "abstract")
-        heading.role = parent_role if inherits else own
+        heading.role = heading.role_hint or role_from_words(heading.match.title)
+        parent_of[id(heading)] = parents[-1] if parents else None
         parents.append(heading)
         if len(parents) == 1:
             top_level.append(heading)
     _fill_by_position(top_level)
-    for heading in headings:  # children of sections whose role came from position
-        if heading.role is None:
+    for heading in headings:  # parents come before their children
+        parent = parent_of[id(heading)]
+        # An abstract has no subsections: what follows it under a deeper heading is body text.
+        if parent is not None and parent.role not in (None, "other", "abstract"):
+            heading.role = parent.role
+        elif heading.role is None:
             heading.role = _nearest_parent_role(headings, heading)
 
 
@@ -188,14 +228,36 @@ def split_sections(doc: ParsedDocument) -> list[Section]:
     _assign_levels(headings)
     _assign_roles(headings)
     sections: list[Section] = []
-    preface_text = "\n\n".join(preface).strip()
-    if preface_text:
-        sections.append(Section("", "other", 0, preface_text))
+    if "\n\n".join(preface.body).strip():
+        sections.append(_section(preface, "other", 0))
     for heading in headings:
-        text = "\n\n".join(heading.body).strip()
-        sections.append(
-            Section(
-                heading.line, heading.role or "other", heading.level, text, heading.match.number
-            )
-        )
+        sections.append(_section(heading, heading.role or "other", heading.level))
     return sections
+
+
+def _section(heading: _Heading, role: str, level: int) -> Section:
+    """The section of one heading: body joined, with where each page's text starts."""
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for text, part_starts in zip(heading.body, heading.body_pages, strict=True):
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            continue
+        for start, page in part_starts:
+            if not starts or starts[-1][1] != page:
+                starts.append((offset + max(0, start - lead), page))
+        parts.append(text)
+        offset += len(text) + 2
+    pages = sorted({page for _, page in starts} | set(heading.pages))
+    return Section(
+        heading.line,
+        role,
+        level,
+        "\n\n".join(parts),
+        heading.match.number,
+        pages=pages,
+        page_starts=starts,
+        notes=list(heading.notes),
+    )

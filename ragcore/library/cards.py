@@ -122,6 +122,8 @@ class Card(BaseModel):
     lang: str = ""
     origin: Origin = Origin.IMPORTED
     title: str = ""
+    # PDF page(s) of each sentence, in order (extractive cards of PDFs; empty otherwise).
+    sentence_pages: list[list[int]] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ class RawChunk:
     heading: str
     text: str
     chunk_id: str = ""
+    pages: list[int] = field(default_factory=list)  # PDF pages the text comes from
 
     def __post_init__(self) -> None:
         if not self.chunk_id:
@@ -38,6 +39,8 @@ def card_metadata(card: Card, state: str) -> dict[str, Any]:
         "created_at": card.created_at.isoformat(),
         "updated_at": card.updated_at.isoformat(),
         "state": state,
+        # Written only when known, so stores made before page anchors read the same.
+        **({"sentence_pages": json.dumps(card.sentence_pages)} if card.sentence_pages else {}),
     }
 
 
@@ -49,6 +52,7 @@ def card_from_chroma(card_id: str, document: str, meta: dict[str, Any]) -> Card:
         text=document,
         source_sections=json.loads(str(meta.get("source_sections") or "[]")),
         tags=json.loads(str(meta.get("tags") or "[]")),
+        sentence_pages=json.loads(str(meta.get("sentence_pages") or "[]")),
         lang=str(meta.get("lang") or ""),
         origin=Origin(str(meta.get("origin") or "imported")),
         title=str(meta.get("title") or ""),
@@ -63,10 +67,12 @@ def raw_chunk_metadata(chunk: RawChunk, state: str) -> dict[str, Any]:
         "role": chunk.role,
         "heading": chunk.heading,
         "state": state,
+        **({"pages": json.dumps(chunk.pages)} if chunk.pages else {}),
     }
 
 
 def raw_chunk_from_chroma(chunk_id: str, document: str, meta: dict[str, Any]) -> RawChunk:
+    pages = json.loads(str(meta.get("pages") or "[]"))
     return RawChunk(
-        str(meta["paper_id"]), str(meta["role"]), str(meta["heading"]), document, chunk_id
+        str(meta["paper_id"]), str(meta["role"]), str(meta["heading"]), document, chunk_id, pages
     )

@@ -29,8 +29,11 @@ _PARSERS: dict[str, Callable[[Path, bytes], ParsedDocument]] = {
 SUPPORTED_SUFFIXES = frozenset(_PARSERS)
 
 
-def parse_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> ParsedDocument:
-    """Parse `path`; raise InputError with a plain reason when it cannot be used."""
+def parse_file(
+    path: Path, max_bytes: int = MAX_FILE_BYTES, on_page: pdf.PageCallback | None = None
+) -> ParsedDocument:
+    """Parse `path`; raise InputError with a plain reason when it cannot be used.
+    `on_page(done, total)` follows the pages of a PDF."""
     if not path.is_file():
         raise InputError(f"{path}: no such file.")
     parser = _PARSERS.get(path.suffix.lower())
@@ -48,6 +51,8 @@ def parse_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> ParsedDocument:
             f"{max_bytes / 1048576:.0f} MB limit for one paper."
         )
     try:
+        if parser is pdf.parse:
+            return pdf.parse(path, path.read_bytes(), on_page)
         return parser(path, path.read_bytes())
     except InputError:
         raise

@@ -1,44 +1,39 @@
-"""PDF text layer via PyMuPDF: column order, running headers/footers and page numbers removed,
-hyphenated line breaks joined. Headings are left to `sections.py`, helped by a bold/size hint."""
+"""PDF: read through PyMuPDF's layout analysis (`pymupdf4llm`), then headings, running text,
+page anchors and metadata (`pdf_layout`, `pdf_structure`, `pdf_meta`). Files the layout model
+cannot handle fall back to the bare text layer (`pdf_plain`) with a warning on the paper."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pymupdf
 
 from ragcore.errors import InputError
+from ragcore.ingest.formats import pdf_meta
+from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
+from ragcore.ingest.formats.pdf_layout import LayoutBox, LayoutError, read_boxes, split_furniture
+from ragcore.ingest.formats.pdf_plain import parse_plain
+from ragcore.ingest.formats.pdf_structure import build, heading_key
 from ragcore.ingest.model import Block, ParsedDocument
 from ragcore.ingest.pdf_integrity import check_page_tree
 
-_MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers live
-_DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?\s*$|^\s*[-–]\s*\d{1,4}\s*[-–]\s*$", re.I
-)
+PageCallback = Callable[[int, int], None]
 _MAGIC = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
     b"PK\x03\x04": "a ZIP archive (e.g. a Word file)",
 }
-
-
-@dataclass
-class _RawBlock:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    lines: list[str]
-    size: float
-    bold: bool
-    chars: int
+# Words with a replacement or private-use character, or an accented letter inside an
+# otherwise plain English word ("speciêc"): the font's glyph-to-text map is broken.
+_KEYWORDS = re.compile(
+    r"^(?:key\s*words?|index\s+terms|关\s*键\s*词)\s*[:：.—–-]\s*(.+)$", re.I | re.S
+)
+_GARBLED = re.compile(r"[A-Za-z]*[\ufffd\ue000-\uf8ff][A-Za-z]*|[a-z]+[\u00c0-\u00ff][a-z]+")
 
 
 def _check_header(path: Path, data: bytes) -> None:
@@ -68,109 +63,92 @@ def _open(path: Path, data: bytes) -> Any:  # pymupdf ships no usable type hints
     return doc
 
 
-def _raw_blocks(doc: Any) -> tuple[list[_RawBlock], list[tuple[float, float]], int]:
-    blocks: list[_RawBlock] = []
-    sizes: list[tuple[float, float]] = []
-    images = 0
-    for number, page in enumerate(doc):
-        sizes.append((page.rect.width, page.rect.height))
+def _check_text_layer(path: Path, doc: Any) -> None:
+    chars = images = 0
+    for page in doc:
+        chars += len("".join(page.get_text().split()))
         images += len(page.get_images())
-        for raw in page.get_text("dict")["blocks"]:
-            if raw.get("type") != 0:
-                continue
-            block = _to_block(number, raw)
-            if block is not None:
-                blocks.append(block)
-    return blocks, sizes, images
-
-
-def _to_block(page: int, raw: dict[str, Any]) -> _RawBlock | None:
-    lines: list[str] = []
-    size_chars: Counter[float] = Counter()
-    bold_chars = chars = 0
-    for line in raw["lines"]:
-        text = "".join(span["text"] for span in line["spans"]).strip()
-        if text:
-            lines.append(text)
-        for span in line["spans"]:
-            n = len(span["text"].strip())
-            chars += n
-            size_chars[round(span["size"], 1)] += n
-            if span["flags"] & 16 or "bold" in span["font"].lower():
-                bold_chars += n
-    if not lines:
-        return None
-    x0, y0, x1, y1 = raw["bbox"]
-    size = size_chars.most_common(1)[0][0] if size_chars else 0.0
-    return _RawBlock(page, x0, y0, x1, y1, lines, size, bold_chars >= chars * 0.8, chars)
-
-
-def _running_lines(blocks: list[_RawBlock], sizes: list[tuple[float, float]]) -> set[str]:
-    """Texts (digits masked) repeated in the page margins of at least half the pages."""
-    seen: Counter[str] = Counter()
-    for block in blocks:
-        height = sizes[block.page][1]
-        if block.y1 < height * _MARGIN or block.y0 > height * (1 - _MARGIN):
-            seen.update({_DIGITS.sub("#", "\n".join(block.lines))})
-    threshold = max(2, len(sizes) // 2)
-    return {text for text, count in seen.items() if count >= threshold}
-
-
-def _is_furniture(block: _RawBlock, sizes: list[tuple[float, float]], running: set[str]) -> bool:
-    height = sizes[block.page][1]
-    in_margin = block.y1 < height * _MARGIN or block.y0 > height * (1 - _MARGIN)
-    text = "\n".join(block.lines)
-    return in_margin and (_PAGE_NUMBER.match(text) is not None or _DIGITS.sub("#", text) in running)
-
-
-def _reading_order(blocks: list[_RawBlock], width: float) -> list[_RawBlock]:
-    """Left column before right column; full-width blocks keep their vertical place."""
-    middle = width / 2
-    left = [b for b in blocks if b.x1 <= middle + 10]
-    right = [b for b in blocks if b.x0 >= middle - 10 and b not in left]
-    if not left or not right:
-        return sorted(blocks, key=lambda b: (b.y0, b.x0))
-    top_of_columns = min(b.y0 for b in left + right)
-
-    def key(block: _RawBlock) -> tuple[int, float, float]:
-        if block in left:
-            return (1, block.y0, block.x0)
-        if block in right:
-            return (2, block.y0, block.x0)
-        return (0 if block.y0 <= top_of_columns else 3, block.y0, block.x0)
-
-    return sorted(blocks, key=key)
-
-
-def parse(path: Path, data: bytes) -> ParsedDocument:
-    doc = _open(path, data)
-    raw_blocks, sizes, images = _raw_blocks(doc)
-    total_chars = sum(b.chars for b in raw_blocks)
-    if total_chars < 20 * max(1, doc.page_count) // 4 or total_chars < 50:
+    if chars < 20 * max(1, doc.page_count) // 4 or chars < 50:
         if images:
             raise InputError(
                 f"{path}: the PDF has no text layer (scanned pages); run OCR on it first."
             )
         raise InputError(f"{path}: the PDF contains no text.")
-    running = _running_lines(raw_blocks, sizes)
-    body_size = Counter({b.size: b.chars for b in raw_blocks}).most_common(1)[0][0]
-    blocks: list[Block] = []
-    for number in range(doc.page_count):
-        page_blocks = [
-            b for b in raw_blocks if b.page == number and not _is_furniture(b, sizes, running)
-        ]
-        for block in _reading_order(page_blocks, sizes[number][0]):
-            emphasis = block.bold or block.size > body_size * 1.15
-            blocks.append(
-                Block("\n".join(block.lines), emphasis=emphasis and len(block.lines) <= 3)
-            )
-    parsed = ParsedDocument(path=path, fmt="pdf", blocks=blocks, pages=doc.page_count)
-    meta = doc.metadata or {}
-    for key in ("title", "author", "subject", "keywords", "creationDate"):
-        if meta.get(key):
-            parsed.hints[key] = str(meta[key])
-    if meta.get("author"):
-        parsed.authors = [
-            a.strip() for a in re.split(r"[;,]| and ", str(meta["author"])) if a.strip()
-        ]
+
+
+def parse(path: Path, data: bytes, on_page: PageCallback | None = None) -> ParsedDocument:
+    doc = _open(path, data)
+    _check_text_layer(path, doc)
+    try:
+        boxes = read_boxes(doc, on_page)
+    except LayoutError as error:  # the text layer is still there to read
+        parsed = parse_plain(path, doc)
+        parsed.warnings.append(
+            f"layout analysis failed ({error}); read as plain text, so some headings may be missed"
+        )
+    else:
+        parsed = _from_layout(path, doc, boxes)
+    parsed.pages = doc.page_count
+    garbled = garbled_words(parsed.full_text)
+    if garbled:
+        parsed.warnings.append(
+            "the PDF's text layer maps some glyphs (often the fi/ff ligatures) to wrong "
+            f"characters, so words like {', '.join(garbled[:3])} are garbled"
+        )
     return parsed
+
+
+def garbled_words(text: str) -> list[str]:
+    """Words showing a broken glyph map, most frequent first; empty when there are too few
+    to be more than a name with an accent."""
+    counts = Counter(_GARBLED.findall(text))
+    if sum(counts.values()) < 5 or len(counts) < 3:
+        return []
+    return [word for word, _ in counts.most_common()]
+
+
+def _from_layout(path: Path, doc: Any, boxes: list[LayoutBox]) -> ParsedDocument:
+    content, furniture = split_furniture(boxes, doc)
+    front_text = "\n".join(doc[i].get_text() for i in range(min(2, doc.page_count)))
+    printed = heading_key(front_text)
+    meta = doc.metadata or {}
+    title, title_index = pdf_meta.find_title(content, furniture, meta, printed)
+    authors = pdf_meta.find_authors(content, title_index, meta, printed)
+    outline = [(int(e[0]), str(e[1]), int(e[2])) for e in doc.get_toc(simple=True)]
+    layer = "\n".join(page.get_text() for page in doc)
+    structure = build(content, title, outline, HyphenRestorer(layer))
+    parsed = ParsedDocument(path=path, fmt="pdf", blocks=structure.blocks, authors=authors)
+    if title:
+        parsed.hints["title"] = title
+    first_furniture = [markdown_to_text(b.markdown) for b in furniture if b.page <= 2]
+    parsed.hints.update(pdf_meta.find_front_facts(front_text, first_furniture, meta))
+    abstract = _abstract(structure.blocks)
+    if abstract:
+        parsed.hints["abstract"] = abstract
+    keywords = _keywords(structure.blocks)
+    if keywords and "keywords" not in parsed.hints:
+        parsed.hints["keywords"] = keywords
+    return parsed
+
+
+def _keywords(blocks: list[Block]) -> str:
+    for block in blocks[:80]:
+        found = _KEYWORDS.match(block.text)
+        if found:
+            return found.group(1).strip()
+    return ""
+
+
+def _abstract(blocks: list[Block]) -> str:
+    """The paragraph under an "Abstract"/"摘要" heading, or after such a run-in label."""
+    for index, block in enumerate(blocks[:60]):
+        label = re.match(r"^(?:abstract|摘\s*要)\s*[:：.—–-]?\s*", block.text, re.I)
+        if not label:
+            continue
+        rest = block.text[label.end() :].strip()
+        if block.heading_level is None and rest:
+            return rest
+        following = next((b for b in blocks[index + 1 :] if b.kind == "body"), None)
+        if following is not None and following.heading_level is None:
+            return following.text
+    return ""
