@@ -10,6 +10,11 @@ _SPACE = re.compile(r"\s+")
 # Sentence ends: Chinese full stops always; Latin ones when followed by space/end (not 3.14, e.g.).
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])\s*|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*")
 TRUNCATION_MARKERS = ("...", "…", "……")
+# A full stop after these is no sentence end: "et al. (2015)", "Fig. 3", "e.g. the".
+ABBREVIATION_END = re.compile(
+    r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFigs?|\bEqs?|\bTab|\bNo|\bDr|\bProf|\bapprox"
+    r"|\bSec|\bRef|\bVol|\bpp|\b[A-Z])\.$"
+)
 
 
 def normalize_space(text: str) -> str:
@@ -33,9 +38,18 @@ def count_words(text: str) -> int:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split at sentence ends in both languages; keeps the end punctuation."""
-    parts = _SENTENCE_END.split(text.strip())
-    return [p.strip() for p in parts if p and p.strip()]
+    """Split at sentence ends in both languages; keeps the end punctuation. A full stop after
+    an abbreviation is no end, so "Grundkiewicz et al. (2015) measure ..." stays whole."""
+    merged: list[str] = []
+    for part in _SENTENCE_END.split(text.strip()):
+        part = part.strip() if part else ""
+        if not part:
+            continue
+        if merged and ABBREVIATION_END.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
 
 
 def is_truncated(text: str) -> bool:

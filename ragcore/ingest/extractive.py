@@ -32,23 +32,18 @@ def _position_score(index: int, count: int, position: str) -> float:
     return 1.0 - relative if position == "start" else relative
 
 
-# A full stop after these is no sentence end: "et al. (2015)", "Fig. 3", "e.g. the".
-_ABBREVIATION = re.compile(
-    r"(?:\bet al|\be\.g|\bi\.e|\bcf|\bvs|\bFigs?|\bEqs?|\bTab|\bNo|\bDr|\bProf|\bapprox"
-    r"|\bSec|\bRef|\bVol|\bpp|\b[A-Z])\.$"
-)
 _MID_START = re.compile(r"^[a-z(),;:\]]")
 
 
 def sentences_of(text: str) -> list[str]:
-    """Sentences of a text, paragraph by paragraph, with the splitter's cuts after
-    abbreviations undone, so citations such as "(Shaw et al., 2018)" stay whole."""
+    """Sentences of a text, paragraph by paragraph; a piece that starts mid-clause (lower case,
+    a bracket) is the rest of the sentence before it."""
     out: list[str] = []
     for paragraph in text.split("\n\n"):
         pieces = split_sentences(" ".join(paragraph.split()))
         merged: list[str] = []
         for piece in pieces:
-            if merged and (_ABBREVIATION.search(merged[-1]) or _MID_START.match(piece)):
+            if merged and _MID_START.match(piece):
                 merged[-1] = f"{merged[-1]} {piece}"
             else:
                 merged.append(piece)

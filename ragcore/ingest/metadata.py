@@ -90,7 +90,18 @@ def find_authors(doc: ParsedDocument) -> list[str]:
     if not line:
         return []
     names = re.split(r",|;|，|、|\band\b", line.group(1))
-    return [n.strip() for n in names if n.strip() and len(n.strip()) < 60]
+    return [_plain_name(n) for n in names if n.strip() and len(n.strip()) < 60]
+
+
+def _plain_name(name: str) -> str:
+    """`Michael F\\"arber` -> `Michael Färber`: author lines converted from LaTeX keep its
+    accent commands, which a reference list would print verbatim."""
+    name = name.strip()
+    if "\\" not in name and "{" not in name:
+        return name
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return unicodedata.normalize("NFC", LatexNodes2Text().latex_to_text(name)).strip()
 
 
 def find_year(doc: ParsedDocument, arxiv_id: str) -> int | None:

@@ -177,7 +177,8 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
 # A sentence that starts mid-word or mid-clause ("t al., 2020), Deng et al", ", which ..."),
 # or carries extraction debris (bullets, replacement characters), is a fragment.
 _FRAGMENT_START = re.compile(
-    r"^(?:[a-z]|[,.;:)\]}，。；：）】、]|et al\b|[(（][a-z][)）]\s|\d+\s*[:：])"
+    r"^(?:[a-z]|[,.;:)\]}，。；：）】、]|et al\b|[(（][a-z][)）]\s|\d+\s*[:：]"
+    r"|[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z])"  # "(2015), we ...": a cut citation
 )
 # Extraction debris: bullets, replacement characters, the commas a removed citation leaves
 # ("proposed in,,, see also"), LaTeX math and unresolved references ("(REF )").

@@ -23,6 +23,8 @@ _DANGLING = re.compile(
     r"\b(?:to|the|of|and|a|an|in|for|with|by|on|from|as|at|or|that|which|such|than|into|via)"
     r"\s*[.!?]?$"
 )
+# "(2015), we measure ...": the authors of "Grundkiewicz et al. (2015)" were cut off.
+_CUT_YEAR = re.compile(r"^\s*[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z]")
 _OPEN_PUNCT = tuple(",;:)]}.、，；：）」』】%")
 _ZH_END = tuple("。！？!?」』”）)")
 _EN_END = tuple(".!?\"'”’)")
@@ -42,6 +44,8 @@ def _starts_mid(text: str, lang: str) -> str:
         return "starts with a lower-case word: it begins mid-sentence"
     if re.match(r"^\s*al\.", text):
         return 'starts with a cut citation ("al.")'
+    if _CUT_YEAR.match(text):
+        return 'starts with the year of a cut citation ("(2015), we ...")'
     return ""
 
 

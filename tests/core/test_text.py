@@ -41,3 +41,12 @@ def test_cut_at_sentence_never_cuts_mid_sentence() -> None:
     text = "第一句话。第二句话比较长一些。第三句。"
     assert cut_at_sentence(text, 12) == "第一句话。"
     assert cut_at_sentence(text, 100) == text
+
+
+def test_a_full_stop_after_an_abbreviation_ends_no_sentence() -> None:
+    text = "It was done. Following Grundkiewicz et al. (2015), we measure r. See Fig. 3 for it."
+    assert split_sentences(text) == [
+        "It was done.",
+        "Following Grundkiewicz et al. (2015), we measure r.",
+        "See Fig. 3 for it.",
+    ]

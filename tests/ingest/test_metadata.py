@@ -61,3 +61,8 @@ def test_arxiv_papers_get_their_arxiv_id() -> None:
         paper = _paper(path)
         assert (paper.paper_id, paper.year) == ("arxiv:2212.11858", 2022)
         assert paper.authors[0] == "Yaqi Hu"
+
+
+def test_latex_accents_in_an_author_line_become_letters() -> None:
+    paper = _paper(PAPERS / "arxiv-2212.11765.md")  # "Authors: ..., Michael F\\"arber"
+    assert paper.authors[-1] == "Michael Färber"

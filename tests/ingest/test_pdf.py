@@ -127,6 +127,10 @@ def test_markdown_of_a_box_becomes_clean_text() -> None:
     )
     assert markdown_to_text(markdown) == "Graph F-score of M2 finds Koyama (r)"
     assert markdown_to_text("０ 引 言：第１章 研 究，方法") == "0 引言：第1章研究，方法"
+    # a decimal point set in the math font is its own span: "β = 0.5", not two sentences
+    assert markdown_to_text("adopted _β_ = 0 _._ 5 for M<sup>2</sup> , it") == (
+        "adopted β = 0.5 for M2, it"
+    )
     restore = HyphenRestorer("alignment-free, align-\nment; hyper-parameters, hyperparameters")
     assert (
         restore("an alignmentfree metric; the alignment")

@@ -69,6 +69,7 @@ def test_mid_sentence_starts_ends_and_debris_are_fragments(tmp_path: Path) -> No
         "\n\nPrior systems t al., 2020), Deng et al used the same split."
         "\n\n• The bullet survived extraction into the draft text."
         "\n\nThe classiﬁer is trained with a contrastive objective."
+        "\n\n(2015), we measure Pearson correlation against human rankings."
     )
     card = score_document(recount(document), tmp_path)
     found = findings(card, "fragments")
@@ -77,6 +78,7 @@ def test_mid_sentence_starts_ends_and_debris_are_fragments(tmp_path: Path) -> No
     assert any("t al., 2020" in f and "stub" in f for f in found)
     assert any("•" in f for f in found)
     assert any("ﬁ" in f for f in found)
+    assert any(f.startswith("(2015), we measure") and "cut citation" in f for f in found)
 
 
 def test_chinese_fragment_starting_with_punctuation_and_ending_open(tmp_path: Path) -> None:
