@@ -27,6 +27,7 @@ if st.button(t("重新加载配置", "Reload the configuration"), key="models_re
     if not loaded.error:
         st.success(t("已重新加载。", "Reloaded."))
 in_use = gateway()  # shows the last reload's error, the previous configuration staying in use
+st.markdown(t("默认模型：", "Default model: ") + f"`{in_use.default_model}`")
 
 network = st.toggle(
     t("检查服务器是否可连接", "Check that the servers answer"), key="models_network"

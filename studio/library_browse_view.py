@@ -67,6 +67,9 @@ def find_papers(cards: list[Card]) -> list[str]:
         year_range = st.slider(
             t("年份", "Year"), years[0], years[-1], (years[0], years[-1]), key="library_years"
         )
+    # Papers without a year stay listed until the user narrows the range.
+    if year_range == (years[0], years[-1]) if years else False:
+        year_range = None
     words = query.casefold().split()
     found = [
         r

@@ -42,14 +42,18 @@ def add_papers() -> None:
         t("导入并生成总结卡片", "Ingest and make summary cards"), key="library_ingest"
     ):
         return
-    from ragcore.ingest.pipeline import ingest_paths
+    from ragcore.ingest.pipeline import IngestOptions, ingest_paths
 
     with guarded(t("导入失败", "Ingest failed")):
         paths = _save_uploads(files, "uploads")
         with st.status(t("正在导入…", "Ingesting…"), expanded=True) as status:
             bar = st.progress(0.0)
             reports = ingest_paths(
-                settings(), paths, progress=ingest_reporter(status, bar), store=store()
+                settings(),
+                paths,
+                IngestOptions(workers=0),  # no worker processes under Streamlit (see the option)
+                progress=ingest_reporter(status, bar),
+                store=store(),
             )
             failed = [r for r in reports if r.status == "failed"]
             status.update(

@@ -47,7 +47,10 @@ class IngestOptions:
     lang: str = "zh"  # language of LLM summaries (extractive ones keep the paper's language)
     max_bytes: int = MAX_FILE_BYTES
     force: bool = False  # re-ingest even unchanged files
-    workers: int | None = None  # PDF parse processes; None: cores - 1 (at least one)
+    # PDF parse processes; None: cores - 1 (at least one); 0: parse in this process. Streamlit
+    # runs a page as `__main__` without a main guard, so a spawned worker would run the page
+    # again: the studio parses in its own process.
+    workers: int | None = None
 
     @property
     def key(self) -> str:
@@ -114,7 +117,8 @@ class IngestPipeline:
         self.recover()
         files = [path.resolve() for path in collect_files(paths)]
         # PDFs go to worker processes: the layout model reads the next ones meanwhile.
-        pdfs = {p for p in files if p.suffix.lower() == ".pdf" and self._needs_parse(p)}
+        pooled = self.options.workers != 0
+        pdfs = {p for p in files if pooled and p.suffix.lower() == ".pdf" and self._needs_parse(p)}
         pool = ParsePool(self.options.workers) if pdfs else None
         reports: list[FileReport] = []
         try:

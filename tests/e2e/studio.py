@@ -3,6 +3,8 @@ fill Streamlit widgets, take screenshots."""
 
 from __future__ import annotations
 
+import contextlib
+
 import re
 import time
 from typing import Any
@@ -73,7 +75,9 @@ def no_traceback(page: Any) -> None:
 def screenshot(page: Any, name: str) -> None:
     """Full-page screenshot once the network is idle (a data grid draws a moment late)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_load_state("networkidle")
+    # A page with a live preview frame may never go idle: shoot anyway after a while.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=15_000)
     wait_idle(page)
     time.sleep(0.5)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -101,7 +101,10 @@ def test_the_new_project_form_takes_sections_typed_in(app: AppTest) -> None:
 
 def test_reference_editor_saves_metadata(app: AppTest) -> None:
     goto(app, "library")
+    # A demo paper without a record of its own ("0728"): its key follows the new metadata.
+    app.selectbox(key="bib_paper").set_value("0728").run()
     paper_id = str(app.selectbox(key="bib_paper").value)
+    assert paper_id == "0728"
     app.text_input(key=f"bib_title_{paper_id}").input("A Corrected Title")
     app.text_area(key=f"bib_authors_{paper_id}").input("Yang, Fan\n郜帅")
     app.text_input(key=f"bib_year_{paper_id}").input("2022")

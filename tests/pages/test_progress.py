@@ -16,7 +16,7 @@ def ingest_one(pdf: str) -> None:
 
     import streamlit as st
 
-    from ragcore.ingest.pipeline import ingest_paths
+    from ragcore.ingest.pipeline import IngestOptions, ingest_paths
     from ragcore.progress import ProgressEvent
     from studio.common import settings, store
     from studio.progress_view import IngestProgress
@@ -30,7 +30,9 @@ def ingest_one(pdf: str) -> None:
             reporter(event)
             labels.append(reporter.label(event))
 
-        ingest_paths(settings(), [Path(pdf)], progress=record, store=store())
+        ingest_paths(
+            settings(), [Path(pdf)], IngestOptions(workers=0), progress=record, store=store()
+        )
     st.session_state["labels"] = labels
 
 
