@@ -4,7 +4,6 @@ fill Streamlit widgets, take screenshots."""
 from __future__ import annotations
 
 import contextlib
-
 import re
 import time
 from typing import Any
