@@ -19,6 +19,7 @@ import nh3
 from ragcore.documents.paper import PaperDocument, PaperSection, render_paper
 from ragcore.drafting.citations import cited_papers, renumber
 from ragcore.drafting.versions import SectionVersion
+from ragcore.library.bibformats import tex_escape
 from ragcore.library.cards import Paper
 from ragcore.redaction import redact_urls
 from ragcore.retrieval.evidence import NOTE_PAPER_PREFIX
@@ -215,24 +216,6 @@ def to_html(markdown_text: str, title: str = "") -> str:
 
 # -------------------------------------------------------------------------------- BibTeX
 
-_BIB_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_BIB_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _BIB_SPECIAL))
-
-
-def bib_escape(value: str) -> str:
-    return _BIB_SPECIAL_RE.sub(lambda m: _BIB_SPECIAL[m.group(0)], " ".join(value.split()))
-
 
 def _bib_key(reference: Reference, used: set[str]) -> str:
     paper = reference.paper
@@ -267,6 +250,6 @@ def to_bibtex(references: list[Reference]) -> str:
             "note": f"ragcore paper id: {reference.paper_id}",
         }
         kind = "article" if paper.venue else "misc"
-        body = ",\n".join(f"  {k} = {{{bib_escape(v)}}}" for k, v in fields.items() if v)
+        body = ",\n".join(f"  {k} = {{{tex_escape(v)}}}" for k, v in fields.items() if v)
         entries.append(f"@{kind}{{{_bib_key(reference, used)},\n{body}\n}}")
     return "\n\n".join(entries) + ("\n" if entries else "")

@@ -210,7 +210,7 @@ def write_bibtex(entries: list[tuple[str, Reference]]) -> str:
             Entry(
                 _CSL_TO_BIB.get(kind, "misc"),
                 key,
-                [Field(k, _escaped(v)) for k, v in fields.items() if v],
+                [Field(k, tex_escape(v)) for k, v in fields.items() if v],
             )
         )
     return write_string(library)
@@ -231,7 +231,8 @@ _TEX_SPECIAL = {
 _TEX_SPECIAL_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
 
 
-def _escaped(value: str) -> str:
+def tex_escape(value: str) -> str:
+    """A BibTeX field value: whitespace collapsed, TeX's special characters escaped."""
     # bibtexparser's LaTeX encoder logs a warning for every CJK character; the TeX specials
     # are all that needs escaping for xelatex, so they are escaped here.
     return _TEX_SPECIAL_RE.sub(lambda m: _TEX_SPECIAL[m.group(0)], " ".join(value.split()))
