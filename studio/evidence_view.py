@@ -8,6 +8,7 @@ only re-applies the project's choices and re-renders the context (the < 200 ms b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import pandas as pd
@@ -41,14 +42,16 @@ def _cached(name: str, key: tuple[Any, ...], compute: Any) -> Any:
     return cache[key]
 
 
-def _retrieve(topic: str, spec: SectionSpec) -> SectionEvidence:
-    """The store's retrieval, once per query, k and store revision in a session."""
+def _retrieve(topic: str, spec: SectionSpec, papers: AbstractSet[str] | None) -> SectionEvidence:
+    """The store's retrieval, once per query, k, paper selection and store revision in a
+    session."""
     library = store()
     # The store revision moves with every card write (any process): cheaper than a count and
     # it also sees an edit that keeps the count.
-    key = (topic, spec.model_dump_json(), library.revision(), library.embedder.name)
+    chosen = None if papers is None else tuple(sorted(papers))
+    key = (topic, spec.model_dump_json(), chosen, library.revision(), library.embedder.name)
     retrieve = store_retriever(library, settings())
-    raw = _cached("evidence_retrieval", key, lambda: retrieve(topic, spec).to_dict())
+    raw = _cached("evidence_retrieval", key, lambda: retrieve(topic, spec, papers).to_dict())
     return SectionEvidence.from_dict(raw)  # a fresh copy: applying choices mutates items
 
 

@@ -1,5 +1,5 @@
 """Manuscript commands: `outline PROJECT [add|rename|move|delete|set]`, `front PROJECT`,
-`style list|add|set` (docs/export.md)."""
+`style list|add|set` (docs/export.md), `project papers PROJECT [--use ID...|--all]`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 outline_app = typer.Typer(help="A project's sections: list, add, rename, move, delete, set.")
 style_app = typer.Typer(help="Citation styles: list, add a CSL file, set a project's style.")
+project_app = typer.Typer(help="A project's settings: the papers it draws evidence from.")
 
 
 def _project(name: str) -> tuple[ProjectStore, Project]:
@@ -190,7 +191,38 @@ def style_set(
     typer.echo(f"{found.name}: {chosen.label}")
 
 
+@project_app.command("papers")
+def project_papers(
+    project: Annotated[str, typer.Argument(help="Project id or name.")],
+    use: Annotated[
+        list[str] | None, typer.Option("--use", help="Use only this paper id (repeatable).")
+    ] = None,
+    use_all: Annotated[bool, typer.Option("--all", help="Use every library paper.")] = False,
+) -> None:
+    """Show or set the papers a project draws its evidence from (default: all papers)."""
+    from ragcore.drafting.paper_selection import paper_selection, set_paper_selection
+    from ragcore.library.store import CardStore
+
+    if use and use_all:
+        raise InputError("give either --use ID... or --all, not both")
+    projects, found = _project(project)
+    library = CardStore.open(load_settings())
+    if use or use_all:
+        found = set_paper_selection(library, projects, found.project_id, None if use_all else use)
+    selection = paper_selection(library, found)
+    if selection.papers is None:
+        typer.echo(f"{found.name}: all papers in the library")
+    else:
+        titles = {paper.paper_id: paper.title for paper in library.list_papers()}
+        typer.echo(f"{found.name}: {len(selection.papers)} paper(s)")
+        for paper_id in sorted(selection.papers):
+            typer.echo(f"  {paper_id}  {titles.get(paper_id, '')}".rstrip())
+    if selection.dropped:
+        typer.secho(f"note: {selection.note()}", err=True, fg=typer.colors.YELLOW)
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(project_app, name="project")
     app.add_typer(outline_app, name="outline")
     app.add_typer(style_app, name="style")
     app.command("front")(front)

@@ -59,6 +59,9 @@ class ProjectMeta(BaseModel):
     section_plan: dict[str, Any] | None = None
     # The citation style id (`ragcore.drafting.styles`); empty = the default for the language.
     style: str = ""
+    # The library papers this project draws evidence from (`drafting.paper_selection`);
+    # None = every paper in the library.
+    papers: list[str] | None = None
 
 
 class Project(ProjectMeta):

@@ -1,5 +1,6 @@
 """One section of a project as drafting will write it: the plan's spec with the user's k, the
-saved evidence state, the retrieved evidence with the project's choices, and the built context.
+saved evidence state, the retrieved evidence with the project's choices (and its paper
+selection), and the built context.
 
 `project_section` is the one function behind the Evidence page's preview, `ragcore context
 --project` and the drafting pipeline, so what the page shows is what the model is sent.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ragcore.drafting.paper_selection import PaperSelection, paper_selection
 from ragcore.drafting.projects import Project, ProjectStore, SectionState
 from ragcore.library.cards import Card, Origin
 from ragcore.library.store import CardStore
@@ -24,6 +26,7 @@ class ProjectSection:
     state: SectionState
     evidence: SectionEvidence
     built: BuiltContext
+    selection: PaperSelection  # the project's papers (None: all), as applied to retrieval
 
     @property
     def topic(self) -> str:
@@ -51,6 +54,7 @@ def project_section(
     spec = (plan or projects.plan(project)).find(section)
     state = projects.section_state(project.project_id, spec.key)
     spec = effective_spec(spec, state)
+    selection = paper_selection(store, project)
     evidence, built = evidence_context(
         store,
         state.query or project.topic,
@@ -60,8 +64,11 @@ def project_section(
         choices=projects.choices(project.project_id, spec.key),
         retrieve=retrieve,
         find_snippets=find_snippets,
+        papers=selection.papers,
     )
-    return ProjectSection(spec, state, evidence, built)
+    if selection.dropped:
+        built.warnings.insert(0, selection.note())
+    return ProjectSection(spec, state, evidence, built, selection)
 
 
 def write_edits_to_library(

@@ -14,6 +14,7 @@ import importlib.util
 import os
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -311,13 +312,18 @@ def build_context(
 # How a section's cards are retrieved and its raw-text snippets found. The CLI and drafting use
 # the store directly; the Evidence page passes cached versions of the same calls (one retrieval
 # per query, k and store revision in a session), so its preview is what drafting sends.
-Retriever = Callable[[str, SectionSpec], SectionEvidence]
+# The third argument of a Retriever is the project's paper selection (None: every paper).
+Retriever = Callable[[str, SectionSpec, AbstractSet[str] | None], SectionEvidence]
 SnippetFinder = Callable[[str, SectionSpec, Sequence[str]], list[Snippet]]
 
 
 def store_retriever(store: CardStore, settings: Settings) -> Retriever:
     """Hybrid retrieval of a section's cards from the store."""
-    return lambda topic, spec: retrieve_section(store, topic, spec, settings=settings)
+
+    def retrieve(topic: str, spec: SectionSpec, papers: AbstractSet[str] | None) -> SectionEvidence:
+        return retrieve_section(store, topic, spec, settings=settings, papers=papers)
+
+    return retrieve
 
 
 def store_snippets(store: CardStore) -> SnippetFinder:
@@ -340,19 +346,22 @@ def evidence_context(
     budget: int | None = None,
     retrieve: Retriever | None = None,
     find_snippets: SnippetFinder | None = None,
+    papers: AbstractSet[str] | None = None,
 ) -> tuple[SectionEvidence, BuiltContext]:
     """Retrieve a section's cards, apply the project's choices (pins, exclusions, backups
     switched on, edits, notes), add the snippets and build the context: the one path from a
     topic to what the model is sent. Returns the evidence (every retrieved item, with the
-    user's choices) and the built context."""
-    evidence = (retrieve or store_retriever(store, settings))(topic, spec)
+    user's choices) and the built context. With `papers` (a project's paper selection) only
+    those papers' cards are retrieved, and a pin on another paper's card is not used."""
+    evidence = (retrieve or store_retriever(store, settings))(topic, spec, papers)
     if choices is not None:
         pinned = store.get_cards(ids=sorted(choices.pinned)) if choices.pinned else []
+        pinned = [c for c in pinned if papers is None or c.paper_id in papers]
         evidence.apply(choices, pinned)
     snippets: list[Snippet] = []
     if spec.snippets:
-        papers = list(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
-        snippets = (find_snippets or store_snippets(store))(evidence.topic, spec, papers)
+        used = list(dict.fromkeys(i.paper_id for i in evidence.active() if i.kind == "card"))
+        snippets = (find_snippets or store_snippets(store))(evidence.topic, spec, used)
     built = build_context(
         evidence,
         spec,

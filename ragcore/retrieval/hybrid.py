@@ -14,7 +14,10 @@ queries use the lexical channel alone (naive fusion made Chinese worse than BM25
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ragcore.errors import InputError
 from ragcore.library.cards import Card, SummaryType
@@ -148,11 +151,13 @@ def _per_language(
     english: tuple[Vectors, CardSnapshot],
     summary_type: SummaryType,
     depth: int,
+    papers: AbstractSet[str] | None,
 ) -> list[tuple[Card, float]]:
     """One dense list where English cards are scored by the English model and the others
     (Chinese, or English cards the channel lacks) by the multilingual one."""
     vector, snapshot = english
-    own = snapshot.search(vector, summary_type=summary_type, k=depth)
+    allowed = sorted(papers) if papers is not None else None
+    own = snapshot.search(vector, summary_type=summary_type, paper_ids=allowed, k=depth)
     others = [(card, score) for card, score in dense if card.card_id not in snapshot.cards]
     return sorted(own + others, key=lambda hit: -hit[1])[:depth]
 
@@ -269,18 +274,27 @@ def search_type(
     settings: Settings,
     fusion: str | None = None,
     exclude_papers: Sequence[str] = (),
+    papers: AbstractSet[str] | None = None,
 ) -> TypeResult:
-    """The best `k` cards of one type for a prepared query (the path `search` and eval share)."""
+    """The best `k` cards of one type for a prepared query (the path `search` and eval share).
+    With `papers`, only those papers' cards compete in both channels (a project's paper
+    selection), so `k` cards still come back when the allowed papers have them."""
     fusion = effective_fusion(fusion or settings.retrieval.fusion, query.lang, store.embedder.name)
     depth = max(4 * k, 30) + len(exclude_papers)
     snapshot = query.snapshot or store.snapshot()
+    allowed_papers = sorted(papers) if papers is not None else None
     dense: list[tuple[Card, float]] = []
     if query.vector is not None and fusion != "bm25":
-        dense = snapshot.search(query.vector, summary_type=summary_type, k=depth)
+        dense = snapshot.search(
+            query.vector, summary_type=summary_type, paper_ids=allowed_papers, k=depth
+        )
         if query.english is not None:
-            dense = _per_language(dense, query.english, summary_type, depth)
+            dense = _per_language(dense, query.english, summary_type, depth, papers)
     index = index_for(store, snapshot)
-    lexical = index.search(query.terms, summary_type, depth) if fusion != "dense" else []
+    allowed_cards = _cards_of_papers(snapshot, summary_type, papers)
+    lexical = (
+        index.search(query.terms, summary_type, depth, allowed_cards) if fusion != "dense" else []
+    )
     if not dense and not lexical:
         return TypeResult(summary_type)
     candidates = _collect(dense, lexical, index.by_type.get(summary_type), query.terms)
@@ -293,6 +307,17 @@ def search_type(
     floor = settings.retrieval.relevance_floor
     cap = settings.retrieval.per_paper_cap
     return TypeResult(summary_type, _select(candidates, k, cap, fusion, floor))
+
+
+def _cards_of_papers(
+    snapshot: CardSnapshot, summary_type: SummaryType, papers: AbstractSet[str] | None
+) -> frozenset[str] | None:
+    """The ids of one type's cards that belong to `papers` (None: no filter)."""
+    if papers is None:
+        return None
+    rows = snapshot.rows[summary_type]
+    keep = np.isin(rows.papers, sorted(papers))
+    return frozenset(card_id for card_id, kept in zip(rows.ids, keep, strict=True) if kept)
 
 
 def retrieve_all_types(
@@ -339,14 +364,17 @@ def retrieve_section(
     *,
     settings: Settings,
     fusion: str | None = None,
+    papers: AbstractSet[str] | None = None,
 ) -> SectionEvidence:
     """The evidence of one section: the plan's number of cards per type, best first, with a
     per-paper cap across the section's types; extra candidates and cards below the relevance
-    floor stay as excluded backups."""
+    floor stay as excluded backups. With `papers`, only those papers' cards are retrieved."""
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
     results = {
-        t: search_type(store, query, t, k=min(MAX_K, 2 * n), settings=settings, fusion=fusion)
+        t: search_type(
+            store, query, t, k=min(MAX_K, 2 * n), settings=settings, fusion=fusion, papers=papers
+        )
         for t, n in section.types.items()
     }
     if not any(r.items for r in results.values()):

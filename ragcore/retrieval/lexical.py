@@ -15,6 +15,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -169,11 +170,18 @@ class TypeIndex:
         row = self.rows.get(card_id)
         return self.coverage(query_terms, row) if row is not None else 0.0
 
-    def search(self, query_terms: list[str], k: int) -> list[LexicalHit]:
+    def search(
+        self, query_terms: list[str], k: int, allowed: AbstractSet[str] | None = None
+    ) -> list[LexicalHit]:
+        """The best `k` cards; with `allowed` (card ids), only those compete, so a filter
+        still gives `k` hits when the allowed cards have them."""
         known_terms = [t for t in query_terms if t in self.vocab]
         if not known_terms or not self.ids:
             return []
         scores = np.asarray(self.retriever.get_scores(known_terms))
+        if allowed is not None:
+            keep = np.fromiter((i in allowed for i in self.ids), dtype=bool, count=len(self.ids))
+            scores = np.where(keep, scores, 0.0)
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k]
         ranked = sorted((int(i) for i in top if scores[i] > 0), key=lambda i: -scores[i])
@@ -246,10 +254,16 @@ class LexicalIndex:
             _persist_later(files, built)
         return LexicalIndex(by_type, dict(snapshot.type_versions))
 
-    def search(self, query: str | list[str], summary_type: SummaryType, k: int) -> list[LexicalHit]:
+    def search(
+        self,
+        query: str | list[str],
+        summary_type: SummaryType,
+        k: int,
+        allowed: AbstractSet[str] | None = None,
+    ) -> list[LexicalHit]:
         index = self.by_type.get(summary_type)
         terms = tokenize(query) if isinstance(query, str) else query
-        return index.search(terms, k) if index else []
+        return index.search(terms, k, allowed) if index else []
 
     @property
     def card_ids(self) -> frozenset[str]:

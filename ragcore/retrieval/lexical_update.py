@@ -18,6 +18,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from ragcore.library.cards import Card
@@ -60,17 +61,21 @@ class UpdatingTypeIndex:
         assert self._built is not None
         return self._built
 
-    def search(self, query_terms: list[str], k: int) -> list[LexicalHit]:
+    def search(
+        self, query_terms: list[str], k: int, allowed: AbstractSet[str] | None = None
+    ) -> list[LexicalHit]:
         if self._built is not None:
-            return self._built.search(query_terms, k)
+            return self._built.search(query_terms, k, allowed)
         from ragcore.retrieval.lexical import LexicalHit
 
         hits = [
             h
-            for h in self._old.search(query_terms, k + len(self._removed))
+            for h in self._old.search(query_terms, k + len(self._removed), allowed)
             if h.card.card_id not in self._removed
         ]
         for card, tokens in zip(self._added, self._added_tokens, strict=True):
+            if allowed is not None and card.card_id not in allowed:
+                continue
             score = self._score(query_terms, tokens)
             if score > 0:
                 hits.append(LexicalHit(card, score, self._coverage(query_terms, tokens)))
