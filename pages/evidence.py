@@ -30,6 +30,7 @@ from studio.evidence_view import (
     table_key,
     type_table,
 )
+from studio.paper_selection_view import paper_selection_editor, selection_summary
 from studio.papers_view import lang_label, paper_label
 
 
@@ -173,6 +174,8 @@ begin_page("证据", "Evidence", "🔎")
 project = require_project()
 plan = section_plan(project)
 st.caption(t("主题：", "Topic: ") + project.topic)
+with st.expander(selection_summary(project)), guarded(t("论文选择", "Paper selection")):
+    paper_selection_editor(project, "evidence")
 tabs = st.tabs(
     [spec.name(lang()) for spec in plan.sections], key="evidence_tabs", on_change="rerun"
 )

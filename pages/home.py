@@ -22,6 +22,7 @@ from studio.common import (
 )
 from studio.home_view import library_statistics, topic_coverage
 from studio.outline_view import outline_editor
+from studio.paper_selection_view import paper_selection_editor, selection_summary
 from studio.projects_view import manage_projects
 
 begin_page("项目", "Projects", "🏠")
@@ -133,6 +134,8 @@ if not store_ready():
     wait_for_library()
     st.stop()
 if project_id:
+    with st.expander(selection_summary(project)), guarded(t("论文选择", "Paper selection")):
+        paper_selection_editor(project, "home")
     with guarded(t("检查证据覆盖", "checking the evidence coverage")):
         topic_coverage(project, store(), settings())
 

@@ -39,11 +39,14 @@ def topic_coverage(project: Any, library: CardStore, settings: Settings) -> None
     """Warn when the library holds little relevant evidence for the project's topic.
 
     Retrieval runs once per project, topic and library size, not on every rerun."""
+    from ragcore.drafting.paper_selection import paper_selection
     from ragcore.retrieval.hybrid import retrieve_all_types
 
-    cache_key = ("home_coverage", project.project_id, project.topic, library.count())
+    papers = paper_selection(library, project).papers  # the project's papers only
+    chosen = None if papers is None else tuple(sorted(papers))
+    cache_key = ("home_coverage", project.project_id, project.topic, library.count(), chosen)
     if st.session_state.get("home_coverage_key") != cache_key:
-        found = retrieve_all_types(library, project.topic, k=3, settings=settings)
+        found = retrieve_all_types(library, project.topic, k=3, settings=settings, papers=papers)
         st.session_state["home_coverage"] = [t.value for t in found.weak_types()]
         st.session_state["home_coverage_key"] = cache_key
     weak = [SummaryType(value) for value in st.session_state["home_coverage"]]

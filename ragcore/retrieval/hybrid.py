@@ -328,8 +328,10 @@ def retrieve_all_types(
     k: int = 5,
     settings: Settings,
     fusion: str | None = None,
+    papers: AbstractSet[str] | None = None,
 ) -> Retrieval:
-    """The `ragcore search` listing: the best `k` cards of each type (all ten by default)."""
+    """The `ragcore search` listing: the best `k` cards of each type (all ten by default),
+    from `papers` only when given."""
     check_k(k)
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
@@ -337,7 +339,7 @@ def retrieve_all_types(
     retrieval = Retrieval(query.text, query.lang, fusion, settings.retrieval.relevance_floor)
     for summary_type in wanted:
         retrieval.results[summary_type] = search_type(
-            store, query, summary_type, k=k, settings=settings, fusion=fusion
+            store, query, summary_type, k=k, settings=settings, fusion=fusion, papers=papers
         )
     if not any(r.items for r in retrieval.results.values()):
         check_library(store)

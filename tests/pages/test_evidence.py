@@ -158,3 +158,40 @@ def test_the_preview_is_what_drafting_sends(app: AppTest) -> None:
     printed = CliRunner().invoke(cli, ["context", "--project", project_id, "--section", "方法"])
     assert printed.exit_code == 0, printed.output
     assert printed.stdout == sent
+
+
+def _papers_of(at: AppTest) -> set[str]:
+    shown = next(e for e in at.dataframe if str(e.key).startswith(TABLE)).value  # type: ignore[attr-defined]
+    library = CardStore.open(load_settings())
+    return {card.paper_id for card_id in shown.index if (card := library.get_card(card_id))}
+
+
+@pytest.mark.usefixtures("every_card_relevant")
+def test_the_project_uses_only_the_chosen_papers(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    before = _papers_of(app)
+    assert len(before) >= 2
+    chosen = sorted(before)[:1]
+    key = f"evidence_papers_{project_id}"
+    app.radio(key=f"{key}_mode").set_value(True).run()
+    app.multiselect(key=f"{key}_chosen").set_value(chosen).run()
+    app.button(key=f"{key}_save").click().run()
+    assert ProjectStore.from_settings(load_settings()).get(project_id).papers == chosen
+    assert _papers_of(app) == set(chosen)
+    # A chosen paper deleted from the library drops out, and the page says so.
+    CardStore.open(load_settings()).delete_paper(chosen[0])
+    app.run()
+    assert any(chosen[0] in w and "已从文献库删除" in w for w in values(app.warning))
+    # Back to all papers.
+    app.radio(key=f"{key}_mode").set_value(False).run()
+    app.button(key=f"{key}_save").click().run()
+    assert ProjectStore.from_settings(load_settings()).get(project_id).papers is None
+
+
+def test_an_empty_paper_choice_is_refused(app: AppTest) -> None:
+    project_id = open_method_tab(app)
+    key = f"evidence_papers_{project_id}"
+    app.radio(key=f"{key}_mode").set_value(True).run()
+    app.button(key=f"{key}_save").click().run()
+    assert any("至少选择一篇论文" in e for e in values(app.error))
+    assert ProjectStore.from_settings(load_settings()).get(project_id).papers is None
