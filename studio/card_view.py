@@ -1,6 +1,6 @@
 """One card, readable: its full text (the project's edit when there is one), the paper's label,
-authors and year, its type, language, tags and the sections it came from, and the passage of
-the paper around it. Used by the Evidence page under each table and by the Library page."""
+authors and year, its type, language, tags, the sections and PDF pages it came from, and the
+passage of the paper around it (with its pages). Used by the Evidence page under each table and by the Library page."""
 
 from __future__ import annotations
 
@@ -31,6 +31,23 @@ def origin_name(origin: str) -> str:
     return t(zh, en)
 
 
+def pages_label(pages: list[int]) -> str:
+    """ "p. 4", "pp. 4–5" or "pp. 4, 7" (第 4 页, 第 4–5 页, 第 4、7 页); empty without pages."""
+    wanted = sorted(set(pages))
+    if not wanted:
+        return ""
+    if len(wanted) == 1:
+        return t(f"第 {wanted[0]} 页", f"p. {wanted[0]}")
+    if wanted == list(range(wanted[0], wanted[-1] + 1)):
+        return t(f"第 {wanted[0]}–{wanted[-1]} 页", f"pp. {wanted[0]}–{wanted[-1]}")
+    return t(f"第 {'、'.join(map(str, wanted))} 页", f"pp. {', '.join(map(str, wanted))}")
+
+
+def card_pages(card: Card) -> list[int]:
+    """The PDF pages the card's sentences come from (none for Markdown papers, seed cards)."""
+    return sorted({page for pages in card.sentence_pages for page in pages})
+
+
 def card_details(card: Card, text: str | None = None, relevance: float | None = None) -> None:
     """The card in full, with where it came from."""
     info = paper_infos().get(card.paper_id)
@@ -52,8 +69,9 @@ def card_details(card: Card, text: str | None = None, relevance: float | None = 
         facts.append(t(f"相关度 {relevance:.2f}", f"relevance {relevance:.2f}"))
     st.caption(" · ".join(facts))
     sections = ", ".join(card.source_sections) or t("未记录", "not recorded")
+    pages = pages_label(card_pages(card))
     st.caption(
-        t("来源章节：", "From the sections: ") + sections
+        t("来源章节：", "From the sections: ") + sections + (f" · {pages}" if pages else "")
         + (" · " + t("标签：", "tags: ") + ", ".join(card.tags) if card.tags else "")
     )  # fmt: skip
     st.markdown(text if text is not None else card.text)
@@ -65,7 +83,10 @@ def card_details(card: Card, text: str | None = None, relevance: float | None = 
         )  # fmt: skip
         return
     heading = passage.heading or passage.role
-    with st.expander(t("原文段落：", "Source passage: ") + heading):
+    pages = pages_label(passage.pages)
+    with st.expander(
+        t("原文段落：", "Source passage: ") + heading + (f" · {pages}" if pages else "")
+    ):
         body = passage.text
         st.text(body if len(body) <= PASSAGE_CHARS else body[:PASSAGE_CHARS] + " …")
 

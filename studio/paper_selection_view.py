@@ -49,15 +49,13 @@ def paper_selection_editor(project: Project, where: str) -> None:
         st.warning(_dropped_note(selection.dropped, not selection.papers))
     infos = paper_infos()
     key = f"{where}_papers_{project.project_id}"
+    modes = {False: t("全部论文", "All papers"), True: t("仅用所选论文", "Only the chosen papers")}
     only = st.radio(
         t("本项目使用的论文", "Papers this project uses"),
         [False, True],
         index=int(selection.restricted),
-        format_func=lambda restricted: (
-            t("仅用所选论文", "Only the chosen papers")
-            if restricted
-            else t("全部论文", "All papers")
-        ),
+        # Labels made in this run: a lambda calling t() later would not know the language.
+        format_func=modes.__getitem__,
         horizontal=True,
         key=f"{key}_mode",
     )
