@@ -55,12 +55,8 @@ def brief_panel(project: Project, busy: bool) -> None:
             )
             return
         version, brief = found
-        st.caption(
-            t(
-                f"版本 {version} · 来源：{brief.source}",
-                f"version {version} · source: {brief.source}",
-            )
-        )
+        source = brief_source(brief.source)
+        st.caption(t(f"版本 {version} · 来源：{source}", f"version {version} · source: {source}"))
         with st.form("draft_brief_form"):
             title = st.text_input(
                 t("暂定标题", "Working title"), brief.title, key="draft_brief_title"
@@ -248,3 +244,28 @@ def _hand_edit(project: Project, current: SectionVersion) -> None:
                 review = review_hand_edit(_with_evidence_texts(current), text, terms)
                 versions().save_edit(current, text, review)
                 st.rerun()
+
+
+_FAILED = "extractive (the model failed: "
+
+
+def brief_source(source: str) -> str:
+    """Where the brief came from, in the interface language (ragcore records it in English;
+    a model's error message stays as the model's library wrote it)."""
+    known = {
+        "model": t("模型生成", "the model"),
+        "extractive": t(
+            "抽取式（离线，从证据中摘取）", "extractive (offline, taken from the evidence)"
+        ),
+        "edited": t("用户修改", "edited by you"),
+        "extractive (the model's answer was not a readable brief)": t(
+            "抽取式（模型的回答不是可读的纲要）",
+            "extractive (the model's answer was not a readable brief)",
+        ),
+    }
+    if source in known:
+        return known[source]
+    if source.startswith(_FAILED):
+        error = source.removeprefix(_FAILED).removesuffix(")")
+        return t(f"抽取式（模型调用失败：{error}）", source)
+    return source

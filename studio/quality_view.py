@@ -9,10 +9,11 @@ from typing import Any
 import streamlit as st
 
 from ragcore.drafting.versions import VersionStore
-from ragcore.quality.model import Scorecard, render_table
+from ragcore.quality.model import Scorecard
 from ragcore.quality.scorecard import score_project
 from ragcore.retrieval.sectionplan import SectionSpec
 from studio.common import guarded, section_plan, settings, store, t
+from studio.quality_text import quality_text
 
 NAMES = {
     "citation_integrity": "引用完整性（问题数）",
@@ -64,7 +65,10 @@ def quality_panel(project: Any) -> None:
         if card is None:
             return
         if not card.figures:
-            st.info("\n".join(card.notes) or t("没有可评估的内容。", "Nothing to judge."))
+            st.info(
+                "\n".join(map(quality_text, card.notes))
+                or t("没有可评估的内容。", "Nothing to judge.")
+            )
             return
         if card.passed:
             st.success(t("所有已评估的指标均达到理想值。", "Every judged figure is at its ideal."))
@@ -78,12 +82,15 @@ def quality_panel(project: Any) -> None:
                 with st.expander(label, expanded=False):
                     st.markdown(
                         "\n".join(
-                            f"- {f'**{x.section}** · ' if x.section else ''}{_plain(x.text)} — {x.detail}"
+                            f"- {f'**{x.section}** · ' if x.section else ''}{_plain(x.text)}"
+                            f" — {_plain(quality_text(x.detail))}"
                             for x in figure.findings
                         )
                     )
-        for note in card.notes + [
-            f"{f.name}: {f.not_judged}" for f in card.figures if f.not_judged
+        for note in [quality_text(n) for n in card.notes] + [
+            f"{_name(f.key, f.name)}: {quality_text(f.not_judged)}"
+            for f in card.figures
+            if f.not_judged
         ]:
             st.caption(t("未评估：", "Not judged: ") + note)
 
@@ -105,15 +112,30 @@ def section_quality(card: Scorecard | None, project: Any, spec: SectionSpec) -> 
         key=f"draft_quality_{spec.key}",
     ):
         st.markdown(
-            "\n".join(f"- {_name(f.key, f.name)}: {_plain(x.text)} — {x.detail}" for f, x in found)
+            "\n".join(
+                f"- {_name(f.key, f.name)}: {_plain(x.text)} — {_plain(quality_text(x.detail))}"
+                for f, x in found
+            )
         )
 
 
 def _localised_table(card: Scorecard) -> str:
-    table = render_table(card)
-    for figure in card.figures:
-        table = table.replace(f"| {figure.name} |", f"| {_name(figure.key, figure.name)} |", 1)
-    return table
+    """The figures as a Markdown table in the interface language (`render_table` is the CLI's)."""
+    header = [t("指标", "figure"), t("数值", "value"), t("理想值", "ideal"),
+              t("达到理想值", "at ideal"), t("检查数", "checked")]  # fmt: skip
+    rows = ["| " + " | ".join(header) + " |", "|---|---|---|---|---|"]
+    for f in card.figures:
+        verdict = (
+            t("未评估", "not judged")
+            if f.passed is None
+            else t("是", "yes")
+            if f.passed
+            else t("否", "NO")
+        )
+        rows.append(
+            f"| {_name(f.key, f.name)} | {f.shown()} | {f.ideal} | {verdict} | {f.checked} |"
+        )
+    return "\n".join(rows)
 
 
 def _plain(text: str, limit: int = 240) -> str:

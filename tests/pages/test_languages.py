@@ -50,15 +50,7 @@ NOT_WORDS = re.compile(
 
 # Containers whose whole content is the user's text: the paper on Export, the two versions on
 # Compare; and the language switch, labelled in both languages on purpose (so anyone finds it).
-CONTENT_BLOCKS = (
-    "export_preview",
-    "compare_text_",
-    # KNOWN GAP, not interface content: the quality panel (landed from the quality branch) writes
-    # its findings in English only ("618 words, target 800-1200: short"); left out of the walk
-    # until its messages follow the interface language (reported with issue 15).
-    "export_quality",
-    "draft_quality_",
-)
+CONTENT_BLOCKS = ("export_preview", "compare_text_")
 # The outline's rename form names a section in both languages: the user edits both names.
 # Citation styles and export formats are names (APA 7th (author-year), Nature, Word (DOCX)).
 BOTH_LANGUAGES = {"ui_lang_switch", "outline_rename_section", "export_style", "export_format"}
@@ -70,8 +62,6 @@ def walk(node: Any) -> Iterator[Node]:
         return
     if getattr(node, "key", None) in BOTH_LANGUAGES:
         return
-    if str(getattr(node, "label", "")).startswith(("质量评分", "Quality:")):
-        return  # the quality panel's section findings: the known gap above
     yield node
     for child in getattr(node, "children", {}).values():
         yield from walk(child)
@@ -107,10 +97,26 @@ def content(project_id: str) -> list[str]:
     from studio.papers_view import _infos
 
     texts += [info.label for info in _infos(store).values()]
+    texts += findings(settings, project_id)
     texts.append("郜帅")  # the author field's example of a Chinese name: a name
     texts.append(TOPICS["zh"])
     texts.append(TOPICS["en"])
     return sorted({t.strip() for t in texts if t.strip()}, key=len, reverse=True)
+
+
+def findings(settings: Any, project_id: str) -> list[str]:
+    """What the Quality panel quotes of the paper: the offending sentences and reference
+    entries (as the panel shows them, escaped and clipped) and the values a finding quotes."""
+    from ragcore.drafting.projects import ProjectStore
+    from ragcore.quality.scorecard import score_project
+    from studio.quality_view import _plain
+
+    card = score_project(settings, ProjectStore.from_settings(settings).get(project_id))
+    found = [x for f in card.figures for x in f.findings]
+    assert found, "the walk needs the Quality panel with findings present"
+    texts = [piece for x in found for piece in (x.text, _plain(x.text), _plain(x.text)[:-1])]
+    texts += [q for x in found for q in re.findall(r"'[^']*'|\"[^\"]*\"", x.detail)]
+    return texts
 
 
 def without_content(text: str, known: list[str]) -> str:
