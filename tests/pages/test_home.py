@@ -71,3 +71,26 @@ def test_open_another_project(app: AppTest) -> None:
 def test_weak_library_is_warned_about(app: AppTest) -> None:
     create_project(app, "量子计算纠错码的硬件实现")
     assert app.warning, "a topic the library barely covers gets a warning"
+
+
+def test_renaming_to_an_existing_name_is_refused(app: AppTest) -> None:
+    """A project renamed to another project's name, and a section renamed to another section's
+    name, are refused with a plain message; nothing changes."""
+    first = create_project(app, "基于深度学习的图像分类方法研究", name="图像分类")
+    second = create_project(app, "基于图神经网络的推荐系统", name="推荐系统")
+    goto(app, "home")
+    app.selectbox(key="home_manage_project").set_value(second).run()
+    app.text_input(key="home_manage_name").input(" 图像分类 ").run()
+    app.button(key="home_rename").click().run()
+    assert_clean(app)
+    assert any("already exists" in e for e in values(app.error)), values(app.error)
+    assert project_store().get(second).name == "推荐系统"
+    assert project_store().get(first).name == "图像分类"
+
+    before = project_store().plan(project_store().get(second)).sections
+    app.selectbox(key="outline_rename_section").select("method")
+    app.text_input(key="outline_rename_zh").input("引言")
+    app.button(key="outline_rename").click().run()
+    assert_clean(app)
+    assert any("already exists" in e for e in values(app.error)), values(app.error)
+    assert project_store().plan(project_store().get(second)).sections == before
