@@ -151,6 +151,36 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
     screenshot(page, "08-models")
     no_traceback(page)
 
+    # The project's paper selection: only two library papers, chosen by title in the list.
+    go(page, "证据")
+    page.get_by_text("论文：文献库全部论文").click()
+    keyed(page, f"evidence_papers_{project_id}_mode").get_by_text("仅用所选论文").click()
+    wait_idle(page)
+    for _ in range(2):
+        if page.get_by_role("option").count() == 0:  # the list stays open between picks
+            keyed(page, f"evidence_papers_{project_id}_chosen").click()
+        # Streamlit's list starts with its own "Select all": pick papers, not that.
+        unpicked = page.locator('[role="option"][aria-selected="false"]')
+        unpicked.filter(has_not_text="Select all").first.click()
+        wait_idle(page)
+    page.keyboard.press("Escape")
+    page.get_by_text("本项目使用的论文").click()  # leave the list: its choice is sent
+    wait_idle(page)
+    click_button(page, f"evidence_papers_{project_id}_save")
+    assert not errors(page), errors(page)
+    wait_until(
+        page,
+        lambda: ProjectStore(studio.home / "ragcore.sqlite3").get(project_id).papers,
+        timeout_s=30,
+        what="the paper selection saved",
+    )
+    chosen = ProjectStore(studio.home / "ragcore.sqlite3").get(project_id).papers
+    assert chosen is not None and len(chosen) == 2
+    page.get_by_text("论文：仅用所选的 2 篇").click()
+    wait_idle(page)
+    screenshot(page, "03c-evidence-papers")
+    no_traceback(page)
+
 
 ENGLISH_REPLY = "Deep networks learn image features end to end and classify them well [1]."
 
