@@ -10,6 +10,8 @@
 3. The citation-support check's precision/recall on benchmarks/data/support_pairs/.
 
     .venv/bin/python -m benchmarks.bench_paper [--embedder use|fake] [--out results.json]
+        [--home DIR]    # keep the built library in DIR and reuse it on the next run
+        [--export DIR]  # write each drafted paper (Markdown, review appendix) to DIR
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ragcore.drafting.pipeline import draft_project
+from ragcore.drafting.pipeline import draft_project, project_paper
 from ragcore.drafting.projects import ProjectStore
 from ragcore.ingest.importer.run import import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
@@ -92,12 +94,19 @@ def build_library(home: Path) -> dict[str, Any]:
     }
 
 
-def draft_and_score(lang: str, topic: str, gateway: Gateway | None, model: str) -> Scorecard:
+def draft_and_score(
+    lang: str, topic: str, gateway: Gateway | None, model: str, export: Path | None = None
+) -> Scorecard:
     settings = load_settings()
     project = ProjectStore.from_settings(settings).create(
         topic, lang="en" if lang == "en" else "zh", model=model if gateway else ""
     )
     draft_project(settings, project, gateway=gateway, model=model if gateway else None)
+    if export is not None:
+        export.mkdir(parents=True, exist_ok=True)
+        paper = project_paper(settings, project, review_appendix=True)
+        name = f"{lang}-{'server' if gateway else 'offline'}-{project.project_id}.md"
+        (export / name).write_text(paper.markdown, encoding="utf-8")
     return score_project(settings, project)
 
 
@@ -179,6 +188,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedder", default="use")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--home", type=Path, help="keep/reuse the built library here")
+    parser.add_argument("--export", type=Path, help="write the drafted papers here")
     args = parser.parse_args()
     for name in [n for n in os.environ if n.startswith("RAGCORE_")]:
         del os.environ[name]
@@ -186,18 +197,18 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; load average before: {_load()}")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        library = build_library(Path(folder) / "home")
+        library = _library(args.home, Path(folder))
         print(f"library: {json.dumps(library)}")
         results = []
         for lang, topic in TOPICS:
             t0 = time.perf_counter()
-            card = draft_and_score(lang, topic, None, "offline/extractive")
+            card = draft_and_score(lang, topic, None, "offline/extractive", args.export)
             results.append(_row(lang, topic, "offline", card, time.perf_counter() - t0))
             with FakeOpenAIServer(default_reply=REPLIES[lang]) as server:
                 server.reply_next(brief_reply(lang, topic))
                 t0 = time.perf_counter()
                 card = draft_and_score(
-                    lang, topic, server_gateway(server, Path(folder)), "test-model"
+                    lang, topic, server_gateway(server, Path(folder)), "test-model", args.export
                 )
                 results.append(_row(lang, topic, "test server", card, time.perf_counter() - t0))
     print()
@@ -226,6 +237,23 @@ def main() -> None:
             ),
             encoding="utf-8",
         )
+
+
+def _library(home: Path | None, folder: Path) -> dict[str, Any]:
+    """Build the library in a fresh home, or reuse the one kept in `home` by an earlier run
+    (its drafted projects are removed first so each run drafts anew)."""
+    if home is None:
+        return build_library(folder / "home")
+    summary = home / "bench_library.json"
+    if summary.exists():
+        os.environ["RAGCORE_HOME"] = str(home)
+        projects = ProjectStore.from_settings(load_settings())
+        for project in projects.list_projects():
+            projects.delete(project.project_id)
+        return {**json.loads(summary.read_text(encoding="utf-8")), "reused": str(home)}
+    library = build_library(home)
+    summary.write_text(json.dumps(library), encoding="utf-8")
+    return library
 
 
 def _row(lang: str, topic: str, model: str, card: Scorecard, seconds: float) -> dict[str, Any]:
