@@ -127,6 +127,6 @@ def formula_debris(sentence: str) -> str:
         return "braces that do not pair up: a cut formula"
     if text.count("(") + text.count("（") > text.count(")") + text.count("）"):
         return "an opening parenthesis without its closing: a cut-off piece of text"
-    if text[:1] in "=+×÷∑∏":
-        return "starts with an operator: a piece of a formula"
+    if text[:1] in "=+×÷∑∏" or re.search(r"[.!?]\s+[=+×÷]\s", text):
+        return "an operator where a sentence starts: a piece of a formula"
     return ""

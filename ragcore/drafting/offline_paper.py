@@ -333,8 +333,8 @@ def plan_paper(
             warnings[key].append(_message("short", lang, words=composed.words, low=low, high=high))
         if other := _other_language(section, lang):
             warnings[key].append(_message("other_lang", lang, n=other))
-        own = {id(b) for b in section.blocks}
-        foreign = [c.block for c in chosen[key] if id(c.block) not in own]
+        own_blocks = {id(b) for b in section.blocks}
+        foreign = [c.block for c in chosen[key] if id(c.block) not in own_blocks]
         planned[key] = PlannedSection(
             composed,
             warnings[key],
