@@ -329,8 +329,9 @@ def plan_paper(
             render_sentences(sentences, lang), sentences, lang, section.spec.words
         )
         low, high = section.spec.words
-        if sentences and composed.words < low:
-            warnings[key].append(_message("short", lang, words=composed.words, low=low, high=high))
+        words = sum(count_words(s.text) for s in sentences)  # as the export counts: no markers
+        if sentences and words < low:
+            warnings[key].append(_message("short", lang, words=words, low=low, high=high))
         if other := _other_language(section, lang):
             warnings[key].append(_message("other_lang", lang, n=other))
         own_blocks = {id(b) for b in section.blocks}
