@@ -69,7 +69,9 @@ def test_incomplete_references_are_named_for_editing_in_the_library() -> None:
     assert missing_fields(references[0]) == ["title", "authors", "year"]
     assert missing_fields(references[1]) == [] and missing_fields(references[3]) == []
     appendix = _references_to_complete(references, "en")
-    assert "[1] 3688609: no title, authors, year; edit the paper's record in the Library" in appendix
+    assert (
+        "[1] 3688609: no title, authors, year; edit the paper's record in the Library" in appendix
+    )
     assert "[3] s: no authors, year" in appendix and "[2]" not in appendix
     assert "请在文献库中编辑" in _references_to_complete(references, "zh")
     problems = entry_problems(ReferenceEntry(1, "3688609", "3688609", references[0].paper))
