@@ -202,3 +202,24 @@ def styled_pdf(style: str, two_columns: bool = False) -> SamplePdf:
                 writer.footnote("1 Code is available from the authors.")
     data: bytes = writer.doc.tobytes()
     return SamplePdf(data, headings, title, authors, lang)
+
+
+# A results table set sideways, as LaTeX's `sidewaystable` and landscape pages print it.
+SIDEWAYS_TABLE = "\n".join(
+    ["Table 5: Accuracy of every method on every benchmark (full results)."]
+    + [
+        f"Method {name}   Cora {80 + n}.1   Citeseer {70 + n}.4   Pubmed {78 + n}.9   Mean {76 + n}.5"
+        for n, name in enumerate(["GCN", "GAT", "SAGE", "APPNP", "GraphMix", "Ours"])
+    ]
+)
+
+
+def with_sideways_page(data: bytes, after_page: int = 1) -> bytes:
+    """The PDF with a page of sideways text inserted after `after_page` (1-based). PyMuPDF's
+    layout model finds that page's text boxes but returns them without their text
+    (pymupdf4llm 2.0), while the text layer holds every character."""
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    page = doc.new_page(pno=after_page)
+    page.insert_textbox(pymupdf.Rect(60, 60, 535, 790), SIDEWAYS_TABLE, fontsize=10, rotate=90)
+    out: bytes = doc.tobytes()
+    return out

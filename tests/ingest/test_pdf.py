@@ -23,7 +23,7 @@ from ragcore.ingest.summarize import Summarizer
 from ragcore.library.store import CardStore
 from ragcore.progress import ProgressEvent
 from ragcore.settings import Settings
-from tests.ingest.pdf_samples import STYLES, styled_pdf
+from tests.ingest.pdf_samples import STYLES, styled_pdf, with_sideways_page
 
 PDFS = Path(__file__).resolve().parents[1] / "data" / "pdfs"
 FRONT = Path(__file__).resolve().parent / "data" / "pdf_front_matter.yaml"
@@ -172,3 +172,30 @@ def test_pipeline_stores_page_anchors_and_reports_page_progress(
     cards = store.get_cards(paper_id=result.paper_id)
     assert cards and all(card.sentence_pages for card in cards)
     assert all(all(pages for pages in card.sentence_pages) for card in cards)
+
+
+def test_a_page_the_layout_model_returns_empty_falls_back_to_plain_text(tmp_path: Path) -> None:
+    """No mock: a real page of sideways text that the layout model returns without its text."""
+    sample = styled_pdf("numbered")
+    path = tmp_path / "sideways_table.pdf"
+    path.write_bytes(with_sideways_page(sample.data, after_page=1))
+    doc = parse_file(path)
+    (warning,) = [w for w in doc.warnings if "layout analysis failed" in w]
+    assert warning.startswith("sideways_table.pdf: layout analysis failed on page 2:")
+    assert "sideways" in warning and "read as plain text" in warning
+    sections = split_sections(doc)
+    roles = [s.role for s in sections if s.heading]
+    for role in ("abstract", "introduction", "method", "experiments", "conclusion"):
+        assert role in roles, (role, [s.heading for s in sections])
+    body = "\n".join(s.text for s in sections)
+    # Nothing half-read: the text before, on and after the page the layout model lost.
+    assert "Method GraphMix" in body and "Table 5: Accuracy" in body
+    assert body.count("the mixing step improves accuracy") == sample_paragraphs(sample)
+    paper = extract_paper(doc, sections)
+    assert paper.title == sample.title
+
+
+def sample_paragraphs(sample: object) -> int:
+    """How often the generated paper prints its body paragraph (abstract + 3 per section)."""
+    headings = getattr(sample, "headings")
+    return sum(1 if role == "abstract" else 3 for _, _, role in headings if role != "references")
