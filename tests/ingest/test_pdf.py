@@ -15,7 +15,14 @@ from ragcore.ingest.formats import parse_file
 from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.model import Block, ParsedDocument, Section
-from ragcore.ingest.pdf_evaluation import HeadingScore, debris, heading_key, score_headings
+from ragcore.ingest.pdf_evaluation import (
+    HeadingScore,
+    abstract_right,
+    debris,
+    heading_key,
+    keywords_right,
+    score_headings,
+)
 from ragcore.ingest.pipeline import IngestOptions, IngestPipeline
 from ragcore.ingest.routing import load_routing
 from ragcore.ingest.sections import split_sections
@@ -62,6 +69,8 @@ def test_dev_pdf_metadata(dev) -> None:  # type: ignore[no-untyped-def]
         )
         assert paper.authors and paper.authors[0] == want["first_author"]
         assert paper.year == want["year"]
+        assert abstract_right(paper, want["abstract"]), (name, paper.abstract[:80])
+        assert keywords_right(paper, want["keywords"]), (name, paper.keywords)
     plos = dev["en_plosone2013_hnscc_hedgehog.pdf"]
     paper = extract_paper(plos[1], plos[2])
     assert paper.doi == "10.1371/journal.pone.0078127" and paper.venue == "PLOS ONE"
