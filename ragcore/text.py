@@ -98,7 +98,11 @@ def split_keywords(text: str) -> list[str]:
     if not text:
         return []
     parts = _KEYWORD_SEPARATORS.split(text)
-    if len(parts) == 1 and cjk_count(text) and re.search(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]", text):
+    if (
+        len(parts) == 1
+        and cjk_count(text)
+        and re.search(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]", text)
+    ):
         parts = text.split(" ")
     return unique_keywords(parts)
 

@@ -30,7 +30,7 @@ from ragcore.ingest.summarize import Summarizer
 from ragcore.library.store import CardStore
 from ragcore.progress import ProgressEvent
 from ragcore.settings import Settings
-from tests.ingest.pdf_samples import STYLES, styled_pdf, with_sideways_page
+from tests.ingest.pdf_samples import STYLES, SamplePdf, styled_pdf, with_sideways_page
 
 PDFS = Path(__file__).resolve().parents[1] / "data" / "pdfs"
 FRONT = Path(__file__).resolve().parent / "data" / "pdf_front_matter.yaml"
@@ -204,7 +204,7 @@ def test_a_page_the_layout_model_returns_empty_falls_back_to_plain_text(tmp_path
     assert paper.title == sample.title
 
 
-def sample_paragraphs(sample: object) -> int:
+def sample_paragraphs(sample: SamplePdf) -> int:
     """How often the generated paper prints its body paragraph (abstract + 3 per section)."""
-    headings = getattr(sample, "headings")
+    headings = sample.headings
     return sum(1 if role == "abstract" else 3 for _, _, role in headings if role != "references")

@@ -125,7 +125,10 @@ def test_reference_editor_saves_metadata(app: AppTest) -> None:
     saved = records.stored(paper_id)
     assert saved is not None and saved.keywords == ["表格结构识别", "Transformer", "表格"]
     paper = PaperTable(load_settings().db_path).get(paper_id)
-    assert paper is not None and (paper.abstract, paper.keywords) == ("We read tables.", saved.keywords)
+    assert paper is not None and (paper.abstract, paper.keywords) == (
+        "We read tables.",
+        saved.keywords,
+    )
     app.text_input(key=f"bib_year_{paper_id}").input("twenty")
     app.button(key="bib_save").click().run()
     assert any("four digits" in e for e in values(app.error))
