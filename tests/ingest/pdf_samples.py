@@ -177,7 +177,8 @@ class _Writer:
         self.page.insert_text((60, 780), text, fontsize=6.5, fontname=self.font)
 
 
-def styled_pdf(style: str, two_columns: bool = False) -> SamplePdf:
+def styled_pdf(style: str, two_columns: bool = False, keywords: str = "") -> SamplePdf:
+    """The paper in `style`; `keywords` is a keyword line printed under the abstract."""
     headings, lang = STYLES[style]
     title, authors = TITLES[lang]
     paragraph = ZH_PARAGRAPH if lang == "zh" else EN_PARAGRAPH
@@ -194,6 +195,8 @@ def styled_pdf(style: str, two_columns: bool = False) -> SamplePdf:
                 writer.write("[1] A. Author. A paper about graphs. In Proc. ICML, 2020.", 9)
             else:
                 writer.write(paragraph, 9)
+            if role == "abstract" and keywords:
+                writer.write(keywords, 9)
             if index == 2 and number == 0:
                 caption = (
                     "图 1 模型结构示意图" if lang == "zh" else "Figure 1: Overview of the model."

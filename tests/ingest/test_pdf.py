@@ -208,3 +208,24 @@ def sample_paragraphs(sample: SamplePdf) -> int:
     """How often the generated paper prints its body paragraph (abstract + 3 per section)."""
     headings = sample.headings
     return sum(1 if role == "abstract" else 3 for _, _, role in headings if role != "references")
+
+
+@pytest.mark.parametrize(
+    ("style", "line", "keywords"),
+    [
+        ("numbered", "Keywords: graph learning; node mixing, semi-supervised learning",
+         ["graph learning", "node mixing", "semi-supervised learning"]),
+        ("zh_chapter", "关键词：图神经网络；节点混合，半监督学习",
+         ["图神经网络", "节点混合", "半监督学习"]),
+    ],
+)  # fmt: skip
+def test_printed_keywords_and_abstract_are_stored(
+    tmp_path: Path, style: str, line: str, keywords: list[str]
+) -> None:
+    path = tmp_path / f"{style}.pdf"
+    path.write_bytes(styled_pdf(style, keywords=line).data)
+    doc = parse_file(path)
+    paper = extract_paper(doc, split_sections(doc))
+    assert paper.keywords == keywords
+    assert paper.abstract.startswith(("Graph neural networks learn", "图神经网络通过"))
+    assert "Keywords" not in paper.abstract and "关键词" not in paper.abstract

@@ -81,7 +81,6 @@ def test_search_filter_and_sort_papers(app: AppTest) -> None:
     assert shown and all(lang == "中文" for lang in shown)
 
 
-
 def test_search_finds_a_paper_by_its_keywords(app: AppTest) -> None:
     papers = library()
     paper = papers.list_papers()[0]
