@@ -61,6 +61,7 @@ class SnapshotCache:
         # This process's own writes, by revision: what each left ready (card, vector by id).
         self._own: dict[int, tuple[set[str], dict[str, tuple[Card, Any]]]] = {}
         self._own_lock = threading.Lock()
+        self._read_store = False  # the last refresh read cards back from the store
 
     def get(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
@@ -73,8 +74,12 @@ class SnapshotCache:
             if self._ready_ids is not None and self._remote_due():
                 fresh = self._reconcile(fresh)
             self._snapshot = fresh
-            if fresh.revision - self._persisted >= PERSIST_EVERY or self._persisted < 0:
+            behind = fresh.revision - self._persisted
+            # Reading cards back from the embedded store loads its whole index (seconds at 100k):
+            # once paid, the files are brought up to date so that no new process pays it again.
+            if behind >= PERSIST_EVERY or self._persisted < 0 or (behind and self._read_store):
                 self._persist(fresh)
+            self._read_store = False
             return fresh
 
     def remember(
@@ -146,6 +151,7 @@ class SnapshotCache:
         known: dict[str, tuple[Card, Any]] = {}
         for write in own:
             if write is None:  # another process wrote in between
+                self._read_store = True
                 return self._read(sorted(ids))
             touched, ready = write
             known = {i: pair for i, pair in known.items() if i not in touched} | ready
