@@ -2,7 +2,8 @@
 
 1. A mixed library in a fresh home: the dev PDFs (tests/data/pdfs) and the 16 unarXive Markdown
    papers (tests/data/papers) ingested with the offline summarizer, and the seeds' cards
-   imported (tests/data/seeds 000-003). Most papers are off every topic below.
+   imported (tests/data/seeds 000-003) with their BibTeX (data/demo_references.bib, as a
+   researcher imports a reference manager's export). Most papers are off every topic below.
 2. Two English and two Chinese topics, each drafted with the offline model and through the test
    server (`FakeOpenAIServer`: a fixed reply per section that cites like a model does, with
    `[1, 2]`, `[1-3]` and `【1】`; it measures how the pipeline handles model output, not writing),
@@ -26,7 +27,7 @@ from typing import Any
 
 from ragcore.drafting.pipeline import draft_project, project_paper
 from ragcore.drafting.projects import ProjectStore
-from ragcore.ingest.importer.run import import_files
+from ragcore.ingest.importer.run import import_demo_references, import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
 from ragcore.library.store import CardStore
 from ragcore.llm import Gateway, load_llm_config
@@ -84,11 +85,16 @@ def build_library(home: Path) -> dict[str, Any]:
     reports = ingest_paths(settings, files, IngestOptions(), store=store)
     seeds = sorted((DATA / "seeds").glob("00[0-3]_*.txt"))
     imported = import_files(seeds, store)
+    # The seed papers carry bare ids; a researcher imports their reference manager's BibTeX
+    # for them. data/demo_references.bib is that file for these papers (each entry checked
+    # against a public source; two papers could not be identified and stay incomplete).
+    references = import_demo_references(store)
     return {
         "files": len(files),
         "ingested_cards": sum(len(r.cards) for r in reports),
         "failed": [r.file for r in reports if not r.cards],
         "imported_cards": len(imported.added),
+        "references_matched": len(references.matched),
         "cards": store.count(),
         "seconds": time.perf_counter() - started,
     }
