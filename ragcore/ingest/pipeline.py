@@ -137,6 +137,7 @@ class IngestPipeline:
                 report(progress, "files", done, len(files), path.name)
         finally:
             if pool is not None:
+                self.timer.seconds["parse in workers"] += pool.worker_seconds
                 pool.close()
         return reports
 
