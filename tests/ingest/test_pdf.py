@@ -172,3 +172,7 @@ def test_pipeline_stores_page_anchors_and_reports_page_progress(
     cards = store.get_cards(paper_id=result.paper_id)
     assert cards and all(card.sentence_pages for card in cards)
     assert all(all(pages for pages in card.sentence_pages) for card in cards)
+    # The worker's own parse time is reported next to the time this process waited for it
+    # (bench_ingest prints the overlap from the two).
+    seconds = pipeline.timer.seconds
+    assert seconds["parse in workers"] > 0 and seconds["parse"] > 0
