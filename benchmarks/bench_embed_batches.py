@@ -4,10 +4,11 @@ batch size (the floor our wrapper must not fall below: normalising, locking, sli
 Texts are real card-sized texts: abstracts from benchmarks/data (CSL Chinese and the English
 papers for `use`, which embeds every card; the English papers for `minilm`, which embeds the
 English ones). Each point embeds max(batch, --texts) texts, ours and raw alternating, after a
-warm-up. The ingest batch size (`embed_batch`, embeddings.BATCH_SIZE) is chosen from this table.
+warm-up, in sweeps over all batch sizes; each point keeps its best sweep (a shared machine
+only ever slows a point down). The ingest batch size (`embed_batch`, embeddings.BATCH_SIZE) is chosen from this table.
 
 Run from the repository root:
-  .venv/bin/python -m benchmarks.bench_embed_batches [--embedders use,minilm] [--texts 32]
+  .venv/bin/python -m benchmarks.bench_embed_batches [--embedders use,minilm] [--texts 32] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -67,34 +68,37 @@ def _in_batches(encode: Callable[[list[str]], Any], texts: Sequence[str], size: 
         encode(list(texts[start : start + size]))
 
 
-def measure(name: str, floor_texts: int) -> list[tuple[int, float, float]]:
+def measure(name: str, floor_texts: int, rounds: int) -> list[tuple[int, float, float]]:
     texts = card_texts(name)
     ours = get_embedder(name)
     raw = raw_encoder(name)
     ours.embed(texts[:8])  # warm-up: first calls allocate and load lazily
     raw(texts[:8])
-    rows = []
-    for size in SIZES:
-        sample = texts[: max(size, floor_texts)]
-        set_batch_size(ours, size)
-        mine = _rate(lambda: ours.embed(sample), len(sample))  # noqa: B023
-        floor = _rate(lambda: _in_batches(raw, sample, size), len(sample))  # noqa: B023
-        rows.append((size, mine, floor))
-        print(f"  {name} batch {size}: {mine:.1f} vs raw {floor:.1f} cards/s", flush=True)
-    return rows
+    best: dict[int, tuple[float, float]] = {size: (0.0, 0.0) for size in SIZES}
+    for round_ in range(rounds):  # the best of the rounds: other processes only slow a point
+        for size in SIZES:
+            sample = texts[: max(size, floor_texts)]
+            set_batch_size(ours, size)
+            mine = _rate(lambda: ours.embed(sample), len(sample))  # noqa: B023
+            floor = _rate(lambda: _in_batches(raw, sample, size), len(sample))  # noqa: B023
+            best[size] = (max(best[size][0], mine), max(best[size][1], floor))
+            print(f"  {name} round {round_ + 1} batch {size}: {mine:.1f} vs raw {floor:.1f}")
+    return [(size, *best[size]) for size in SIZES]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedders", default="use,minilm")
     parser.add_argument("--texts", type=int, default=32, help="texts per point at least")
+    parser.add_argument("--rounds", type=int, default=2, help="best of this many sweeps")
     args = parser.parse_args()
     load = os.getloadavg()
-    results = {name: measure(name, args.texts) for name in args.embedders.split(",")}
+    results = {name: measure(name, args.texts, args.rounds) for name in args.embedders.split(",")}
     after = os.getloadavg()
     print(
         "\n`python -m benchmarks.bench_embed_batches "
-        f"--embedders {args.embedders} --texts {args.texts}`; {os.cpu_count()} cores, "
+        f"--embedders {args.embedders} --texts {args.texts} --rounds {args.rounds}` (best of "
+        f"{args.rounds} sweeps per point); {os.cpu_count()} cores, "
         f"load average {load[0]:.1f} before, {after[0]:.1f} after\n"
     )
     for name, rows in results.items():

@@ -61,15 +61,14 @@ def save(root: Path, snapshot: CardSnapshot, identity: dict[str, Any]) -> None:
     """Write the snapshot under `root`, replacing what was there only once it is complete.
 
     The files are written and flushed in a staging folder, then swapped in under the cache
-    lock (studio and CLI may write at once). A cache already on disk for a later revision of
-    the same store is kept: the slower writer's snapshot is the older one."""
+    lock (studio and CLI may write at once). The last writer wins even when its revision is
+    older: any whole set is valid (a reader applies the change log since its revision), while
+    keeping "the newest" would keep a cache from before a reset log forever."""
     staging = staging_folder(root)
     try:
         _write(staging, snapshot, identity)
         sync_tree(staging)
         with cache_lock(root):
-            if _newer_on_disk(root, identity, snapshot.revision):
-                return
             swap_in(staging, root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -101,13 +100,6 @@ def _write(staging: Path, snapshot: CardSnapshot, identity: dict[str, Any]) -> N
         "files": files,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-
-
-def _newer_on_disk(root: Path, identity: dict[str, Any], revision: int) -> bool:
-    try:
-        return int(read_manifest(root, identity)["revision"]) > revision
-    except (CacheRejected, KeyError, TypeError, ValueError):
-        return False
 
 
 def read_manifest(root: Path, identity: dict[str, Any]) -> dict[str, Any]:

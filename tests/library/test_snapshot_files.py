@@ -13,8 +13,8 @@ import pytest
 
 from ragcore.errors import StoreError
 from ragcore.library import db
-from ragcore.library.embeddings import FakeEmbedder
 from ragcore.library.cards import Card, SummaryType
+from ragcore.library.embeddings import FakeEmbedder
 from ragcore.library.store import CardStore
 from ragcore.retrieval import lexical
 from ragcore.retrieval.lexical import index_for
@@ -126,7 +126,11 @@ def test_a_cache_from_another_embedder_is_never_used(
     manifest.write_text(json.dumps({**data, "embedder": "minilm"}))
     store = CardStore.open(settings)
     assert len(store.snapshot()) == len(_cards()) and not _mapped(store)
-    assert "built for embedder 'minilm', not 'fake'" in capsys.readouterr().err
+    [line] = capsys.readouterr().err.splitlines()
+    assert "built for embedder 'minilm', not 'fake'" in line and "rebuilding it" in line
+    store.wait_persisted()  # rebuilt for this embedder, and used by the next process
+    assert json.loads(manifest.read_text())["embedder"] == "fake"
+    assert _mapped(CardStore.open(settings))
 
 
 def _many_cards(count: int) -> list[Card]:
