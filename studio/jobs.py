@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ragcore.drafting.pipeline import DraftOutcome, draft_project
 from ragcore.drafting.projects import Project
 from ragcore.errors import RagcoreError
 from ragcore.progress import ProgressEvent
 from ragcore.settings import Settings
 
-if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
+if TYPE_CHECKING:  # the gateway loads LiteLLM and the pipeline Chroma (seconds each): the
+    # Projects page imports this module and must not wait for them; only their types are needed
+    from ragcore.drafting.pipeline import DraftOutcome
     from ragcore.llm.gateway import Gateway
 
 log = logging.getLogger("studio.jobs")
@@ -101,6 +102,8 @@ def forget(project_id: str) -> None:
 
 
 def _run(job: DraftJob, settings: Settings, project: Project, gateway: Gateway) -> None:
+    from ragcore.drafting.pipeline import draft_project
+
     try:
         job.outcome = draft_project(
             settings,

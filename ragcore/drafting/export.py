@@ -19,7 +19,6 @@ import nh3
 from ragcore.documents.paper import PaperDocument, PaperSection, render_paper
 from ragcore.drafting.citations import cited_papers, renumber
 from ragcore.drafting.versions import SectionVersion
-from ragcore.library.bibformats import tex_escape
 from ragcore.library.cards import Paper
 from ragcore.redaction import redact_urls
 from ragcore.retrieval.evidence import NOTE_PAPER_PREFIX
@@ -212,44 +211,3 @@ def to_html(markdown_text: str, title: str = "") -> str:
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title></head>\n<body>\n{clean}\n</body></html>\n"
     )
-
-
-# -------------------------------------------------------------------------------- BibTeX
-
-
-def _bib_key(reference: Reference, used: set[str]) -> str:
-    paper = reference.paper
-    surname = paper.authors[0].split()[-1] if paper and paper.authors else ""
-    first_word = next(iter(re.findall(r"[A-Za-z]{3,}", paper.title if paper else "")), "")
-    year = str(paper.year) if paper and paper.year else ""
-    key = re.sub(r"[^A-Za-z0-9]", "", f"{surname}{year}{first_word}".lower())
-    key = key or "ref" + re.sub(r"[^A-Za-z0-9]", "", reference.paper_id)
-    unique, suffix = key, ord("a")
-    while unique in used:
-        unique, suffix = f"{key}{chr(suffix)}", suffix + 1
-    used.add(unique)
-    return unique
-
-
-def to_bibtex(references: list[Reference]) -> str:
-    """One entry per cited paper (project notes are not publications and are left out)."""
-    used: set[str] = set()
-    entries = []
-    for reference in references:
-        if reference.is_note:
-            continue
-        paper = reference.paper or Paper(paper_id=reference.paper_id)
-        fields = {
-            "title": paper.title or reference.paper_id,
-            "author": " and ".join(paper.authors),
-            "year": str(paper.year or ""),
-            "journal": paper.venue,
-            "doi": paper.doi,
-            "eprint": paper.arxiv_id,
-            "archiveprefix": "arXiv" if paper.arxiv_id else "",
-            "note": f"ragcore paper id: {reference.paper_id}",
-        }
-        kind = "article" if paper.venue else "misc"
-        body = ",\n".join(f"  {k} = {{{tex_escape(v)}}}" for k, v in fields.items() if v)
-        entries.append(f"@{kind}{{{_bib_key(reference, used)},\n{body}\n}}")
-    return "\n\n".join(entries) + ("\n" if entries else "")

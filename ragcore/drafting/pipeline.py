@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
-from ragcore.drafting.export import ExportedPaper, export_paper, to_bibtex, to_html
+from ragcore.drafting.export import ExportedPaper, export_paper, to_html
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.section_evidence import project_section
 from ragcore.drafting.versions import SectionVersion, VersionStore
@@ -301,11 +301,9 @@ def project_paper(
 
 
 def export_text(paper: ExportedPaper, fmt: str) -> str:
-    """The paper as `md`, `html` or `bib` text."""
+    """The paper as `md` or `html` text (BibTeX comes from the manuscript: `bib_export`)."""
     if fmt == "md":
         return paper.markdown
     if fmt == "html":
         return to_html(paper.markdown, paper.document.title)
-    if fmt == "bib":
-        return to_bibtex(paper.references)
-    raise InputError(f"unknown export format {fmt!r}; use md, html or bib")
+    raise InputError(f"unknown export format {fmt!r}; use md or html")
