@@ -21,8 +21,10 @@ from ragcore.ingest.formats.pdf import parse
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.pdf_evaluation import (
     HeadingScore,
+    abstract_right,
     debris,
     heading_key,
+    keywords_right,
     metadata_right,
     score_headings,
 )
@@ -41,14 +43,18 @@ def _cards(sections: list, title: str, lang: str) -> list:  # type: ignore[type-
     return [s for s in Summarizer(load_routing()).summarize(sections, title, lang) if s.ok]
 
 
+def _mark(right: bool, got: str) -> str:
+    return "✓" if right else f"✗ {got or '(none)'}"
+
+
 def dev_set() -> None:
     front = yaml.safe_load(FRONT.read_text(encoding="utf-8"))
     totals: dict[str, HeadingScore] = defaultdict(HeadingScore)
     print(
         "| file | pages | parse s | gold ≤2 | found ≤2 | recall | precision | levels right |"
-        " roles found | card types | title | first author | year | warnings |"
+        " roles found | card types | title | first author | year | abstract | keywords | warnings |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     texts: list[str] = []
     for line in (PDFS / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
@@ -72,7 +78,10 @@ def dev_set() -> None:
             f"| {score.recall:.2f} | {score.precision:.2f} | {score.level_right}/{score.matched} "
             f"| {', '.join(roles)} | {len(cards)} | {'✓' if meta['title'] else '✗ ' + paper.title} "
             f"| {'✓' if meta['first author'] else '✗ ' + ','.join(paper.authors[:1])} "
-            f"| {'✓' if meta['year'] else '✗ ' + str(paper.year)} | {len(doc.warnings)} |"
+            f"| {'✓' if meta['year'] else '✗ ' + str(paper.year)} "
+            f"| {_mark(abstract_right(paper, want['abstract']), paper.abstract[:40])} "
+            f"| {_mark(keywords_right(paper, want['keywords']), '; '.join(paper.keywords))} "
+            f"| {len(doc.warnings)} |"
         )
         if score.missed or score.extra:
             print(f"|  | missed: {score.missed} | extra: {score.extra} |")

@@ -83,3 +83,37 @@ def cut_at_sentence(text: str, limit: int) -> str:
             break
         out = candidate
     return out
+
+
+# Separators of printed keyword lists: `;` `,` and their full-width forms, the middle dot,
+# the Chinese enumeration comma and bullets.
+_KEYWORD_SEPARATORS = re.compile(r"\s*[;,，；、·•∙]\s*")
+
+
+def split_keywords(text: str) -> list[str]:
+    """`深度学习；图像识别` / `GEC, LLMs; Energy` / `a · b` -> the keywords, in order, once each.
+    A Chinese list separated only by spaces (`关键词：深度学习 图像 识别`) splits on the spaces;
+    an English one without separators stays one phrase (its words belong together)."""
+    text = normalize_space(text).strip(" .。")
+    if not text:
+        return []
+    parts = _KEYWORD_SEPARATORS.split(text)
+    if (
+        len(parts) == 1
+        and cjk_count(text)
+        and re.search(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]", text)
+    ):
+        parts = text.split(" ")
+    return unique_keywords(parts)
+
+
+def unique_keywords(parts: list[str]) -> list[str]:
+    """Stripped, non-empty, each once (case-blind), in order."""
+    seen: set[str] = set()
+    keywords = []
+    for part in parts:
+        word = normalize_space(part).strip(" .。")
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            keywords.append(word)
+    return keywords

@@ -72,11 +72,19 @@ def reference_editor(paper_ids: list[str]) -> None:
             values[name] = columns[n % 2].text_input(
                 t(zh, en), str(getattr(reference, name)), key=f"bib_{name}_{paper_id}"
             )
+        keywords = st.text_input(
+            t("关键词（以；或，分隔）", "Keywords (separated by ; or ,)"),
+            "; ".join(reference.keywords), key=f"bib_keywords_{paper_id}",
+        )  # fmt: skip
+        abstract = st.text_area(
+            t("摘要", "Abstract"), reference.abstract, key=f"bib_abstract_{paper_id}", height=160
+        )
         if st.form_submit_button(t("保存参考文献信息", "Save the reference"), key="bib_save"):
             with guarded(t("无法保存", "Cannot save")):
                 saved = records.edit(
                     str(paper_id), paper, type=kind,
-                    authors=[a for a in authors.splitlines() if a.strip()], year=year, **values,
+                    authors=[a for a in authors.splitlines() if a.strip()], year=year,
+                    keywords=keywords, abstract=abstract, **values,
                 )  # fmt: skip
                 library.upsert_paper(apply_to_paper(paper, saved))
                 st.success(t("已保存。", "Saved."))

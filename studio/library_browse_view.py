@@ -34,7 +34,7 @@ def _rows(cards: list[Card]) -> list[PaperRow]:
 
 def _matches(row: PaperRow, words: list[str]) -> bool:
     haystack = " ".join(
-        [row.info.label, row.info.paper_id, *row.info.authors, *row.tags]
+        [row.info.label, row.info.paper_id, *row.info.authors, *row.tags, *row.info.keywords]
     ).casefold()
     return all(word in haystack for word in words)
 
@@ -47,7 +47,8 @@ def find_papers(cards: list[Card]) -> list[str]:
     rows = _rows(cards)
     col_search, col_lang, col_sort = st.columns([4, 2, 2])
     query = col_search.text_input(
-        t("搜索（标题、作者、标签）", "Search (title, author, tag)"), key="library_search"
+        t("搜索（标题、作者、标签、关键词）", "Search (title, author, tag, keyword)"),
+        key="library_search",
     )
     langs = sorted({r.info.lang for r in rows if r.info.lang})
     lang_names = {code: lang_label(code) for code in langs}

@@ -68,6 +68,8 @@ def add_papers() -> None:
                 continue
             st.success(f"{name}: {item.title or item.paper_id} · {item.status} · "
                        + t(f"{len(item.cards)} 张卡片", f"{len(item.cards)} cards"))  # fmt: skip
+            for warning in item.warnings:
+                st.warning(f"{name}: {warning}")
             for failure in item.failed:
                 st.warning(f"{name} · {failure.summary_type.label}: {failure.reason}")
 

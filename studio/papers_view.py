@@ -35,6 +35,7 @@ class PaperInfo:
     year: int | None = None
     venue: str = ""
     lang: str = ""
+    keywords: tuple[str, ...] = ()  # as printed in the paper (searched on the Library page)
 
     def details(self) -> str:
         """ "Authors (year) · venue", what is known of it."""
@@ -73,6 +74,7 @@ def _infos(library: CardStore) -> dict[str, PaperInfo]:
             paper_id, label, bool(title),
             tuple(paper.authors) if paper else (), paper.year if paper else None,
             paper.venue if paper else "", (paper.lang if paper else "") or (cards[0].lang if cards else ""),
+            tuple(paper.keywords) if paper else (),
         )  # fmt: skip
     return infos
 

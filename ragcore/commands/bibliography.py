@@ -63,7 +63,7 @@ def show(
 def _describe(key: str, reference: Reference) -> str:
     lines = [f"{reference.paper_id}  key {key}  ({reference.type})"]
     for name in ("title", "authors", "year", "venue", "volume", "issue", "pages", "publisher",
-                 "place", "doi", "arxiv_id", "url", "lang"):  # fmt: skip
+                 "place", "doi", "arxiv_id", "url", "lang", "keywords", "abstract"):  # fmt: skip
         value = getattr(reference, name)
         if value:
             lines.append(f"  {name}: {'; '.join(value) if isinstance(value, list) else value}")
@@ -90,6 +90,8 @@ def edit(
     url: Annotated[str | None, typer.Option("--url")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en.")] = None,
     key: Annotated[str | None, typer.Option("--key", help="Your own citation key.")] = None,
+    abstract: Annotated[str | None, typer.Option("--abstract")] = None,
+    keywords: Annotated[str | None, typer.Option("--keywords", help="Separated by ; or , (`深度学习；图像识别`).")] = None,
     from_json: Annotated[Path | None, typer.Option("--json", help="Fields from a JSON file (`papers show --json` output; - = stdin).")] = None,
     from_bib: Annotated[Path | None, typer.Option("--bib", help="Fields from a .bib file with this one entry.")] = None,
 ) -> None:  # fmt: skip
@@ -117,6 +119,7 @@ def edit(
         "type": type_, "title": title, "authors": author, "year": year, "venue": venue,
         "volume": volume, "issue": issue, "pages": pages, "publisher": publisher, "place": place,
         "doi": doi, "arxiv_id": arxiv, "url": url, "lang": lang, "key": key,
+        "abstract": abstract, "keywords": keywords,
     }  # fmt: skip
     changes |= {k: v for k, v in given.items() if v is not None}
     if not changes:

@@ -26,6 +26,8 @@ def _print_report(item: FileReport) -> None:
     typer.echo(f"  cards ({len(item.cards)}): " + ", ".join(t.label for _, t in item.cards))
     for failed in item.failed:
         typer.echo(f"  no {failed.summary_type.label} card: {failed.reason}")
+    for warning in item.warnings:
+        typer.secho(f"  warning: {warning}", fg=typer.colors.YELLOW)
 
 
 def ingest(

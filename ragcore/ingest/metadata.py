@@ -12,7 +12,7 @@ import unicodedata
 
 from ragcore.ingest.model import ParsedDocument, Section
 from ragcore.library.cards import Paper
-from ragcore.text import detect_lang, normalize_space
+from ragcore.text import detect_lang, normalize_space, split_keywords
 
 _HEAD_CHARS = 3000
 _ARXIV = re.compile(
@@ -26,6 +26,12 @@ _AUTHORS_LINE = re.compile(r"^(?:authors?|作者)\s*[:：]\s*(.+)$", re.I | re.M
 _VENUE_LINE = re.compile(
     r"^(?:journal|venue|published in|conference|期刊)\s*[:：]\s*(.+)$", re.I | re.M
 )
+# A printed keyword line: "Keywords: a; b", "**Key words** — a, b", "Index Terms—a, b", "关键词：a；b".
+_KEYWORDS_LINE = re.compile(
+    r"^[\s*_>#]*(?:key\s*words?|index\s+terms|关\s*键\s*词)[\s*_]*[:：.—–-]+[\s*_]*(.+)$",
+    re.I | re.M,
+)
+_ABSTRACT_CHARS = 6000  # longer than any abstract: the section swallowed body text
 _SLUG = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
 
 
@@ -124,6 +130,28 @@ def find_venue(doc: ParsedDocument) -> str:
     return normalize_space(line.group(1)) if line else ""
 
 
+def find_abstract(doc: ParsedDocument, sections: list[Section]) -> str:
+    """The reader's abstract (PDF, JATS), else the text of the section the paper heads
+    "Abstract"/"摘要"; empty when the paper has none."""
+    if doc.hints.get("abstract"):
+        return normalize_space(doc.hints["abstract"])
+    section = next((s for s in sections if s.role == "abstract" and s.text.strip()), None)
+    if section is None:
+        return ""
+    text = _KEYWORDS_LINE.sub("", section.text).strip()  # the keyword line printed under it
+    if len(text) > _ABSTRACT_CHARS:
+        text = text.split("\n\n")[0]
+    return normalize_space(text) if len(text) <= _ABSTRACT_CHARS else ""
+
+
+def find_keywords(doc: ParsedDocument) -> list[str]:
+    """The reader's keywords (PDF, JATS, LaTeX), else a keyword line in the file's opening."""
+    if doc.hints.get("keywords"):
+        return split_keywords(doc.hints["keywords"])
+    line = _KEYWORDS_LINE.search(doc.full_text[: _HEAD_CHARS * 2])
+    return split_keywords(line.group(1).replace("*", "")) if line else []
+
+
 def paper_lang(sections: list[Section]) -> str:
     body = " ".join(s.text for s in sections if s.role not in ("references", "appendix"))
     return detect_lang(body[:20000])
@@ -154,4 +182,6 @@ def extract_paper(doc: ParsedDocument, sections: list[Section]) -> Paper:
         lang=paper_lang(sections),
         doi=doi,
         arxiv_id=arxiv_id,
+        abstract=find_abstract(doc, sections),
+        keywords=find_keywords(doc),
     )

@@ -84,6 +84,18 @@ def metadata_right(
     }
 
 
+def abstract_right(paper: Paper, begins: str) -> bool:
+    """The abstract begins as printed, or is empty when the paper prints none."""
+    if not begins:
+        return not paper.abstract
+    return title_key(paper.abstract).startswith(title_key(begins))
+
+
+def keywords_right(paper: Paper, keywords: list[str]) -> bool:
+    """The printed keywords, all of them, in order (case- and space-blind)."""
+    return [title_key(k) for k in paper.keywords] == [title_key(k) for k in keywords]
+
+
 def debris(texts: list[str]) -> dict[str, int]:
     """Extraction debris in stored text: sentences that start mid-word or mid-sentence,
     ligature characters and bullets."""

@@ -140,6 +140,8 @@ def _bib_reference(entry: Any) -> Reference:
         arxiv_id=arxiv,
         url=str(fields.get("url", "")),
         lang="zh" if _CJK.search(title) else "",
+        abstract=" ".join(str(fields.get("abstract", "")).split()),
+        keywords=str(fields.get("keywords", fields.get("keyword", ""))),
         key=entry.key if re.fullmatch(r"[A-Za-z0-9_:\-.+/]+", entry.key) else "",
     )
 
@@ -203,6 +205,8 @@ def write_bibtex(entries: list[tuple[str, Reference]]) -> str:
             "eprint": ref.arxiv_id,
             "archiveprefix": "arXiv" if ref.arxiv_id else "",
             "langid": "chinese" if ref.is_chinese else "",
+            "keywords": ", ".join(ref.keywords),  # biblatex's separator; Zotero reads it too
+            "abstract": ref.abstract,
         }
         # A journal article without a journal is only a guess of ingest's: @misc says no more.
         kind = "misc" if ref.type == "article-journal" and not ref.venue else ref.type
@@ -310,6 +314,8 @@ def _from_csl_item(item: dict[str, Any]) -> Reference:
         doi=str(item.get("DOI", "")),
         arxiv_id=normalise_arxiv(number) if "arxiv" in number.lower() else "",
         url=str(item.get("URL", "")),
+        abstract=str(item.get("abstract", "")),
+        keywords=str(item.get("keyword", "")),
         key=str(item.get("id", ""))
         if re.fullmatch(r"[A-Za-z0-9_:\-.+/]+", str(item.get("id", "")))
         else "",
@@ -374,6 +380,8 @@ def read_ris(text: str) -> ParsedReferences:
             doi=str(record.get("doi", "")),
             url=" ".join(record.get("urls") or [])[:500],
             lang="zh" if _CJK.search(title) else "",
+            abstract=str(record.get("abstract") or record.get("notes_abstract") or ""),
+            keywords=record.get("keywords") or [],
             key=key if re.fullmatch(r"[A-Za-z0-9_:\-.+/]+", key) and key != f"ris{number}" else "",
         )
     return parsed

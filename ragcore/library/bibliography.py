@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ragcore.errors import InputError
 from ragcore.library import db
-from ragcore.library.cards import Paper
+from ragcore.library.cards import Paper, keyword_list
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS paper_references (
@@ -83,6 +83,8 @@ EDITABLE_FIELDS = (
     "arxiv_id",
     "url",
     "lang",
+    "abstract",
+    "keywords",
 )
 _KEY_RE = re.compile(r"^[A-Za-z0-9_:\-.+/]+$")
 _ARXIV_RE = re.compile(r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I)
@@ -161,6 +163,13 @@ class Reference(BaseModel):
     url: str = ""
     lang: str = ""
     key: str = ""  # the user's own citation key (from an imported .bib); empty = generated
+    abstract: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _keywords(cls, value: Any) -> list[str]:
+        return keyword_list(value)
 
     @field_validator("authors", mode="before")
     @classmethod
@@ -250,6 +259,8 @@ def reference_from_paper(paper: Paper) -> Reference:
         doi=paper.doi,
         arxiv_id=arxiv,
         lang=paper.lang if paper.lang in ("zh", "en") else "",
+        abstract=paper.abstract,
+        keywords=paper.keywords,
     )
 
 
@@ -443,6 +454,8 @@ def apply_to_paper(paper: Paper | None, reference: Reference) -> Paper:
             "venue": reference.venue or base.venue,
             "doi": reference.doi or base.doi,
             "arxiv_id": reference.arxiv_id or base.arxiv_id,
+            "abstract": reference.abstract or base.abstract,
+            "keywords": reference.keywords or base.keywords,
         }
     )
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
-from ragcore.text import detect_lang, normalize_space
+from ragcore.text import detect_lang, normalize_space, split_keywords, unique_keywords
 
 
 class SummaryType(StrEnum):
@@ -102,6 +102,17 @@ class Origin(StrEnum):
     EDITED = "edited"
 
 
+def keyword_list(value: object) -> list[str]:
+    """Keywords from a printed list (`a；b`, `a, b`) or a list, stripped and once each."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return split_keywords(value)
+    if isinstance(value, list | tuple):
+        return unique_keywords([str(v) for v in value])
+    raise ValueError(f"keywords are a list or a ';'-separated text, got {type(value).__name__}")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -165,3 +176,11 @@ class Paper(BaseModel):
     lang: str = ""
     doi: str = ""
     arxiv_id: str = ""
+    # As printed in the paper (ingest) or given by the user; empty when not found.
+    abstract: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _keyword_list(cls, value: object) -> list[str]:
+        return keyword_list(value)

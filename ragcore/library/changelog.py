@@ -39,8 +39,9 @@ class ChangeLog:
             row = conn.execute("SELECT revision FROM store_revision WHERE id=1").fetchone()
         return int(row["revision"]) if row else 0
 
-    def record(self, card_ids: Sequence[str] | None) -> None:
-        """Bump the revision and log which cards it touched (None: all of them)."""
+    def record(self, card_ids: Sequence[str] | None) -> int:
+        """Bump the revision and log which cards it touched (None: all of them); returns the
+        new revision."""
         ids = _ALL if card_ids is None else json.dumps(sorted(set(card_ids)))
         db.ensure_schema(self.db_path, "changelog", _DDL)
         with db.connect(self.db_path) as conn:
@@ -50,6 +51,7 @@ class ChangeLog:
                 "INSERT INTO card_changes(revision, card_ids) VALUES(?, ?)", (revision, ids)
             )
             conn.execute("DELETE FROM card_changes WHERE revision <= ?", (revision - CHANGES_KEPT,))
+        return revision
 
     def since(self, revision: int) -> tuple[int, set[str] | None]:
         """(latest revision, ids written after `revision`); None when the log cannot tell."""

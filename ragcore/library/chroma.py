@@ -15,7 +15,9 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from ragcore.errors import StoreError
+from ragcore.library.cards import Card
 from ragcore.library.embeddings import Embedder
+from ragcore.library.records import card_from_chroma
 from ragcore.library.snapshot import relevance
 from ragcore.progress import ProgressCallback
 from ragcore.redaction import redact_urls
@@ -97,6 +99,8 @@ def get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list
     """`collection.get` in pages: Chroma turns each id (asked for or matched by a filter) into
     one SQL variable, and SQLite refuses a statement with more than 32,766 of them (at 40k
     cards both a long id list and a filter matching every card failed)."""
+    if ids is not None and kwargs.get("where") is not None:
+        return _get_ids_where(collection, ids, **kwargs)
     merged: dict[str, list[Any]] = {key: [] for key in ("ids", *kwargs.get("include", []))}
 
     def take(got: Any) -> int:
@@ -114,6 +118,44 @@ def get(collection: Any, ids: list[str] | None, **kwargs: Any) -> dict[str, list
     return merged
 
 
+def _get_ids_where(collection: Any, ids: list[str], **kwargs: Any) -> dict[str, list[Any]]:
+    """Ids asked for with a filter: the filter is applied here. Chroma applies a `where` to
+    every record before it looks at the ids (0.4-4 s for two cards at 100k, 2 ms without)."""
+    condition = kwargs.pop("where")
+    include = list(kwargs.pop("include", []))
+    got = get(collection, ids, include=sorted({*include, "metadatas"}), **kwargs)
+    keep = [i for i, meta in enumerate(got["metadatas"]) if _matches(meta or {}, condition)]
+    return {key: [got[key][i] for i in keep] for key in ("ids", *include)}
+
+
+def _matches(meta: dict[str, Any], condition: dict[str, Any]) -> bool:
+    """`where()`'s subset of Chroma's filter language: equality, `$in`, `$and`."""
+    for key, value in condition.items():
+        if key == "$and":
+            if not all(_matches(meta, part) for part in value):
+                return False
+        elif isinstance(value, dict):
+            if meta.get(key) not in value["$in"]:
+                return False
+        elif meta.get(key) != value:
+            return False
+    return True
+
+
+def ready_with_vectors(collection: Any, ids: list[str] | None) -> list[tuple[Card, Any]]:
+    """The ready cards (`ids`, or all) with their vectors, as `(Card, vector)` pairs."""
+    if ids is not None and not ids:
+        return []
+    include = ["documents", "metadatas", "embeddings"]
+    got = get(collection, ids, include=include, where=where(state=READY))
+    return [
+        (card_from_chroma(i, d, m), v)
+        for i, d, m, v in zip(
+            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+        )
+    ]
+
+
 def delete(collection: Any, ids: list[str]) -> None:
     for start in range(0, len(ids), _ID_BATCH):
         collection.delete(ids=ids[start : start + _ID_BATCH])
@@ -124,14 +166,15 @@ def add_missing(
     items: dict[str, tuple[str, dict[str, Any]]],
     embed: Any,
     progress: ProgressCallback | None,
-) -> list[str]:
-    """Embed and add the items (id -> text, metadata) whose id the collection lacks."""
+) -> dict[str, Any]:
+    """Embed and add the items (id -> text, metadata) whose id the collection lacks; returns
+    the added ids with their vectors."""
     if not items:
-        return []
+        return {}
     existing = set(get(collection, list(items), include=[])["ids"])
     new = [item_id for item_id in items if item_id not in existing]
     if not new:
-        return []
+        return {}
     vectors = embed([items[i][0] for i in new], progress)
     for start in range(0, len(new), WRITE_BATCH):
         batch = new[start : start + WRITE_BATCH]
@@ -141,7 +184,7 @@ def add_missing(
             documents=[items[i][0] for i in batch],
             metadatas=[items[i][1] for i in batch],
         )
-    return new
+    return dict(zip(new, vectors, strict=True))
 
 
 def publish(collection: Any, paper_id: str, keep: set[str]) -> list[str]:

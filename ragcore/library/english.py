@@ -19,7 +19,7 @@ from ragcore.library import chroma
 from ragcore.library.cards import Card
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.embeddings import Embedder, Vectors, get_embedder, set_batch_size
-from ragcore.library.records import card_from_chroma, card_metadata
+from ragcore.library.records import card_metadata
 from ragcore.library.snapshot import CardSnapshot
 from ragcore.library.snapshot_cache import MemoryBudget, SnapshotCache
 from ragcore.progress import ProgressCallback
@@ -82,9 +82,24 @@ class EnglishChannel:
         """Use a new client after the store re-read the embedded files (another writer)."""
         self._cards = chroma.open_collection(client, COLLECTION, self.embedder)
 
-    def add(self, cards: Sequence[Card], state: str, progress: ProgressCallback | None) -> None:
+    def add(
+        self, cards: Sequence[Card], state: str, progress: ProgressCallback | None
+    ) -> dict[str, Any]:
+        """Embed and add the English cards not yet here; returns their ids with vectors."""
         english = {c.card_id: (c.text, card_metadata(c, state)) for c in cards if c.lang == ENGLISH}
-        chroma.add_missing(self._cards, english, self.embedder.embed, progress)
+        return chroma.add_missing(self._cards, english, self.embedder.embed, progress)
+
+    def remember_added(
+        self, revision: int, cards: dict[str, Card], vectors: dict[str, Any], *, ready: bool
+    ) -> None:
+        """The store's write `revision` added `cards`; `vectors` is what `add` gave for them."""
+        if set(vectors) != {i for i, c in cards.items() if c.lang == ENGLISH}:
+            return  # this collection already held some of them: the snapshot reads the store
+        pairs = {i: (cards[i], v) for i, v in vectors.items()} if ready else {}
+        self._snapshots.remember(revision, set(cards), pairs)
+
+    def remember_deleted(self, revision: int, ids: set[str]) -> None:
+        self._snapshots.remember(revision, ids, {})
 
     def publish(self, paper_id: str, keep: set[str]) -> None:
         chroma.publish(self._cards, paper_id, keep)
@@ -110,17 +125,4 @@ class EnglishChannel:
         return list(chroma.get(self._cards, None, where=where, include=[])["ids"])
 
     def _read(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
-        if ids is not None and not ids:
-            return []
-        got = chroma.get(
-            self._cards,
-            ids,
-            where=chroma.where(state=chroma.READY),
-            include=["documents", "metadatas", "embeddings"],
-        )
-        return [
-            (card_from_chroma(i, d, m), v)
-            for i, d, m, v in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-            )
-        ]
+        return chroma.ready_with_vectors(self._cards, ids)

@@ -62,6 +62,10 @@ class SnapshotCache:
         self._reconciled = 0.0
         self._lock = threading.Lock()
         self._writer: threading.Thread | None = None
+        # This process's own writes, by revision: what each left ready (card, vector by id).
+        self._own: dict[int, tuple[set[str], dict[str, tuple[Card, Any]]]] = {}
+        self._own_lock = threading.Lock()
+        self._read_store = False  # the last refresh read cards back from the store
 
     def get(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
@@ -74,9 +78,25 @@ class SnapshotCache:
             if self._ready_ids is not None and self._remote_due():
                 fresh = self._reconcile(fresh)
             self._snapshot = fresh
-            if fresh.revision - self._persisted >= PERSIST_EVERY or self._persisted < 0:
+            behind = fresh.revision - self._persisted
+            # Reading cards back from the embedded store loads its whole index (seconds at 100k):
+            # once paid, the files are brought up to date so that no new process pays it again.
+            if behind >= PERSIST_EVERY or self._persisted < 0 or (behind and self._read_store):
                 self._persist(fresh)
+            self._read_store = False
             return fresh
+
+    def remember(
+        self, revision: int, touched: set[str], ready: dict[str, tuple[Card, Any]]
+    ) -> None:
+        """Revision `revision` of the log was written by this process: of the ids it touched,
+        it left exactly `ready` ready (the rest deleted or pending). Following the log over
+        only such revisions needs no read from Chroma: after a write the embedded store is
+        re-opened, and its first read loads the whole index from disk (seconds at 100k)."""
+        with self._own_lock:
+            self._own[revision] = (touched, ready)
+            while len(self._own) > PERSIST_EVERY:  # never followed (no search in this process)
+                del self._own[min(self._own)]
 
     def wait_persisted(self) -> None:
         """Block until a background write of the cache has finished (tests, benchmarks)."""
@@ -124,7 +144,23 @@ class SnapshotCache:
             return None
         if latest == snapshot.revision:
             return snapshot
-        return snapshot.changed(latest, ids, self._read(sorted(ids)))
+        return snapshot.changed(latest, ids, self._written(snapshot.revision, latest, ids))
+
+    def _written(self, after: int, latest: int, ids: set[str]) -> list[tuple[Card, Any]]:
+        """The ready cards among `ids`: from this process's own writes when every revision in
+        (after, latest] was one, else read from the store."""
+        with self._own_lock:
+            own = [self._own.get(r) for r in range(after + 1, latest + 1)]
+            for revision in [r for r in self._own if r <= latest]:
+                del self._own[revision]
+        known: dict[str, tuple[Card, Any]] = {}
+        for write in own:
+            if write is None:  # another process wrote in between
+                self._read_store = True
+                return self._read(sorted(ids))
+            touched, ready = write
+            known = {i: pair for i, pair in known.items() if i not in touched} | ready
+        return [known[i] for i in sorted(ids) if i in known]
 
     def _reconcile(self, snapshot: CardSnapshot) -> CardSnapshot:
         """Apply writes the log never saw (a teammate's, on the shared server)."""

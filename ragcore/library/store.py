@@ -175,8 +175,8 @@ class CardStore:
         """A counter that grows with every card write, in any process: caches compare it."""
         return self._log.revision()
 
-    def _changed(self, card_ids: Sequence[str] | None) -> None:
-        self._log.record(card_ids)
+    def _changed(self, card_ids: Sequence[str] | None) -> int:
+        return self._log.record(card_ids)
 
     def snapshot(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
@@ -194,20 +194,7 @@ class CardStore:
         )
 
     def _ready_with_vectors(self, ids: list[str] | None) -> list[tuple[Card, Any]]:
-        if ids is not None and not ids:
-            return []
-        got = chroma.get(
-            self._cards,
-            ids,
-            where=chroma.where(state=READY),
-            include=["documents", "metadatas", "embeddings"],
-        )
-        return [
-            (card_from_chroma(i, d, m), v)
-            for i, d, m, v in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
-            )
-        ]
+        return chroma.ready_with_vectors(self._cards, ids)
 
     # -- cards ------------------------------------------------------------------------------
     def _embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors:
@@ -230,12 +217,17 @@ class CardStore:
             progress,
         )
         result = UpsertResult(
-            added=added, skipped=[c.card_id for c in cards if c.card_id not in added]
+            added=list(added), skipped=[c.card_id for c in cards if c.card_id not in added]
         )
-        if self.english is not None:
-            self.english.add(unique, state, progress)
+        english = self.english.add(unique, state, progress) if self.english is not None else {}
         if added:
-            self._changed(added)
+            revision = self._changed(list(added))
+            by_id = {c.card_id: c for c in unique}
+            ready = {i: (by_id[i], v) for i, v in added.items()} if state == READY else {}
+            self._snapshots.remember(revision, set(added), ready)
+            if self.english is not None:
+                written = {i: by_id[i] for i in added}
+                self.english.remember_added(revision, written, english, ready=state == READY)
         report(progress, "store", len(unique), len(unique))
         return result
 
@@ -309,7 +301,10 @@ class CardStore:
             chroma.delete(self._cards, list(ids))
             if self.english is not None:
                 self.english.delete(ids)
-            self._changed(list(ids))
+            revision = self._changed(list(ids))
+            self._snapshots.remember(revision, set(ids), {})
+            if self.english is not None:
+                self.english.remember_deleted(revision, set(ids))
 
     def count(self) -> int:
         return len(

@@ -201,3 +201,25 @@ def test_real_process_with_home_option(tmp_path: Path) -> None:
     ]
     assert "library now holds 2 cards" in done.stdout
     assert (home / "chroma").is_dir()
+
+
+def test_papers_edit_and_show_abstract_and_keywords(library: Run, tmp_path: Path) -> None:
+    shown = library("papers", "show", "3688609")
+    assert shown.code == 0 and "keywords:" not in shown.out  # none found, none invented
+    edited = library(
+        "papers", "edit", "3688609", "--title", "Document Layout Analysis", "--keywords", "文档版面分析；DLA, layout", "--abstract",
+        "We survey document layout analysis.",
+    )  # fmt: skip
+    assert edited.code == 0, edited.err
+    assert "keywords: 文档版面分析; DLA; layout" in edited.out
+    record = json.loads(library("papers", "show", "3688609", "--json").out)
+    assert record["keywords"] == ["文档版面分析", "DLA", "layout"]
+    assert record["abstract"] == "We survey document layout analysis."
+    bib = library("papers", "show", "3688609", "--bib").out
+    assert "keywords = {文档版面分析, DLA, layout}" in bib
+    assert "abstract = {We survey document layout analysis.}" in bib
+    # The BibTeX written is read back by `papers edit --bib` with the same fields.
+    (tmp_path / "one.bib").write_text(bib.replace("DLA, layout", "版面"), encoding="utf-8")
+    assert library("papers", "edit", "3688609", "--bib", str(tmp_path / "one.bib")).code == 0
+    again = json.loads(library("papers", "show", "3688609", "--json").out)
+    assert again["keywords"] == ["文档版面分析", "版面"]

@@ -177,7 +177,8 @@ class _Writer:
         self.page.insert_text((60, 780), text, fontsize=6.5, fontname=self.font)
 
 
-def styled_pdf(style: str, two_columns: bool = False) -> SamplePdf:
+def styled_pdf(style: str, two_columns: bool = False, keywords: str = "") -> SamplePdf:
+    """The paper in `style`; `keywords` is a keyword line printed under the abstract."""
     headings, lang = STYLES[style]
     title, authors = TITLES[lang]
     paragraph = ZH_PARAGRAPH if lang == "zh" else EN_PARAGRAPH
@@ -194,6 +195,8 @@ def styled_pdf(style: str, two_columns: bool = False) -> SamplePdf:
                 writer.write("[1] A. Author. A paper about graphs. In Proc. ICML, 2020.", 9)
             else:
                 writer.write(paragraph, 9)
+            if role == "abstract" and keywords:
+                writer.write(keywords, 9)
             if index == 2 and number == 0:
                 caption = (
                     "图 1 模型结构示意图" if lang == "zh" else "Figure 1: Overview of the model."
@@ -202,3 +205,24 @@ def styled_pdf(style: str, two_columns: bool = False) -> SamplePdf:
                 writer.footnote("1 Code is available from the authors.")
     data: bytes = writer.doc.tobytes()
     return SamplePdf(data, headings, title, authors, lang)
+
+
+# A results table set sideways, as LaTeX's `sidewaystable` and landscape pages print it.
+SIDEWAYS_TABLE = "\n".join(
+    ["Table 5: Accuracy of every method on every benchmark (full results)."]
+    + [
+        f"Method {name}   Cora {80 + n}.1   Citeseer {70 + n}.4   Pubmed {78 + n}.9   Mean {76 + n}.5"
+        for n, name in enumerate(["GCN", "GAT", "SAGE", "APPNP", "GraphMix", "Ours"])
+    ]
+)
+
+
+def with_sideways_page(data: bytes, after_page: int = 1) -> bytes:
+    """The PDF with a page of sideways text inserted after `after_page` (1-based). PyMuPDF's
+    layout model finds that page's text boxes but returns them without their text
+    (pymupdf4llm 2.0), while the text layer holds every character."""
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    page = doc.new_page(pno=after_page)
+    page.insert_textbox(pymupdf.Rect(60, 60, 535, 790), SIDEWAYS_TABLE, fontsize=10, rotate=90)
+    out: bytes = doc.tobytes()
+    return out

@@ -66,3 +66,52 @@ def test_arxiv_papers_get_their_arxiv_id() -> None:
 def test_latex_accents_in_an_author_line_become_letters() -> None:
     paper = _paper(PAPERS / "arxiv-2212.11765.md")  # "Authors: ..., Michael F\\"arber"
     assert paper.authors[-1] == "Michael Färber"
+
+
+def test_markdown_abstract_and_chinese_keywords_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "zh.md"
+    path.write_text(
+        "# 多模态知识图谱推荐\n\n作者：郜帅，侯心迪\n\n## 摘要\n\n本文提出一种多模态推荐方法。"
+        "实验表明方法有效。\n\n**关键词**：多模态；知识图谱，推荐系统\n\n## 1 引言\n\n"
+        "推荐系统很重要。\n\n## 2 结论\n\n本文有效。\n",
+        encoding="utf-8",
+    )
+    paper = _paper(path)
+    assert paper.abstract == "本文提出一种多模态推荐方法。实验表明方法有效。"
+    assert paper.keywords == ["多模态", "知识图谱", "推荐系统"]
+
+
+def test_nothing_is_invented_when_a_paper_prints_no_abstract_or_keywords(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bare.md"
+    path.write_text("# A Title\n\n## Introduction\n\nText here.\n\n## Conclusion\n\nDone.\n")
+    paper = _paper(path)
+    assert (paper.abstract, paper.keywords) == ("", [])
+
+
+def test_jats_abstract_and_keyword_group(tmp_path: Path) -> None:
+    path = tmp_path / "a.xml"
+    path.write_text(
+        "<article><front><article-meta><title-group><article-title>Hedgehog in HNSCC"
+        "</article-title></title-group><abstract><p>We study Hedgehog.</p><p>It matters."
+        "</p></abstract><kwd-group><kwd>Hedgehog signaling</kwd><kwd>HNSCC</kwd></kwd-group>"
+        "</article-meta></front><body><sec><title>Introduction</title><p>Text.</p></sec>"
+        "</body></article>"
+    )
+    paper = _paper(path)
+    assert paper.abstract == "We study Hedgehog. It matters."
+    assert paper.keywords == ["Hedgehog signaling", "HNSCC"]
+
+
+def test_latex_keywords_environment_and_abstract(tmp_path: Path) -> None:
+    path = tmp_path / "p.tex"
+    path.write_text(
+        "\\documentclass{article}\\title{Green GEC}\\author{Ann Lee}\\begin{document}"
+        "\\maketitle\\begin{abstract}We measure energy.\\end{abstract}"
+        "\\begin{IEEEkeywords}grammatical error correction, energy\\end{IEEEkeywords}"
+        "\\section{Introduction}Text.\\section{Conclusion}Done.\\end{document}"
+    )
+    paper = _paper(path)
+    assert paper.keywords == ["grammatical error correction", "energy"]
+    assert paper.abstract == "We measure energy."

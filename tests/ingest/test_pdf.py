@@ -15,7 +15,14 @@ from ragcore.ingest.formats import parse_file
 from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.model import Block, ParsedDocument, Section
-from ragcore.ingest.pdf_evaluation import HeadingScore, debris, heading_key, score_headings
+from ragcore.ingest.pdf_evaluation import (
+    HeadingScore,
+    abstract_right,
+    debris,
+    heading_key,
+    keywords_right,
+    score_headings,
+)
 from ragcore.ingest.pipeline import IngestOptions, IngestPipeline
 from ragcore.ingest.routing import load_routing
 from ragcore.ingest.sections import split_sections
@@ -23,7 +30,7 @@ from ragcore.ingest.summarize import Summarizer
 from ragcore.library.store import CardStore
 from ragcore.progress import ProgressEvent
 from ragcore.settings import Settings
-from tests.ingest.pdf_samples import STYLES, styled_pdf
+from tests.ingest.pdf_samples import STYLES, SamplePdf, styled_pdf, with_sideways_page
 
 PDFS = Path(__file__).resolve().parents[1] / "data" / "pdfs"
 FRONT = Path(__file__).resolve().parent / "data" / "pdf_front_matter.yaml"
@@ -62,6 +69,8 @@ def test_dev_pdf_metadata(dev) -> None:  # type: ignore[no-untyped-def]
         )
         assert paper.authors and paper.authors[0] == want["first_author"]
         assert paper.year == want["year"]
+        assert abstract_right(paper, want["abstract"]), (name, paper.abstract[:80])
+        assert keywords_right(paper, want["keywords"]), (name, paper.keywords)
     plos = dev["en_plosone2013_hnscc_hedgehog.pdf"]
     paper = extract_paper(plos[1], plos[2])
     assert paper.doi == "10.1371/journal.pone.0078127" and paper.venue == "PLOS ONE"
@@ -176,3 +185,51 @@ def test_pipeline_stores_page_anchors_and_reports_page_progress(
     # (bench_ingest prints the overlap from the two).
     seconds = pipeline.timer.seconds
     assert seconds["parse in workers"] > 0 and seconds["parse"] > 0
+
+
+def test_a_page_the_layout_model_returns_empty_falls_back_to_plain_text(tmp_path: Path) -> None:
+    """No mock: a real page of sideways text that the layout model returns without its text."""
+    sample = styled_pdf("numbered")
+    path = tmp_path / "sideways_table.pdf"
+    path.write_bytes(with_sideways_page(sample.data, after_page=1))
+    doc = parse_file(path)
+    (warning,) = [w for w in doc.warnings if "layout analysis failed" in w]
+    assert warning.startswith("sideways_table.pdf: layout analysis failed on page 2:")
+    assert "sideways" in warning and "read as plain text" in warning
+    sections = split_sections(doc)
+    roles = [s.role for s in sections if s.heading]
+    for role in ("abstract", "introduction", "method", "experiments", "conclusion"):
+        assert role in roles, (role, [s.heading for s in sections])
+    body = "\n".join(s.text for s in sections)
+    # Nothing half-read: the text before, on and after the page the layout model lost.
+    assert "Method GraphMix" in body and "Table 5: Accuracy" in body
+    assert body.count("the mixing step improves accuracy") == sample_paragraphs(sample)
+    paper = extract_paper(doc, sections)
+    assert paper.title == sample.title
+
+
+def sample_paragraphs(sample: SamplePdf) -> int:
+    """How often the generated paper prints its body paragraph (abstract + 3 per section)."""
+    headings = sample.headings
+    return sum(1 if role == "abstract" else 3 for _, _, role in headings if role != "references")
+
+
+@pytest.mark.parametrize(
+    ("style", "line", "keywords"),
+    [
+        ("numbered", "Keywords: graph learning; node mixing, semi-supervised learning",
+         ["graph learning", "node mixing", "semi-supervised learning"]),
+        ("zh_chapter", "关键词：图神经网络；节点混合，半监督学习",
+         ["图神经网络", "节点混合", "半监督学习"]),
+    ],
+)  # fmt: skip
+def test_printed_keywords_and_abstract_are_stored(
+    tmp_path: Path, style: str, line: str, keywords: list[str]
+) -> None:
+    path = tmp_path / f"{style}.pdf"
+    path.write_bytes(styled_pdf(style, keywords=line).data)
+    doc = parse_file(path)
+    paper = extract_paper(doc, split_sections(doc))
+    assert paper.keywords == keywords
+    assert paper.abstract.startswith(("Graph neural networks learn", "图神经网络通过"))
+    assert "Keywords" not in paper.abstract and "关键词" not in paper.abstract

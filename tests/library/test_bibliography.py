@@ -29,6 +29,8 @@ BIB = r"""% exported by Better BibTeX
   pages = {4614--4623},
   year = {2022},
   doi = {10.1109/CVPR52688.2022.00457},
+  keywords = {Table structure recognition, Transformers},
+  abstract = {Tables organize valuable content in a concise and compact representation.},
 }
 
 @article{broken2020,
@@ -40,6 +42,7 @@ BIB = r"""% exported by Better BibTeX
   author = {郜帅 and 侯心迪 and 刘宁春 and 张宏科},
   journal = {通信学报},
   volume = {43}, number = {4}, pages = {1--14}, year = {2022},
+  keywords = {多模态网络；标识空间；管控架构},
 }
 
 @misc{untitled2021, author = {Nobody, A.}, year = {2021}}
@@ -115,9 +118,9 @@ def test_a_bib_with_errors_keeps_the_good_entries_and_lists_the_bad_by_line() ->
     assert list(parsed.entries) == ["nassar2022TableFormer", "gao2022", "ye2023pace"]
     bad = [(b.line, b.key, b.reason) for b in parsed.bad]
     assert bad == [
-        (11, "broken2020", "syntax error"),
-        (22, "untitled2021", "no title"),
-        (24, "gao2022", "duplicate key"),
+        (13, "broken2020", "syntax error"),
+        (25, "untitled2021", "no title"),
+        (27, "gao2022", "duplicate key"),
     ]
     nassar = parsed.entries["nassar2022TableFormer"]
     assert nassar.type == "paper-conference" and nassar.pages == "4614-4623"
@@ -130,6 +133,10 @@ def test_a_bib_with_errors_keeps_the_good_entries_and_lists_the_bad_by_line() ->
 
 def test_bibtex_round_trip() -> None:
     parsed = read_bibtex(BIB)
+    assert parsed.entries["gao2022"].keywords == ["多模态网络", "标识空间", "管控架构"]
+    assert "keywords = {多模态网络, 标识空间, 管控架构}" in write_bibtex(
+        [("gao2022", parsed.entries["gao2022"])]
+    )
     again = read_bibtex(write_bibtex(list(parsed.entries.items())))
     assert not again.bad
     for key, reference in parsed.entries.items():
@@ -151,9 +158,11 @@ def test_import_enriches_matches_and_keeps_the_rest(records: BibliographyStore) 
     assert report.matched == {"nassar2022TableFormer": "tf", "ye2023pace": "2309.11930v2"}
     assert report.unmatched == ["gao2022"] and len(report.bad) == 3
     assert saved["2309.11930v2"].title.startswith("Learning Pace Synchronization")
+    assert saved["tf"].keywords == ["Table structure recognition", "Transformers"]
+    assert saved["tf"].abstract.startswith("Tables organize valuable content")
     pace = records.reference("2309.11930v2", None)
     assert records.citation_key(pace) == "ye2023pace"  # the user's own key from the .bib
-    assert "line 11 (broken2020): syntax error" in "\n".join(report.lines())
+    assert "line 13 (broken2020): syntax error" in "\n".join(report.lines())
     attached = records.attach("gao2022", "other")
     assert attached.paper_id == "other" and attached.venue == "通信学报"
     assert records.unmatched() == {}

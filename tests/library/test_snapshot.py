@@ -108,3 +108,49 @@ def test_more_ids_than_sqlite_takes_in_one_statement(settings: Settings) -> None
         assert CardStore.open(settings).snapshot().cards.keys() == {c.card_id for c in cards[7:]}
     finally:
         store_module._ID_BATCH = original
+
+
+def test_changed_rows_equal_a_snapshot_built_from_scratch() -> None:
+    rng = np.random.default_rng(7)
+    kinds = ["Background", "Metric"]
+    cards = [_card(f"p{i % 5}", kinds[i % 2], f"text {i}") for i in range(60)]
+    vectors = [rng.standard_normal(4).astype(np.float32) for _ in cards]
+    current = dict(zip((c.card_id for c in cards), zip(cards, vectors, strict=True), strict=True))
+    snapshot = CardSnapshot.build(1, current.values(), dimension=4)
+    for step in range(2, 8):  # drops, adds and replacements, several at a time
+        drop = set(rng.choice(sorted(current), size=3, replace=False))
+        for card_id in drop:
+            del current[card_id]
+        new = [_card("p9", kinds[n % 2], f"new {step} {n}") for n in range(step)]
+        added = [(c, rng.standard_normal(4).astype(np.float32)) for c in new]
+        current.update((c.card_id, (c, v)) for c, v in added)
+        snapshot = snapshot.changed(step, drop, added)
+        fresh = CardSnapshot.build(step, current.values(), dimension=4)
+        for kind in SummaryType:
+            assert snapshot.rows[kind].ids == fresh.rows[kind].ids
+            assert [c.card_id for c in snapshot.cards_of(kind)] == fresh.rows[kind].ids
+            np.testing.assert_allclose(snapshot.rows[kind].matrix, fresh.rows[kind].matrix)
+            assert list(snapshot.rows[kind].papers) == list(fresh.rows[kind].papers)
+        assert snapshot.ids() == set(current) and len(snapshot.cards) == len(current)
+        some = sorted(current)[0]
+        assert snapshot.cards[some].card_id == some and some in snapshot.cards
+        assert snapshot.cards.type_of("no such id") is None and "no such id" not in snapshot.cards
+
+
+def test_own_edits_reach_the_snapshot_as_a_reload_would_see_them(settings: Settings) -> None:
+    store = _library(settings)
+    before = store.snapshot()
+    old = before.cards_of(SummaryType.METRIC)[0]
+    edited = _card(old.paper_id, "Metric", "Top-5 accuracy on ImageNet-1K.")
+    store.replace_card(old.card_id, edited)
+    store.delete_cards([before.cards_of(SummaryType.METHODOLOGY)[0].card_id])
+    store.upsert_cards([_card("p4", "Baseline", "ResNet-50 trained from scratch.")])
+    after = store.snapshot()  # followed from this process's own writes
+    reloaded = CardStore.open(settings).snapshot()  # a new process's view
+    assert after.revision == reloaded.revision and after.ids() == reloaded.ids()
+    for card_id in after.ids():
+        assert after.cards[card_id] == reloaded.cards[card_id]
+        np.testing.assert_allclose(
+            after.vectors[card_id], reloaded.vectors[card_id], rtol=1e-5, atol=1e-6
+        )
+    assert edited.card_id in after.ids() and old.card_id not in after.ids()

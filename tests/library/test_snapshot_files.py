@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ragcore.errors import StoreError
-from ragcore.library import db
+from ragcore.library import db, snapshot_files
 from ragcore.library.cards import Card, SummaryType
 from ragcore.library.embeddings import FakeEmbedder
 from ragcore.library.store import CardStore
@@ -81,6 +81,24 @@ def test_writes_after_the_files_are_applied_from_the_change_log(
     [hit] = index_for(store).search("CIFAR", METRIC, 5)
     assert hit.card.card_id == edited.card_id
     assert capsys.readouterr().err.count("BM25 cache of metric is not used (stale") == 1
+
+
+def test_a_process_that_reads_another_ones_writes_back_brings_the_files_up_to_date(
+    settings: Settings,
+) -> None:
+    first = _persisted_library(settings)
+    old = first.get_cards(summary_type=METRIC)[0]
+    edited = Card(paper_id=old.paper_id, summary_type=METRIC, text="Top-5 accuracy on CIFAR.")
+    first.replace_card(old.card_id, edited)
+    first.snapshot()  # its own write: followed in memory, the files are one write behind
+    first.wait_persisted()
+    root = first.cache_dir / "snapshot"
+    identity = {"embedder": first.embedder.name, "source": str(settings.chroma_path.resolve())}
+    assert snapshot_files.read_manifest(root, identity)["revision"] < first.revision()
+    second = CardStore.open(settings)  # a new process: reads the edit back from Chroma...
+    assert edited.card_id in second.snapshot().cards
+    second.wait_persisted()  # ...and writes the files, so the next process need not
+    assert snapshot_files.read_manifest(root, identity)["revision"] == first.revision()
 
 
 def test_a_cache_the_change_log_cannot_explain_is_rebuilt(

@@ -79,3 +79,13 @@ def test_search_filter_and_sort_papers(app: AppTest) -> None:
     app.multiselect(key="library_langs").set_value(["zh"]).run()
     shown = list(papers_table(app)["语言"])  # type: ignore[index]
     assert shown and all(lang == "中文" for lang in shown)
+
+
+def test_search_finds_a_paper_by_its_keywords(app: AppTest) -> None:
+    papers = library()
+    paper = papers.list_papers()[0]
+    papers.upsert_paper(paper.model_copy(update={"keywords": ["版面分析", "异构标识空间"]}))
+    goto(app, "library")
+    app.text_input(key="library_search").input("异构标识").run()
+    choice = app.selectbox(key="library_paper")
+    assert len(choice.options) == 1 and choice.value == paper.paper_id

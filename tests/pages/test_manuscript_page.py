@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from ragcore.drafting.projects import ProjectStore
 from ragcore.library.bibliography import BibliographyStore
+from ragcore.library.papers import PaperTable
 from ragcore.settings import load_settings
 from tests.pages.conftest import assert_clean, create_project, goto, values
 
@@ -116,6 +117,17 @@ def test_reference_editor_saves_metadata(app: AppTest) -> None:
     assert (
         saved.authors == ["Yang, Fan", "郜帅"]
         and records.citation_key(saved) == "yang2022corrected"
+    )
+    app.text_input(key=f"bib_keywords_{paper_id}").input("表格结构识别；Transformer, 表格")
+    app.text_area(key=f"bib_abstract_{paper_id}").input("We read tables.")
+    app.button(key="bib_save").click().run()
+    assert_clean(app)
+    saved = records.stored(paper_id)
+    assert saved is not None and saved.keywords == ["表格结构识别", "Transformer", "表格"]
+    paper = PaperTable(load_settings().db_path).get(paper_id)
+    assert paper is not None and (paper.abstract, paper.keywords) == (
+        "We read tables.",
+        saved.keywords,
     )
     app.text_input(key=f"bib_year_{paper_id}").input("twenty")
     app.button(key="bib_save").click().run()

@@ -106,8 +106,11 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
         abstract = _find(front, "abstract")
         if abstract is not None:
             doc.blocks.append(Block("Abstract", 1, role_hint="abstract"))
-            for para in _findall(abstract, "p") or [abstract]:
-                doc.blocks.append(Block(_text(para)))
+            paragraphs = [_text(para) for para in _findall(abstract, "p") or [abstract]]
+            doc.blocks.extend(Block(text) for text in paragraphs)
+            doc.hints["abstract"] = " ".join(p for p in paragraphs if p)
+        # <kwd-group> per language may repeat; keywords are kept once each, in order.
+        doc.hints["keywords"] = "; ".join(_text(kwd) for kwd in _findall(front, "kwd"))
     for part in ("body", "back"):
         element = _find(root, part)
         if element is not None:

@@ -26,7 +26,8 @@ _MAX_DEPTH = 8
 _DROP = re.compile(
     r"\\(?:cite[a-z]*|ref|eqref|autoref|cref|Cref|label)\*?(?:\[[^\]]*\])*\{[^}]*\}|\\maketitle\b|~"
 )
-_FRONT = re.compile(r"\\(?:title|author|date|thanks)\s*(?:\[[^\]]*\])?\s*\{")
+_FRONT = re.compile(r"\\(?:title|author|date|thanks|keywords)\s*(?:\[[^\]]*\])?\s*\{")
+_KEYWORD_ENV = re.compile(r"\\begin\{(IEEEkeywords|keywords)\}.*?\\end\{\1\}", re.S)
 
 
 class _Escape(Exception):
@@ -124,6 +125,15 @@ def _command_arg(text: str, name: str) -> str:
     return _braced(text, match.end())[0] if match else ""
 
 
+def _environment(text: str, names: tuple[str, ...]) -> str:
+    """The content of the first `\\begin{name}...\\end{name}` among `names`."""
+    for name in names:
+        match = re.search(rf"\\begin\{{{name}\}}(.*?)\\end\{{{name}\}}", text, re.S)
+        if match:
+            return match.group(1)
+    return ""
+
+
 def _to_text(converter: LatexNodes2Text, latex: str) -> str:
     latex = _DROP.sub(lambda m: " " if m.group(0) == "~" else "", latex)
     text = converter.latex_to_text(latex).replace("\xa0", " ")
@@ -131,6 +141,7 @@ def _to_text(converter: LatexNodes2Text, latex: str) -> str:
 
 
 def _drop_front_matter(body: str) -> str:
+    body = _KEYWORD_ENV.sub("", body)
     while match := _FRONT.search(body):
         _, end = _braced(body, match.end())
         body = body[: match.start()] + body[end:]
@@ -179,7 +190,7 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
     )
     doc = ParsedDocument(
         path=path, fmt="latex", blocks=_body_blocks(converter, _drop_front_matter(body))
-    )
+    )  # the keyword list is metadata (below), not abstract text
     doc.hints["encoding"] = encoding
     title = _command_arg(preamble, "title") or _command_arg(body, "title")
     if title:
@@ -188,6 +199,9 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
     if authors:
         names = re.split(r"\\and|,|\\\\", authors)
         doc.authors = [n for n in (_to_text(converter, a) for a in names) if n and len(n) < 80]
+    keywords = _command_arg(text, "keywords") or _environment(body, ("keywords", "IEEEkeywords"))
+    if keywords:
+        doc.hints["keywords"] = _to_text(converter, keywords)
     date = _command_arg(preamble, "date")
     if date:
         doc.hints["date"] = _to_text(converter, date)

@@ -83,8 +83,11 @@ def parse(path: Path, data: bytes, on_page: PageCallback | None = None) -> Parse
         boxes = read_boxes(doc, on_page)
     except LayoutError as error:  # the text layer is still there to read
         parsed = parse_plain(path, doc)
+        front_text = "\n".join(doc[i].get_text() for i in range(min(2, doc.page_count)))
+        parsed.hints.update(pdf_meta.find_front_facts(front_text, [], doc.metadata or {}))
         parsed.warnings.append(
-            f"layout analysis failed ({error}); read as plain text, so some headings may be missed"
+            f"{path.name}: layout analysis failed on {error}; the whole file was read as plain "
+            "text instead, so some headings may be missed"
         )
     else:
         parsed = _from_layout(path, doc, boxes)

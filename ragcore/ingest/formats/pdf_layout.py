@@ -22,6 +22,10 @@ from ragcore.ingest.roles import ORDER, role_from_words
 _MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers live
 _DIGITS = re.compile(r"\d+")
 _LINE_NUMBERS = re.compile(r"^[\d\s]+$")  # review copies: a column of line numbers
+# A page whose text layer holds this many characters must keep this share of them in the
+# layout reader's output (Markdown adds markup, so a good page keeps well over its text).
+_PAGE_TEXT_MIN = 200
+_COVERAGE_MIN = 0.5
 FURNITURE = frozenset({"page-header", "page-footer"})
 PageCallback = Callable[[int, int], None]
 
@@ -56,8 +60,13 @@ def read_boxes(doc: Any, on_page: PageCallback | None = None) -> list[LayoutBox]
                 doc, pages=[index], page_chunks=True, use_ocr=False, show_progress=False
             )[0]
         except Exception as error:  # its failures have no common type
-            raise LayoutError(f"page {index + 1}: {type(error).__name__}") from error
+            detail = " ".join(str(error).split())[:120]
+            raise LayoutError(
+                f"page {index + 1}: the layout model stopped with {type(error).__name__}"
+                + (f": {detail}" if detail else "")
+            ) from error
         page = doc[index]
+        _check_coverage(index + 1, page, chunk["text"])
         page_boxes = [_box(index + 1, raw, chunk["text"]) for raw in chunk["page_boxes"]]
         for box in page_boxes:
             box.low = box.y0 > page.rect.height * 0.85
@@ -66,6 +75,19 @@ def read_boxes(doc: Any, on_page: PageCallback | None = None) -> list[LayoutBox]
         if on_page is not None:
             on_page(index + 1, total)
     return boxes
+
+
+def _check_coverage(number: int, page: Any, markdown: str) -> None:
+    """The layout model can return a page's boxes without their text: text set sideways
+    (landscape tables, rotated pages) comes back empty while the text layer holds it. Such a
+    page would be lost without a word, so it counts as a failure of the layout reader."""
+    layer = len("".join(page.get_text().split()))
+    found = len("".join(markdown.split()))
+    if layer >= _PAGE_TEXT_MIN and found < layer * _COVERAGE_MIN:
+        raise LayoutError(
+            f"page {number}: the layout model returned {found} of the page's {layer} "
+            "characters (text set sideways is one cause)"
+        )
 
 
 def _box(page: int, raw: dict[str, Any], text: str) -> LayoutBox:

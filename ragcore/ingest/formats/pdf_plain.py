@@ -125,4 +125,18 @@ def parse_plain(path: Path, doc: Any) -> ParsedDocument:
                     pages=(number + 1,),
                 )
             )
-    return ParsedDocument(path=path, fmt="pdf", blocks=blocks)
+    parsed = ParsedDocument(path=path, fmt="pdf", blocks=blocks)
+    title = _title(blocks_in, body_size)
+    if title:
+        parsed.hints["title"] = title
+    return parsed
+
+
+def _title(blocks: list[_RawBlock], body_size: float) -> str:
+    """The first page's block in the largest type, its lines joined (a title wraps): the
+    first line alone would cut "... for Semi-Supervised Learning" after "Semi-Supervised"."""
+    first = [b for b in blocks if b.page == 0 and b.size > body_size * 1.15 and len(b.lines) <= 4]
+    if not first:
+        return ""
+    top = max(first, key=lambda b: (b.size, -b.y0))
+    return nfkc(" ".join(top.lines))
