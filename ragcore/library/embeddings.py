@@ -21,8 +21,10 @@ from ragcore.errors import StoreError
 from ragcore.progress import ProgressCallback, report
 
 Vectors = npt.NDArray[np.float32]
-# Texts per call of the model. Measured for `use` and `minilm` on card texts (issue 16:
-# benchmarks/bench_embed_batches.py, docs/benchmarks.md); the setting `embed_batch` overrides it.
+# Texts per call of the model, measured on card texts at batch 1..256 (issue 16:
+# benchmarks/bench_embed_batches.py, docs/benchmarks.md): MiniLM is fastest at 64-128 (it pads
+# a batch to its longest text but pays per call below that); USE packs tokens without padding
+# and was flat within the noise from 2 to 256. The setting `embed_batch` overrides it.
 BATCH_SIZE = 64
 
 
