@@ -2,7 +2,8 @@
 
 1. A mixed library in a fresh home: the dev PDFs (tests/data/pdfs) and the 16 unarXive Markdown
    papers (tests/data/papers) ingested with the offline summarizer, and the seeds' cards
-   imported (tests/data/seeds 000-003). Most papers are off every topic below.
+   imported (tests/data/seeds 000-003) with their BibTeX (data/demo_references.bib, as a
+   researcher imports a reference manager's export). Most papers are off every topic below.
 2. Two English and two Chinese topics, each drafted with the offline model and through the test
    server (`FakeOpenAIServer`: a fixed reply per section that cites like a model does, with
    `[1, 2]`, `[1-3]` and `【1】`; it measures how the pipeline handles model output, not writing),
@@ -10,6 +11,8 @@
 3. The citation-support check's precision/recall on benchmarks/data/support_pairs/.
 
     .venv/bin/python -m benchmarks.bench_paper [--embedder use|fake] [--out results.json]
+        [--home DIR]    # keep the built library in DIR and reuse it on the next run
+        [--export DIR]  # write each drafted paper (Markdown, review appendix) to DIR
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ragcore.drafting.pipeline import draft_project
+from ragcore.drafting.pipeline import draft_project, project_paper
 from ragcore.drafting.projects import ProjectStore
-from ragcore.ingest.importer.run import import_files
+from ragcore.ingest.importer.run import import_demo_references, import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
 from ragcore.library.store import CardStore
 from ragcore.llm import Gateway, load_llm_config
@@ -82,22 +85,34 @@ def build_library(home: Path) -> dict[str, Any]:
     reports = ingest_paths(settings, files, IngestOptions(), store=store)
     seeds = sorted((DATA / "seeds").glob("00[0-3]_*.txt"))
     imported = import_files(seeds, store)
+    # The seed papers carry bare ids; a researcher imports their reference manager's BibTeX
+    # for them. data/demo_references.bib is that file for these papers (each entry checked
+    # against a public source; two papers could not be identified and stay incomplete).
+    references = import_demo_references(store)
     return {
         "files": len(files),
         "ingested_cards": sum(len(r.cards) for r in reports),
         "failed": [r.file for r in reports if not r.cards],
         "imported_cards": len(imported.added),
+        "references_matched": len(references.matched),
         "cards": store.count(),
         "seconds": time.perf_counter() - started,
     }
 
 
-def draft_and_score(lang: str, topic: str, gateway: Gateway | None, model: str) -> Scorecard:
+def draft_and_score(
+    lang: str, topic: str, gateway: Gateway | None, model: str, export: Path | None = None
+) -> Scorecard:
     settings = load_settings()
     project = ProjectStore.from_settings(settings).create(
         topic, lang="en" if lang == "en" else "zh", model=model if gateway else ""
     )
     draft_project(settings, project, gateway=gateway, model=model if gateway else None)
+    if export is not None:
+        export.mkdir(parents=True, exist_ok=True)
+        paper = project_paper(settings, project, review_appendix=True)
+        name = f"{lang}-{'server' if gateway else 'offline'}-{project.project_id}.md"
+        (export / name).write_text(paper.markdown, encoding="utf-8")
     return score_project(settings, project)
 
 
@@ -179,6 +194,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedder", default="use")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--home", type=Path, help="keep/reuse the built library here")
+    parser.add_argument("--export", type=Path, help="write the drafted papers here")
     args = parser.parse_args()
     for name in [n for n in os.environ if n.startswith("RAGCORE_")]:
         del os.environ[name]
@@ -186,18 +203,18 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; load average before: {_load()}")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        library = build_library(Path(folder) / "home")
+        library = _library(args.home, Path(folder))
         print(f"library: {json.dumps(library)}")
         results = []
         for lang, topic in TOPICS:
             t0 = time.perf_counter()
-            card = draft_and_score(lang, topic, None, "offline/extractive")
+            card = draft_and_score(lang, topic, None, "offline/extractive", args.export)
             results.append(_row(lang, topic, "offline", card, time.perf_counter() - t0))
             with FakeOpenAIServer(default_reply=REPLIES[lang]) as server:
                 server.reply_next(brief_reply(lang, topic))
                 t0 = time.perf_counter()
                 card = draft_and_score(
-                    lang, topic, server_gateway(server, Path(folder)), "test-model"
+                    lang, topic, server_gateway(server, Path(folder)), "test-model", args.export
                 )
                 results.append(_row(lang, topic, "test server", card, time.perf_counter() - t0))
     print()
@@ -226,6 +243,23 @@ def main() -> None:
             ),
             encoding="utf-8",
         )
+
+
+def _library(home: Path | None, folder: Path) -> dict[str, Any]:
+    """Build the library in a fresh home, or reuse the one kept in `home` by an earlier run
+    (its drafted projects are removed first so each run drafts anew)."""
+    if home is None:
+        return build_library(folder / "home")
+    summary = home / "bench_library.json"
+    if summary.exists():
+        os.environ["RAGCORE_HOME"] = str(home)
+        projects = ProjectStore.from_settings(load_settings())
+        for project in projects.list_projects():
+            projects.delete(project.project_id)
+        return {**json.loads(summary.read_text(encoding="utf-8")), "reused": str(home)}
+    library = build_library(home)
+    summary.write_text(json.dumps(library), encoding="utf-8")
+    return library
 
 
 def _row(lang: str, topic: str, model: str, card: Scorecard, seconds: float) -> dict[str, Any]:

@@ -85,6 +85,53 @@ def cut_at_sentence(text: str, limit: int) -> str:
     return out
 
 
+# Where a citation or a name was removed from the source text, the sentence keeps a gap: a
+# preposition with nothing after it ("proposed by  is used", "the authors of  propose",
+# "methods of  and ..."). Words that cannot follow these prepositions directly:
+_GAP = re.compile(
+    r"\b(?:by|of|from|in|see)\s+"
+    r"(?:is|are|was|were|has|have|had|and|or|by|of|in|to|when|proposes?|proposed|suggests?"
+    r"|suggested|shows?|showed)(?![\w-])",
+    re.I,
+)
+_GAP_IDIOM = re.compile(r"\bby and large\b|\bin and out\b|\bin or out\b", re.I)
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;]?\s*\)|\[\s*[,;]?\s*\]|（\s*）")
+_SPACE_COMMA = re.compile(r"[A-Za-z]\s+,")
+# Formula debris from PDF text layers: operators, sub/superscript marks, strike-through.
+_MATH = re.compile(r"[=∩∪→←↔≤≥≠∑∏∈∉⊂⊆⊃⊇∀∃∧∨¬_^~{}|\\ˆ˜]")
+MATH_SYMBOLS_MAX = 3  # "F ≥ 0", "S ∩ R ∩ C" read as prose; four and more are a formula
+
+
+def text_gap(sentence: str) -> str:
+    """Why an English sentence has a hole where text was removed ("" when it has none)."""
+    text = sentence.strip()
+    if detect_lang(text) != "en":
+        return ""
+    if (gap := _GAP.search(_GAP_IDIOM.sub("", text))) is not None:
+        return f"a gap where a citation or name was removed ({gap.group(0)!r})"
+    if (empty := _EMPTY_BRACKETS.search(text)) is not None:
+        return f"empty brackets where a citation was removed ({empty.group(0)!r})"
+    if (comma := _SPACE_COMMA.search(text)) is not None:
+        return f"a gap before a comma where text was removed ({comma.group(0)!r})"
+    return ""
+
+
+def formula_debris(sentence: str) -> str:
+    """Why a sentence is a formula flattened by a PDF text layer, or carries one ("" if not):
+    many operator/subscript symbols, or braces and parentheses that do not pair up."""
+    text = sentence.strip()
+    symbols = _MATH.findall(text)
+    if len(symbols) > MATH_SYMBOLS_MAX:
+        return f"formula debris ({''.join(symbols[:8])!r})"
+    if text.count("{") != text.count("}"):
+        return "braces that do not pair up: a cut formula"
+    if text.count("(") + text.count("（") > text.count(")") + text.count("）"):
+        return "an opening parenthesis without its closing: a cut-off piece of text"
+    if text[:1] in "=+×÷∑∏" or re.search(r"[.!?]\s+[=+×÷]\s", text):
+        return "an operator where a sentence starts: a piece of a formula"
+    return ""
+
+
 # Separators of printed keyword lists: `;` `,` and their full-width forms, the middle dot,
 # the Chinese enumeration comma and bullets.
 _KEYWORD_SEPARATORS = re.compile(r"\s*[;,，；、·•∙]\s*")

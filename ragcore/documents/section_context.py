@@ -59,6 +59,9 @@ class ContextCard:
     citation: str = ""  # key the draft cites as `[citation]`; empty in the seeds
     relevance: float | None = None  # similarity in [0, 1], higher is better
     line: int = field(default=0, compare=False)
+    # The library card or note this text is (empty in the seeds): what a section that borrows
+    # the sentence records as its evidence.
+    evidence_id: str = field(default="", compare=False)
 
 
 @dataclass

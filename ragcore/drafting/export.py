@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -37,6 +37,14 @@ _LABELS = {
     "failed": {"zh": "> 本节生成失败：{why}", "en": "> This section failed: {why}"},
     "review": {"zh": "审阅附录", "en": "Review appendix"},
     "no_findings": {"zh": "未发现问题。", "en": "No findings."},
+    "to_complete": {"zh": "需补全的参考文献", "en": "References to complete"},
+    "incomplete_reference": {
+        "zh": "[{n}] {paper_id}：缺少{missing}；请在文献库中编辑该论文的记录",
+        "en": "[{n}] {paper_id}: no {missing}; edit the paper's record in the Library",
+    },
+    "field_title": {"zh": "标题", "en": "title"},
+    "field_authors": {"zh": "作者", "en": "authors"},
+    "field_year": {"zh": "年份", "en": "year"},
     "note": {"zh": "项目笔记（非文献）", "en": "Project note (not a publication)"},
     "seconds": {"zh": "{s:.1f} 秒", "en": "{s:.1f} s"},
     # Sections are written in parallel and regenerated at different times, so without the
@@ -148,6 +156,31 @@ def _review_body(plan: SectionPlan, versions: Mapping[str, SectionVersion], lang
     return "\n\n".join(blocks)
 
 
+def missing_fields(reference: Reference) -> list[str]:
+    """The record fields a reference lacks ("title", "authors", "year"); none for a note. The
+    library holds only what the paper's file said: a field is never guessed to fill one."""
+    if reference.is_note:
+        return []
+    paper = reference.paper
+    title = paper.title.strip() if paper is not None else ""
+    missing = [] if title and title != reference.paper_id else ["title"]
+    missing += [] if paper is not None and paper.authors else ["authors"]
+    missing += [] if paper is not None and paper.year else ["year"]
+    return missing
+
+
+def _references_to_complete(references: Sequence[Reference], lang: str) -> str:
+    lines = []
+    for reference in references:
+        if missing := missing_fields(reference):
+            names = ("、" if lang == "zh" else ", ").join(
+                _label(f"field_{m}", lang) for m in missing
+            )
+            line = _label("incomplete_reference", lang)
+            lines.append("- " + line.format(n=reference.number, paper_id=reference.paper_id, missing=names))  # fmt: skip
+    return f"### {_label('to_complete', lang)}\n\n" + "\n".join(lines) if lines else ""
+
+
 def export_paper(
     *,
     title: str,
@@ -171,7 +204,10 @@ def export_paper(
         PaperSection(spec.name(lang), _section_body(v, numbers, lang)) for spec, v in ordered
     ]
     if review_appendix:
-        sections.append(PaperSection(_label("review", lang), _review_body(plan, versions, lang)))
+        review = _review_body(plan, versions, lang)
+        if to_complete := _references_to_complete(references, lang):
+            review = f"{review}\n\n{to_complete}" if review else to_complete
+        sections.append(PaperSection(_label("review", lang), review))
     stamp = (generated_at or datetime.now()).strftime(
         "%Y年%m月%d日 %H:%M:%S" if lang == "zh" else "%Y-%m-%d %H:%M:%S"
     )

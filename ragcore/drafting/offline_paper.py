@@ -6,14 +6,20 @@ each whole sentence of the evidence (in the paper's language) is used at most on
 section whose rhetorical role fits its summary type best; within a section sentences follow
 the role order (background before challenges before contributions ...), filled toward the
 section's length target as far as the evidence allows, and a section that stays short says so.
-A section without evidence of its own borrows the unused sentences nearest to its role, then
-the brief's, and says so too. Warnings go to the section's review, never into its text.
+Cards are condensed: a section still short of its target after its cards fills toward it from
+the raw text of its on-topic papers (`SectionEvidenceBlocks.raw`: their raw sections whose role
+fits the section, above the snippet similarity floor, best first), whole sentences in the
+paper's language, each cited to its paper and used once in the paper; a section the evidence
+cannot fill says it is short. A section without evidence of its own borrows the unused
+sentences nearest to its role (re-cited with its own keys, the borrowed card recorded as its
+evidence), then the brief's, and says so too. Warnings go to the section's review, never into
+its text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ragcore.library.cards import SummaryType
 from ragcore.llm.composer import (
@@ -48,12 +54,16 @@ RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
 }
 UNFIT = 1000  # a type the section neither tells nor plans: used only to fill an empty section
 EXCERPT = "excerpt"
+RAW = "raw"  # a sentence of a paper's raw section text (the fill after the cards)
 
 
 @dataclass
 class SectionEvidenceBlocks:
     spec: SectionSpec
     blocks: list[EvidenceBlock]
+    # Raw section text of the section's on-topic papers (kind "raw", keyed), best first: what
+    # a short section is filled from once its cards are used up.
+    raw: list[EvidenceBlock] = field(default_factory=list)
 
 
 @dataclass
@@ -61,13 +71,19 @@ class PlannedSection:
     composed: ComposedText
     warnings: list[str] = field(default_factory=list)
     failure: str = ""  # why nothing could be written (empty text only)
+    # Evidence the text uses beyond the section's own context: keys of borrowed papers
+    # (key -> paper id), borrowed cards' ids, and the borrowed or raw texts the sentences
+    # come from. The writer records them with the version, so checks see what was used.
+    citation_keys: dict[str, str] = field(default_factory=dict)
+    evidence_ids: list[str] = field(default_factory=list)
+    evidence_texts: list[str] = field(default_factory=list)
 
 
 def role_order(spec: SectionSpec) -> list[str]:
     """The section's evidence kinds (type labels, then `excerpt`) in the order they are told."""
     order = [t.label for t in RHETORICAL_ORDER.get(spec.key, ())]
     order += [t.label for t in spec.types if t.label not in order]
-    return [*order, EXCERPT]
+    return [*order, EXCERPT, RAW]
 
 
 def _fit(spec: SectionSpec, kind: str) -> int:
@@ -80,12 +96,22 @@ class _Candidate:
     sentence: ComposedSentence
     fingerprint: str
     fit: int
+    block: EvidenceBlock
 
 
-def _candidates(section: SectionEvidenceBlocks, lang: str, taken: set[str]) -> list[_Candidate]:
+RAW_POSITION = 100_000  # raw blocks are numbered after the context's blocks
+
+
+def _candidates(
+    spec: SectionSpec,
+    blocks: Sequence[EvidenceBlock],
+    lang: str,
+    taken: set[str],
+    first: int = 0,
+) -> list[_Candidate]:
     out: list[_Candidate] = []
     seen: set[str] = set()
-    for block_index, block in enumerate(section.blocks):
+    for block_index, block in enumerate(blocks, start=first):
         if block.key is None:
             continue  # a sentence the paper cannot cite is not evidence for it
         for sentence_index, text in enumerate(clean_sentences(block.text)):
@@ -96,8 +122,46 @@ def _candidates(section: SectionEvidenceBlocks, lang: str, taken: set[str]) -> l
             sentence = ComposedSentence(
                 text, block.source, block.key, block.section, (block_index, sentence_index)
             )
-            out.append(_Candidate(sentence, fingerprint, _fit(section.spec, block.section)))
+            out.append(_Candidate(sentence, fingerprint, _fit(spec, block.section), block))
     return out
+
+
+def _fill_from_raw(
+    section: SectionEvidenceBlocks, lang: str, chosen: list[_Candidate], used: set[str]
+) -> list[_Candidate]:
+    """Whole raw-text sentences toward the section's target: passages best first, each read
+    in order, no sentence already in the paper, never past the target's upper bound."""
+    low, high = _remaining(section.spec.words, chosen)
+    if low <= 0 or not section.raw:
+        return []
+    goal = min(high, (section.spec.words[0] + section.spec.words[1]) // 2 - _words(chosen))
+    more: list[_Candidate] = []
+    total = 0
+    for candidate in _candidates(section.spec, section.raw, lang, used, RAW_POSITION):
+        size = count_words(candidate.sentence.text)
+        if total >= goal:
+            break
+        if total + size > high:
+            continue
+        more.append(candidate)
+        total += size
+    return more
+
+
+def _rekey(section: SectionEvidenceBlocks, borrowed: Sequence[_Candidate]) -> dict[str, str]:
+    """Cite borrowed sentences with this section's keys: a paper the section already cites
+    keeps its key, another gets the next free number. Returns the keys added."""
+    keys = {b.source: b.key for b in section.blocks if b.key is not None}
+    numbers = [int(k) for k in keys.values() if k.isdigit()]
+    added: dict[str, str] = {}
+    for candidate in borrowed:
+        paper = candidate.sentence.source
+        if paper not in keys:
+            numbers.append(max(numbers, default=0) + 1)
+            keys[paper] = str(numbers[-1])
+            added[keys[paper]] = paper
+        candidate.sentence = replace(candidate.sentence, key=keys[paper])
+    return added
 
 
 def _owners(
@@ -206,7 +270,7 @@ def plan_paper(
     statements, the last resort of a section without evidence."""
     lang = "en" if lang == "en" else "zh"
     used = {sentence_fingerprint(t) for t in taken}
-    candidates = {s.spec.key: _candidates(s, lang, used) for s in sections}
+    candidates = {s.spec.key: _candidates(s.spec, s.blocks, lang, used) for s in sections}
     owners = _owners(sections, candidates)
     chosen: dict[str, list[_Candidate]] = {}
     for section in sections:  # 1. each section from the sentences that fit it best
@@ -222,14 +286,20 @@ def plan_paper(
             more = _pick(section.spec, rest, (low, high))
             chosen[key] += more
             used |= {c.fingerprint for c in more}
+    for section in sections:  # 3. a short section fills from its papers' raw text
+        key = section.spec.key
+        more = _fill_from_raw(section, lang, chosen[key], used)
+        chosen[key] += more
+        used |= {c.fingerprint for c in more}
     warnings: dict[str, list[str]] = {s.spec.key: [] for s in sections}
-    for section in sections:  # 3. a section with nothing borrows the nearest unused evidence
+    added_keys: dict[str, dict[str, str]] = {s.spec.key: {} for s in sections}
+    for section in sections:  # 4. a section with nothing borrows the nearest unused evidence
         key = section.spec.key
         if chosen[key] or not any(candidates.values()):
             continue
         spare = {
             c.fingerprint: _Candidate(
-                c.sentence, c.fingerprint, _fit(section.spec, c.sentence.section)
+                c.sentence, c.fingerprint, _fit(section.spec, c.sentence.section), c.block
             )
             for other in sections
             for c in candidates[other.spec.key]
@@ -237,6 +307,7 @@ def plan_paper(
         }
         chosen[key] = _pick(section.spec, spare.values(), section.spec.words)
         used |= {c.fingerprint for c in chosen[key]}
+        added_keys[key] = _rekey(section, chosen[key])
         if chosen[key]:
             warnings[key].append(_message("borrowed", lang))
     planned: dict[str, PlannedSection] = {}
@@ -248,7 +319,7 @@ def plan_paper(
             key=lambda s: (order.index(s.section) if s.section in order else UNFIT, s.position),
         )
         failure = ""
-        if not sentences:  # 4. the brief, said plainly
+        if not sentences:  # 5. the brief, said plainly
             sentences = _brief_sentences(brief, lang, used)
             if sentences:
                 warnings[key].append(_message("brief", lang))
@@ -258,9 +329,19 @@ def plan_paper(
             render_sentences(sentences, lang), sentences, lang, section.spec.words
         )
         low, high = section.spec.words
-        if sentences and composed.words < low:
-            warnings[key].append(_message("short", lang, words=composed.words, low=low, high=high))
+        words = sum(count_words(s.text) for s in sentences)  # as the export counts: no markers
+        if sentences and words < low:
+            warnings[key].append(_message("short", lang, words=words, low=low, high=high))
         if other := _other_language(section, lang):
             warnings[key].append(_message("other_lang", lang, n=other))
-        planned[key] = PlannedSection(composed, warnings[key], failure)
+        own_blocks = {id(b) for b in section.blocks}
+        foreign = [c.block for c in chosen[key] if id(c.block) not in own_blocks]
+        planned[key] = PlannedSection(
+            composed,
+            warnings[key],
+            failure,
+            citation_keys=added_keys[key],
+            evidence_ids=list(dict.fromkeys(b.evidence_id for b in foreign if b.evidence_id)),
+            evidence_texts=list(dict.fromkeys(b.text for b in foreign)),
+        )
     return planned

@@ -17,12 +17,15 @@ from ragcore.drafting.section_evidence import project_section
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, SectionWriter
 from ragcore.errors import InputError
+from ragcore.library.embeddings import Vectors
 from ragcore.library.store import CardStore
+from ragcore.llm.composer import EvidenceBlock
 from ragcore.llm.prompts import PromptLibrary
 from ragcore.progress import ProgressCallback, report
 from ragcore.retrieval.context import BuiltContext
 from ragcore.retrieval.evidence import EvidenceItem
 from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
+from ragcore.retrieval.snippets import fill_passages
 from ragcore.settings import Settings
 from ragcore.text import split_sentences
 
@@ -76,6 +79,21 @@ def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
     )
 
 
+def raw_fill(
+    store: CardStore, vector: Vectors, spec: SectionSpec, built: BuiltContext
+) -> list[EvidenceBlock]:
+    """The raw text a short extractive section may be filled from: the role-fitting raw
+    sections of the papers the section cites on topic (a card above the relevance floor, or
+    one the user chose), each block keyed as the section cites its paper."""
+    keys: dict[str, str] = {}
+    for item in built.items:
+        on_topic = not item.weak or item.pinned or item.chosen
+        if item.kind == "card" and item.citation_key and on_topic:
+            keys.setdefault(item.paper_id, item.citation_key)
+    passages = fill_passages(store, vector, list(keys), spec.roles)
+    return [EvidenceBlock("raw", "raw", p.paper_id, keys[p.paper_id], p.text) for p in passages]
+
+
 def selected_specs(plan: SectionPlan, names: Sequence[str]) -> list[SectionSpec]:
     """The plan's sections, or the named ones (any accepted spelling) in plan order."""
     if not names:
@@ -96,6 +114,7 @@ def prepare_sections(
     retrieval found in the project's evidence state."""
     plan = projects.plan(project)
     prepared = []
+    vector: Vectors | None = None
     for done, spec in enumerate(specs):
         report(progress, "evidence", done, len(specs), spec.key)
         section = project_section(store, projects, project, spec.key, settings=settings, plan=plan)
@@ -105,7 +124,11 @@ def prepare_sections(
             projects.set_section_state(
                 project.project_id, state.model_copy(update={"retrieved": retrieved})
             )
-        prepared.append(PreparedSection(section_input(spec, built), built))
+        given = section_input(spec, built)
+        if built.items:
+            vector = store.embed_query(project.topic) if vector is None else vector
+            given.raw = raw_fill(store, vector, spec, built)
+        prepared.append(PreparedSection(given, built))
     report(progress, "evidence", len(specs), len(specs))
     return prepared
 

@@ -24,7 +24,7 @@ from ragcore.drafting.offline_paper import PlannedSection, SectionEvidenceBlocks
 from ragcore.drafting.review import review_section
 from ragcore.drafting.versions import SectionVersion, Status, VersionStore
 from ragcore.errors import LLMError
-from ragcore.llm.composer import blocks_from_context
+from ragcore.llm.composer import EvidenceBlock, blocks_from_context
 from ragcore.llm.prompts import PromptLibrary, PromptTemplate, RenderedPrompt, render_template
 from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
@@ -77,10 +77,26 @@ class SectionInput:
     # The same context as structure: what the offline composer reads (no text re-parsing).
     structured: SectionContext | None = None
     warnings: list[str] = field(default_factory=list)  # about the evidence, for the review
+    # Raw section text of the section's on-topic papers: what the offline composer fills a
+    # short section from (a model is sent the context only).
+    raw: list[EvidenceBlock] = field(default_factory=list)
 
     def evidence_blocks(self) -> SectionEvidenceBlocks:
         blocks = blocks_from_context(self.structured) if self.structured is not None else []
-        return SectionEvidenceBlocks(self.spec, blocks)
+        return SectionEvidenceBlocks(self.spec, blocks, list(self.raw))
+
+    def with_planned(self, planned: PlannedSection) -> SectionInput:
+        """This input plus the evidence the offline plan used beyond it (borrowed cards, raw
+        text), so the version records, and checks judge, exactly what the text came from."""
+        return replace(
+            self,
+            citation_keys={**self.citation_keys, **planned.citation_keys},
+            evidence_ids=[
+                *self.evidence_ids,
+                *(i for i in planned.evidence_ids if i not in self.evidence_ids),
+            ],
+            evidence_texts=[*self.evidence_texts, *planned.evidence_texts],
+        )
 
 
 @dataclass
@@ -284,6 +300,7 @@ class SectionWriter:
         try:
             if self.gateway.is_offline(request.model):
                 planned = planned or self.plan_offline(request, [section])[section.spec.key]
+                section = section.with_planned(planned)
                 warnings += planned.warnings
                 self._compose_offline(request, section, attempt, on_delta, planned)
             else:

@@ -54,6 +54,19 @@ def find_arxiv_id(doc: ParsedDocument) -> str:
     return by_name.group(1) if by_name else doc.hints.get("arxiv", "")
 
 
+_ARXIV_ID = re.compile(r"^(\d{2})(0[1-9]|1[0-2])\.\d{4,5}(?:v\d+)?$")
+
+
+def arxiv_facts(paper_id: str) -> tuple[str, int | None]:
+    """The arXiv id and year a paper id spells when it is a modern arXiv id (`2309.11930v2`:
+    arXiv 2309.11930, first submitted in 2023); ("", None) for anything else. An id that
+    merely looks like a number (`3688609`) says nothing and gets nothing."""
+    found = _ARXIV_ID.match(paper_id.strip())
+    if not found:
+        return "", None
+    return paper_id.strip().split("v")[0], 2000 + int(found.group(1))
+
+
 def find_doi(doc: ParsedDocument) -> str:
     if doc.hints.get("doi"):
         return doc.hints["doi"]

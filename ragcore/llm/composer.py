@@ -21,7 +21,14 @@ import re
 from dataclasses import dataclass, field
 
 from ragcore.documents.section_context import SectionContext
-from ragcore.text import count_words, detect_lang, is_truncated, split_sentences
+from ragcore.text import (
+    count_words,
+    detect_lang,
+    formula_debris,
+    is_truncated,
+    split_sentences,
+    text_gap,
+)
 
 DEFAULT_TARGET = (150, 300)
 
@@ -66,6 +73,7 @@ class EvidenceBlock:
     source: str  # paper id
     key: str | None  # citation key from the context, e.g. "1"
     text: str
+    evidence_id: str = ""  # the card or note the text is ("" for excerpts and raw text)
 
     @property
     def citation(self) -> str:
@@ -196,6 +204,8 @@ def is_whole_sentence(sentence: str) -> bool:
     text = sentence.strip()
     if not text or _FRAGMENT_START.match(text) or _DEBRIS.search(text):
         return False
+    if text_gap(text) or formula_debris(text):
+        return False
     if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")):
         return False
     return detect_lang(text) != "en" or bool(_LATIN_END.search(text))
@@ -219,7 +229,11 @@ def blocks_from_context(context: SectionContext) -> list[EvidenceBlock]:
         if card.citation:
             keys.setdefault(card.paper_id, card.citation)
         key = card.citation or None
-        blocks.append(EvidenceBlock("card", summary_type.label, card.paper_id, key, card.text))
+        blocks.append(
+            EvidenceBlock(
+                "card", summary_type.label, card.paper_id, key, card.text, card.evidence_id
+            )
+        )
     for excerpt in context.excerpts:
         if excerpt.paper_id not in keys:
             continue
@@ -342,13 +356,19 @@ def _round_robin(blocks: list[list[ComposedSentence]]) -> list[ComposedSentence]
     return out
 
 
+# Raw-text passages are told one paragraph each (their own paragraphs, not one wall of text).
+_PASSAGE_KINDS = ("raw",)
+
+
 def render_sentences(sentences: list[ComposedSentence], lang: str) -> str:
+    """One paragraph per kind of evidence (a summary type), and per passage of raw text."""
     paragraphs: list[list[str]] = []
-    last_section: str | None = None
+    last: tuple[str, int] | None = None
     for sentence in sentences:
-        if sentence.section != last_section:
+        block = sentence.position[0] if sentence.section in _PASSAGE_KINDS else -1
+        if (sentence.section, block) != last:
             paragraphs.append([])
-            last_section = sentence.section
+            last = (sentence.section, block)
         paragraphs[-1].append(_cite(sentence, lang))
     joiner = "" if lang == "zh" else " "
     return "\n\n".join(joiner.join(p) for p in paragraphs)

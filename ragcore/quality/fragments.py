@@ -9,7 +9,7 @@ import re
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import blocks, split, strip_markers
-from ragcore.text import cjk_count
+from ragcore.text import cjk_count, formula_debris, text_gap
 
 KEY, NAME = "fragments", "Fragments (count)"
 _DEBRIS = re.compile(r"[•▪●◦■□◆◇▶►\uf0a7\uf0b7\ufffd\u200b\x0c]|[\ufb00-\ufb06]|ï¬|â€")
@@ -66,6 +66,8 @@ def _debris(sentence: str) -> str:
         return f"extraction debris {match.group(0)!r}"
     if match := _STUB.search(sentence):
         return f"a cut citation stub {match.group(0).strip()!r}"
+    if why := text_gap(sentence) or formula_debris(sentence):
+        return why
     opened = 0
     for ch in sentence:
         opened += ch in "(（"

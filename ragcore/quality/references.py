@@ -129,9 +129,13 @@ def _from_text(text: str) -> list[str]:
     return [f"{p} (as read from the entry)" for p in problems if p]
 
 
+EDIT_IN_LIBRARY = "edit the paper's record in the Library"
+
+
 def entry_problems(entry: ReferenceEntry) -> list[str]:
     if entry.paper is not None:
-        return _from_record(entry.paper)
+        # The record holds what the paper's file said; only the user can add what it did not.
+        return [f"{p}: {EDIT_IN_LIBRARY}" for p in _from_record(entry.paper)]
     if entry.paper_id:
         return ["the library has no record of this paper (no title, authors or year)"]
     return _from_text(entry.text)

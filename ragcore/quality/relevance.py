@@ -19,6 +19,7 @@ from ragcore.retrieval.hybrid import (
     effective_fusion,
     is_multilingual,
     prepare_query,
+    topical_coverage,
 )
 from ragcore.retrieval.lexical import index_for
 from ragcore.settings import Settings
@@ -43,7 +44,7 @@ def topic_relevance(
             continue
         dense = relevance(float(np.dot(vector, query_vector))) if query_vector is not None else 0.0
         type_index = lexical.by_type.get(card.summary_type)
-        coverage = type_index.coverage_of(query.terms, card.card_id) if type_index else 0.0
+        coverage = topical_coverage(type_index, query.terms, card.summary_type, card.card_id)
         weight = _dense_weight(fusion, query.lang, card.lang or query.lang, multilingual)
         out[card.card_id] = min(1.0, max(0.0, weight * dense + (1 - weight) * coverage))
     return out

@@ -236,7 +236,12 @@ def _assemble(
     for item in items:
         block = blocks.setdefault(item.summary_type, TypeBlock(item.summary_type))
         block.cards.append(
-            ContextCard(item.paper_id, clean_card_text(item.text), item.citation_key)
+            ContextCard(
+                item.paper_id,
+                clean_card_text(item.text),
+                item.citation_key,
+                evidence_id=item.evidence_id,
+            )
         )
     return SectionContext(
         section=section.name(lang),

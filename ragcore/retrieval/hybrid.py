@@ -157,11 +157,60 @@ def _per_language(
     return sorted(own + others, key=lambda hit: -hit[1])[:depth]
 
 
+# The words every card of a type uses to say what kind of card it is: in a topic they say
+# nothing about whether a card of that type is on it ("metrics" matches every Metric card).
+_TYPE_WORDS = {
+    SummaryType.BACKGROUND: "background 背景",
+    SummaryType.CHALLENGES: "challenge challenges 挑战",
+    SummaryType.INNOVATIONS: "contribution contributions novel innovation 创新 贡献",
+    SummaryType.METHODOLOGY: "method methods approach approaches 方法",
+    SummaryType.EXPEDESIGN: "experiment experiments experimental dataset datasets 实验 数据集",
+    SummaryType.METRIC: "metric metrics measure measures evaluate evaluating evaluation "
+    "指标 评估 度量 评价",
+    SummaryType.BASELINE: "baseline baselines compare compared comparison 基线 对比",
+    SummaryType.RESULTANALYSIS: "result results 结果",
+    SummaryType.RELATEDWORK: "related work works 相关 工作",
+    SummaryType.CONCLUSION: "conclusion conclusions future 结论 展望",
+}
+_TYPE_TERMS: dict[SummaryType, frozenset[str]] = {}
+# A topic of this many topical terms or more is matched by words only when a card shares two
+# of them: one shared word is a coincidence ("error" in "mean squared error" for a topic on
+# grammatical error correction), not a sign the card is about the topic.
+SHARED_TERMS_TOPIC = 3
+
+
+def topic_terms(terms: Sequence[str], summary_type: SummaryType) -> list[str]:
+    """The query's terms that can tell whether a card of this type is on the topic."""
+    if summary_type not in _TYPE_TERMS:
+        _TYPE_TERMS[summary_type] = frozenset(tokenize(_TYPE_WORDS[summary_type]))
+    own = _TYPE_TERMS[summary_type]
+    return [t for t in terms if t not in own]
+
+
+def topical_coverage(
+    type_index: TypeIndex | UpdatingTypeIndex | None,
+    terms: Sequence[str],
+    summary_type: SummaryType,
+    card_id: str,
+) -> float:
+    """The lexical channel: idf-weighted share of the topic's terms in the card (the type's own
+    words left out), 0 when a topic of several terms shares just one word with the card."""
+    topical = list(dict.fromkeys(topic_terms(terms, summary_type)))
+    if type_index is None or not topical:
+        return 0.0
+    if len(topical) >= SHARED_TERMS_TOPIC:
+        shared = sum(1 for t in topical if type_index.coverage_of([t], card_id) > 0)
+        if shared < 2:
+            return 0.0
+    return type_index.coverage_of(topical, card_id)
+
+
 def _collect(
     dense: list[tuple[Card, float]],
     lexical: list[LexicalHit],
     type_index: TypeIndex | UpdatingTypeIndex | None,
     terms: list[str],
+    summary_type: SummaryType,
 ) -> dict[str, _Candidate]:
     candidates: dict[str, _Candidate] = {}
     for rank, (card, score) in enumerate(dense, start=1):
@@ -170,11 +219,8 @@ def _collect(
     for rank, hit in enumerate(lexical, start=1):
         cand = candidates.setdefault(hit.card.card_id, _Candidate(hit.card, ChannelScores()))
         cand.channels.bm25, cand.channels.bm25_rank = hit.score, rank
-        cand.channels.lexical = hit.coverage
     for cand in candidates.values():
-        if cand.channels.lexical is None:
-            found = type_index.coverage_of(terms, cand.card.card_id) if type_index else 0.0
-            cand.channels.lexical = found
+        cand.channels.lexical = topical_coverage(type_index, terms, summary_type, cand.card.card_id)
     return candidates
 
 
@@ -283,7 +329,9 @@ def search_type(
     lexical = index.search(query.terms, summary_type, depth) if fusion != "dense" else []
     if not dense and not lexical:
         return TypeResult(summary_type)
-    candidates = _collect(dense, lexical, index.by_type.get(summary_type), query.terms)
+    candidates = _collect(
+        dense, lexical, index.by_type.get(summary_type), query.terms, summary_type
+    )
     for card_id in [c for c, cand in candidates.items() if cand.card.paper_id in exclude_papers]:
         del candidates[card_id]
     # Full depth came back: the unseen cards score at most the last similarity returned.

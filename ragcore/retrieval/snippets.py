@@ -76,3 +76,25 @@ def best_snippets(
         if len(snippets) == limit:
             break
     return snippets
+
+
+def fill_passages(
+    store: CardStore,
+    vector: Vectors,
+    paper_ids: Sequence[str],
+    roles: Sequence[str],
+    *,
+    limit: int = 24,
+) -> list[Snippet]:
+    """Whole raw sections (chunks) of these papers whose role fits the section, closest to the
+    topic first, above `MIN_SIMILARITY`: what a short extractive section is filled from. Unlike
+    `best_snippets` there is no fallback to other roles: a paper's method text never fills
+    its related work."""
+    if not paper_ids or not roles:
+        return []
+    found = store.search_raw(vector, paper_ids=list(paper_ids), roles=list(roles), k=limit)
+    return [
+        Snippet(chunk.paper_id, chunk.heading or chunk.role, chunk.text, similarity)
+        for chunk, similarity in found
+        if similarity >= MIN_SIMILARITY and chunk.text.strip()
+    ]

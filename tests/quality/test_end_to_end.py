@@ -2,11 +2,12 @@
 a library, an English and a Chinese paper are drafted with the offline model, and each is scored.
 
 The assertions are the figures the pipeline meets today, after the drafting work of issue 13
-(`MET_TODAY`). Not yet at their ideal here (`NOT_YET`): reference completeness (the demo
-library's paper records have no authors or years and some have ids as titles: metadata, not
-drafting), section length (the English draft is short of every target: the library holds little
-English evidence on the topic, and the composer flags the sections as short) and fragments (one
-Chinese sentence). When those land, move them to `MET_TODAY`.
+(`MET_TODAY`). Not yet at their ideal here (`NOT_YET`), because of the data: reference
+completeness (the demo cards are imported without their bibliography, so their paper records
+have no authors or years and bare ids such as `3688609` have no title: nothing in the cards
+says them, and the export names them as records to edit) and section length in English (one
+on-topic paper; its raw sections fill the drafts toward their targets, asserted below, and
+the sections its text cannot fill are flagged as short).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ TOPICS = {
     "en": "empirically evaluated bug localization approaches",
     "zh": "分布式深度学习训练中的梯度稀疏化与通信优化",
 }
-MET_TODAY = ["citation_integrity", "repeats", "language_purity", "off_topic", "citation_support", "grounding", "statistics"]  # fmt: skip
-NOT_YET = ["reference_completeness", "section_length", "fragments"]
+MET_TODAY = ["citation_integrity", "repeats", "fragments", "language_purity", "off_topic", "citation_support", "grounding", "statistics"]  # fmt: skip
+NOT_YET = ["reference_completeness", "section_length"]
 
 
 @pytest.fixture
@@ -68,5 +69,9 @@ def test_offline_drafts_from_real_papers_meet_todays_figures(
             figure = card.figure(key)
             assert figure.judged and figure.passed, (lang, key, [(x.text, x.detail) for x in figure.findings[:3]])  # fmt: skip
         assert card.figure("citation_support").checked > 10
+        # Short sections were filled from the on-topic paper's raw text: most of the English
+        # paper is, and the Chinese demo cards reach every target.
+        length = card.figure("section_length")
+        assert length.value is not None and length.value >= (0.4 if lang == "en" else 1.0)
         # Every figure is judged on a project: nothing is left to "not judged" for lack of input.
         assert all(card.figure(key).judged for key in NOT_YET)

@@ -145,7 +145,8 @@ def test_reference_without_authors_is_a_finding_not_a_crash(home: Settings) -> N
     text = "Hybrid retrieval of scientific evidence combines dense and lexical scores for drafting papers [1]."
     card = _score(home, _project(home, {"method": text}, {"1": "pOn"}))
     details = [x.detail for x in card.figure("reference_completeness").findings]
-    assert details == ["no authors", "no year"]
+    edit = "edit the paper's record in the Library"
+    assert details == [f"no authors: {edit}", f"no year: {edit}"]
 
 
 def test_the_model_judge_over_http_decides_support(home: Settings, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from pathlib import Path
 from ragcore.ingest.importer.reading import ParsedFile, read_import_file
 from ragcore.ingest.importer.report import CardNote, FileReport, ImportReport
 from ragcore.ingest.importer.rules import Decision, decide
+from ragcore.ingest.metadata import arxiv_facts
 from ragcore.library.bibimport import ReferenceImport, import_reference_text, library_papers
 from ragcore.library.bibliography import BibliographyStore
 from ragcore.library.cards import Card, Paper
@@ -64,8 +65,16 @@ def _record_papers(store: CardStore, cards: Sequence[Card]) -> None:
     for card in {c.paper_id: c for c in cards}.values():
         existing = store.get_paper(card.paper_id)
         if existing is None:
+            arxiv_id, year = arxiv_facts(card.paper_id)
             store.upsert_paper(
-                Paper(paper_id=card.paper_id, title=card.title, source="import", lang=card.lang)
+                Paper(
+                    paper_id=card.paper_id,
+                    title=card.title,
+                    source="import",
+                    lang=card.lang,
+                    arxiv_id=arxiv_id,
+                    year=year,
+                )
             )
         elif not existing.title and card.title:
             store.upsert_paper(existing.model_copy(update={"title": card.title}))
