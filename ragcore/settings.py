@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from ragcore.library.embeddings import BATCH_SIZE
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOME = PROJECT_ROOT / "home"
 LLM_CONFIG_NAME = "llm.yaml"  # read from RAGCORE_HOME when RAGCORE_LLM_CONFIG is not set
@@ -63,6 +65,11 @@ class Settings(BaseSettings):
     model: str = OFFLINE_MODEL
     lang: Literal["zh", "en"] = "zh"
     settings_file: Path | None = None
+    # Texts per embedding call at ingest; the default is measured (embeddings.BATCH_SIZE).
+    embed_batch: int = Field(BATCH_SIZE, ge=1, le=1024)
+    # Memory the search snapshot of every dense channel may take together, in MB; unset:
+    # whatever the system says is available. A larger library is refused in plain words.
+    memory_limit_mb: int | None = Field(None, ge=1)
     retrieval: RetrievalSettings = RetrievalSettings()
     drafting: DraftingSettings = DraftingSettings()
 

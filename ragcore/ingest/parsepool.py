@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,12 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
-def _parse(path: Path, max_bytes: int, pages: Any) -> ParsedDocument:
+def _parse(path: Path, max_bytes: int, pages: Any) -> tuple[ParsedDocument, float]:
     def on_page(done: int, total: int) -> None:
         pages.put((path.name, done, total))
 
-    return parse_file(path, max_bytes, on_page)
+    started = time.perf_counter()
+    return parse_file(path, max_bytes, on_page), time.perf_counter() - started
 
 
 class ParsePool:
@@ -38,7 +40,10 @@ class ParsePool:
         self._manager = context.Manager()
         self._pages: Any = self._manager.Queue()
         self._pool = ProcessPoolExecutor(workers or default_workers(), mp_context=context)
-        self._futures: dict[Path, Future[ParsedDocument]] = {}
+        self._futures: dict[Path, Future[tuple[ParsedDocument, float]]] = {}
+        # Seconds the workers spent parsing: against the time the caller waited for results,
+        # it tells how much parsing overlapped the caller's own work (summarize, embed, store).
+        self.worker_seconds = 0.0
 
     def submit(self, path: Path, max_bytes: int) -> None:
         self._futures[path] = self._pool.submit(_parse, path, max_bytes, self._pages)
@@ -49,7 +54,9 @@ class ParsePool:
         while not future.done():
             self._relay(progress, _POLL_S)
         self._relay(progress, 0)
-        return future.result()
+        parsed, seconds = future.result()
+        self.worker_seconds += seconds
+        return parsed
 
     def _relay(self, progress: ProgressCallback | None, wait: float) -> None:
         try:

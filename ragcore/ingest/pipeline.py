@@ -120,25 +120,30 @@ class IngestPipeline:
         pooled = self.options.workers != 0
         pdfs = {p for p in files if pooled and p.suffix.lower() == ".pdf" and self._needs_parse(p)}
         pool = ParsePool(self.options.workers) if pdfs else None
-        reports: list[FileReport] = []
+        # Files parsed here go first: they are summarised, embedded and stored while the pool
+        # parses the PDFs (measured on the dev set: docs/benchmarks.md, issue 16).
+        order = sorted(files, key=lambda path: path in pdfs)
+        done: dict[Path, FileReport] = {}
         try:
             for path in sorted(pdfs, key=files.index):
                 assert pool is not None
                 pool.submit(path, self.options.max_bytes)
-            for done, path in enumerate(files, start=1):
-                report(progress, "files", done - 1, len(files), path.name)
+            for count, path in enumerate(order, start=1):
+                report(progress, "files", count - 1, len(files), path.name)
                 try:
                     parsed = _from_pool(pool, path, progress) if path in pdfs else None
-                    reports.append(self.ingest_file(path, progress, parsed))
+                    done[path] = self.ingest_file(path, progress, parsed)
                 except Exception as error:
                     if not self._server_gone(error):
                         raise
+                    reports = [done[p] for p in files if p in done]
                     raise self._server_lost(error, path, reports, len(files)) from None
-                report(progress, "files", done, len(files), path.name)
+                report(progress, "files", count, len(files), path.name)
         finally:
             if pool is not None:
+                self.timer.seconds["parse in workers"] += pool.worker_seconds
                 pool.close()
-        return reports
+        return [done[path] for path in files]  # in the order asked for
 
     def _server_lost(
         self, error: Exception, path: Path, reports: list[FileReport], total: int

@@ -21,6 +21,10 @@ from ragcore.errors import StoreError
 from ragcore.progress import ProgressCallback, report
 
 Vectors = npt.NDArray[np.float32]
+# Texts per call of the model, measured on card texts at batch 1..256 (issue 16:
+# benchmarks/bench_embed_batches.py, docs/benchmarks.md): MiniLM is fastest at 64-128 (it pads
+# a batch to its longest text but pays per call below that); USE packs tokens without padding
+# and was flat within the noise from 2 to 256. The setting `embed_batch` overrides it.
 BATCH_SIZE = 64
 
 
@@ -45,6 +49,7 @@ class _BatchedEmbedder:
 
     name: str
     dimension: int
+    batch_size: int = BATCH_SIZE
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # the models are not safe to call from two threads at once
@@ -56,11 +61,12 @@ class _BatchedEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         out: list[Vectors] = []
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = [t if t.strip() else " " for t in texts[start : start + BATCH_SIZE]]
+        size = self.batch_size
+        for start in range(0, len(texts), size):
+            batch = [t if t.strip() else " " for t in texts[start : start + size]]
             with self._lock:
                 out.append(_normalise(self._encode_batch(batch)))
-            report(progress, "embed", min(start + BATCH_SIZE, len(texts)), len(texts))
+            report(progress, "embed", min(start + size, len(texts)), len(texts))
         return np.vstack(out)
 
 
@@ -103,7 +109,7 @@ class SentenceTransformerEmbedder(_BatchedEmbedder):
         self.dimension = int(dimension or 0)
 
     def _encode_batch(self, texts: list[str]) -> Vectors:
-        encoded: Any = self._model.encode(texts, batch_size=BATCH_SIZE, convert_to_numpy=True)
+        encoded: Any = self._model.encode(texts, batch_size=len(texts), convert_to_numpy=True)
         return np.asarray(encoded, dtype=np.float32)
 
 
@@ -144,6 +150,13 @@ def validate_embedder_name(name: str) -> None:
     if name in _BUILTIN or (name.startswith("st:") and len(name) > 3):
         return
     raise ValueError("expected one of use, minilm, fake, or st:<model-name-or-path>")
+
+
+def set_batch_size(embedder: Embedder, size: int) -> None:
+    """Use `size` texts per model call (the `embed_batch` setting); embedders that do not
+    batch (a test's own) are left alone."""
+    if isinstance(embedder, _BatchedEmbedder):
+        embedder.batch_size = size
 
 
 @cache

@@ -18,10 +18,10 @@ from typing import Any
 from ragcore.library import chroma
 from ragcore.library.cards import Card
 from ragcore.library.changelog import ChangeLog
-from ragcore.library.embeddings import Embedder, Vectors, get_embedder
+from ragcore.library.embeddings import Embedder, Vectors, get_embedder, set_batch_size
 from ragcore.library.records import card_metadata
 from ragcore.library.snapshot import CardSnapshot
-from ragcore.library.snapshot_cache import SnapshotCache
+from ragcore.library.snapshot_cache import MemoryBudget, SnapshotCache
 from ragcore.progress import ProgressCallback
 from ragcore.settings import Settings
 
@@ -42,17 +42,27 @@ def english_embedder_name(settings: Settings) -> str | None:
 class _LazyEmbedder:
     """The named embedder, loaded at its first `embed` (its name and size are known before)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, batch_size: int) -> None:
         self.name = name
         self.dimension = _DIMENSIONS.get(name) or get_embedder(name).dimension
+        self._batch_size = batch_size
 
     def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> Vectors:
-        return get_embedder(self.name).embed(texts, progress)
+        embedder = get_embedder(self.name)
+        set_batch_size(embedder, self._batch_size)
+        return embedder.embed(texts, progress)
 
 
 class EnglishChannel:
-    def __init__(self, settings: Settings, client: Any, name: str, log: ChangeLog) -> None:
-        self.embedder: Embedder = _LazyEmbedder(name)
+    def __init__(
+        self,
+        settings: Settings,
+        client: Any,
+        name: str,
+        log: ChangeLog,
+        budget: MemoryBudget | None = None,
+    ) -> None:
+        self.embedder: Embedder = _LazyEmbedder(name, settings.embed_batch)
         self._cards = chroma.open_collection(client, COLLECTION, self.embedder)
         self._snapshots = SnapshotCache(
             log,
@@ -65,6 +75,7 @@ class EnglishChannel:
             },
             count=self._cards.count,
             ready_ids=self._ready_ids if settings.chroma_url else None,
+            budget=budget,
         )
 
     def reopen(self, client: Any) -> None:

@@ -16,7 +16,9 @@ same time should share a `chroma run` server (RAGCORE_CHROMA_URL), which seriali
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,3 +101,54 @@ class StoreWriteLock:
                 f"{self.wait_s:.0f} s; try again when it has finished, or share a `chroma run` "
                 "server (RAGCORE_CHROMA_URL) between processes that write at the same time"
             ) from None
+
+
+# -- the persisted caches (snapshot, BM25) -------------------------------------------------------
+# Opening a cache maps its files in milliseconds; writing one takes ~1 s at 100k cards, done
+# in a staging folder outside the lock. Only the swap and the opening hold it.
+CACHE_LOCK_WAIT_S = 60.0
+
+
+@contextmanager
+def cache_lock(folder: Path, wait_s: float = CACHE_LOCK_WAIT_S) -> Iterator[None]:
+    """Held while a cache `folder` is swapped in or opened, by every process and thread.
+
+    Without it two writers (the studio and the CLI) race on the renames of the swap (one fails,
+    or a folder is deleted under the other) and a reader can open a manifest of one set and
+    the files of the next. The lock file sits next to the folder, so it outlives every swap.
+    Raises `Timeout` after `wait_s`; the caller then skips the cache for now."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder.with_name(f"{folder.name}.lock")).acquire(timeout=wait_s):
+        yield
+
+
+def staging_folder(folder: Path) -> Path:
+    """A new empty folder next to `folder`, unique across processes and threads."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{folder.name}.tmp-", dir=folder.parent))
+
+
+def sync_tree(folder: Path) -> None:
+    """Flush every file under `folder`, then the folders: after a crash the swapped-in cache
+    is whole or absent, never names pointing at unwritten blocks."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        _fsync(path)
+    _fsync(folder)
+
+
+def swap_in(staging: Path, folder: Path) -> None:
+    """Replace `folder` by the complete `staging`; hold `cache_lock(folder)` around it."""
+    old = folder.with_name(f"{folder.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+    if folder.exists():
+        folder.rename(old)
+    staging.rename(folder)
+    _fsync(folder.parent)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -28,7 +28,8 @@ REMOTE_SNAPSHOT_MAX_AGE_S = 30.0
 # Persist again once the files are this many writes behind (applying the log costs more).
 PERSIST_EVERY = 100
 # What one card costs in memory while the snapshot is built from Chroma (vector as Chroma
-# returns it, the card model, ids): measured ~6 kB at 512 dimensions.
+# returns it, the card model, ids): measured ~6 kB at 512 dimensions. A mapped snapshot costs
+# its vectors (cards x dimension x 4 bytes); its cards are parsed only when asked for.
 BYTES_PER_CARD = 6000
 # Reads the ready cards with their vectors: all of them (None) or the given ids.
 ReadCards = Callable[[list[str] | None], list[tuple[Card, Any]]]
@@ -45,6 +46,7 @@ class SnapshotCache:
         identity: dict[str, Any],
         count: Callable[[], int],
         ready_ids: Callable[[], list[str]] | None = None,
+        budget: MemoryBudget | None = None,
     ) -> None:
         self._log = log
         self._read = read
@@ -53,6 +55,8 @@ class SnapshotCache:
         self._identity = identity
         self._count = count
         self._ready_ids = ready_ids  # set for a shared server: our log misses others' writes
+        self._budget = budget or MemoryBudget(None)
+        self._budget.join(self)
         self._snapshot: CardSnapshot | None = None
         self._persisted = -1  # the revision the files hold
         self._reconciled = 0.0
@@ -110,6 +114,7 @@ class SnapshotCache:
 
     def _open(self) -> CardSnapshot:
         """The persisted snapshot brought up to the log, or (none usable) a load from Chroma."""
+        self._budget.check(mapped=True)
         try:
             persisted = snapshot_files.load(self._root, self._identity)
         except CacheRejected as reason:
@@ -171,22 +176,18 @@ class SnapshotCache:
         return fresh
 
     def _load(self) -> CardSnapshot:
-        self._check_memory()
+        self._budget.check(mapped=False)
         revision = self._log.revision()  # read first: a later write shows up at the next refresh
         self._reconciled = time.monotonic()
         self._persisted = -1
         return CardSnapshot.build(revision, self._read(None), self._dimension)
 
-    def _check_memory(self) -> None:
+    def needs(self, *, mapped: bool) -> tuple[int, int]:
+        """(cards, bytes) this channel's snapshot takes: its vectors when mapped from the
+        persisted files, everything a load from Chroma holds at once otherwise."""
         cards = self._count()
-        needed = cards * (BYTES_PER_CARD + 8 * self._dimension)
-        free = _available_memory()
-        if free is not None and needed > free:
-            raise StoreError(
-                f"the library holds {cards:,} cards; loading them for search needs about "
-                f"{needed / 2**30:.1f} GB of memory but only {free / 2**30:.1f} GB is free. "
-                "Close other programs or split the library into several homes (RAGCORE_HOME)."
-            )
+        per_card = 4 * self._dimension if mapped else BYTES_PER_CARD + 8 * self._dimension
+        return cards, cards * per_card
 
     def _persist(self, snapshot: CardSnapshot) -> None:
         """Write the cache in the background (a listing need not wait for ~1 s of writing)."""
@@ -203,6 +204,45 @@ class SnapshotCache:
 
         self._writer = threading.Thread(target=write, name="snapshot-cache-writer")
         self._writer.start()
+
+
+class MemoryBudget:
+    """The memory every dense channel of one library may take together (the multilingual
+    vectors and the English ones): a library past it is refused in plain words, naming its
+    size, instead of the process being killed for running out of memory mid-load."""
+
+    def __init__(self, limit_mb: int | None) -> None:
+        self.limit_mb = limit_mb  # the `memory_limit_mb` setting; None: what is available
+        self._channels: list[SnapshotCache] = []
+
+    def join(self, channel: SnapshotCache) -> None:
+        self._channels.append(channel)
+
+    def check(self, *, mapped: bool) -> None:
+        bounds = [
+            (self.limit_mb * 2**20, f"the limit set by RAGCORE_MEMORY_LIMIT_MB={self.limit_mb}")
+            if self.limit_mb
+            else None,
+            (free, "what is free") if (free := _available_memory()) is not None else None,
+        ]
+        known = [bound for bound in bounds if bound is not None]
+        if not known:
+            return
+        allowed, which = min(known)
+        needs = [channel.needs(mapped=mapped) for channel in self._channels]
+        cards, needed = max(n for n, _ in needs), sum(b for _, b in needs)
+        if needed <= allowed:
+            return
+        channels = f" in {len(needs)} dense channels" if len(needs) > 1 else ""
+        raise StoreError(
+            f"the library holds {cards:,} cards; searching them needs about {_size(needed)} "
+            f"of memory{channels}, over {which} ({_size(allowed)}). Close other programs, raise the limit, or "
+            "split the library into several homes (RAGCORE_HOME)."
+        )
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**30:.1f} GB" if count >= 2**30 else f"{count / 2**20:.1f} MB"
 
 
 def _available_memory() -> int | None:

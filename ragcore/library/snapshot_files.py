@@ -5,7 +5,8 @@ Layout, one folder per summary type under `<home>/cache/snapshot/`:
   vectors.npy   the type's unit vectors, float32, opened as a read-only memory map;
   cards.jsonl   one card per line (parsed only when a row is asked for) and offsets.npy;
   ids.json      card ids and paper ids in row order.
-`manifest.json` is written last and names the store revision, the embedder, the dimension,
+`manifest.json` is written last (in a staging folder swapped in whole, under a lock file that
+readers take too: `locking.cache_lock`) and names the store revision, the embedder, the dimension,
 the Chroma source and every file's size. A cache whose manifest is missing, from another
 embedder or source, or whose files do not match it (truncated, half-written) is never used:
 `load` says why in one line and the caller rebuilds it from Chroma.
@@ -15,15 +16,16 @@ from __future__ import annotations
 
 import json
 import mmap
-import os
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from filelock import Timeout
 
 from ragcore.library.cards import Card, SummaryType
+from ragcore.library.locking import cache_lock, staging_folder, swap_in, sync_tree
 from ragcore.library.snapshot import CardColumn, CardSnapshot, TypeRows
 
 FORMAT = 1
@@ -56,9 +58,23 @@ def _type_dir(root: Path, summary_type: SummaryType) -> Path:
 
 
 def save(root: Path, snapshot: CardSnapshot, identity: dict[str, Any]) -> None:
-    """Write the snapshot under `root`, replacing what was there only once it is complete."""
-    staging = root.with_name(f"{root.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    """Write the snapshot under `root`, replacing what was there only once it is complete.
+
+    The files are written and flushed in a staging folder, then swapped in under the cache
+    lock (studio and CLI may write at once). The last writer wins even when its revision is
+    older: any whole set is valid (a reader applies the change log since its revision), while
+    keeping "the newest" would keep a cache from before a reset log forever."""
+    staging = staging_folder(root)
+    try:
+        _write(staging, snapshot, identity)
+        sync_tree(staging)
+        with cache_lock(root):
+            swap_in(staging, root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write(staging: Path, snapshot: CardSnapshot, identity: dict[str, Any]) -> None:
     files: dict[str, int] = {}
     for summary_type, rows in snapshot.rows.items():
         folder = _type_dir(staging, summary_type)
@@ -84,11 +100,6 @@ def save(root: Path, snapshot: CardSnapshot, identity: dict[str, Any]) -> None:
         "files": files,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    old = root.with_name(f"{root.name}.old-{os.getpid()}")
-    if root.exists():
-        root.rename(old)
-    staging.rename(root)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(root: Path, identity: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +123,18 @@ def read_manifest(root: Path, identity: dict[str, Any]) -> dict[str, Any]:
 
 
 def load(root: Path, identity: dict[str, Any]) -> CardSnapshot:
-    """The persisted snapshot, mapped; raises CacheRejected when it must not be used."""
+    """The persisted snapshot, mapped; raises CacheRejected when it must not be used.
+
+    Opened under the cache lock, so the manifest and the files are of one set; once mapped,
+    the files stay readable after a later swap (the old inodes live until unmapped)."""
+    try:
+        with cache_lock(root):  # a swap in progress: wait for it, then open the new set
+            return _load(root, identity)
+    except Timeout:
+        raise CacheRejected("another process kept it locked for too long") from None
+
+
+def _load(root: Path, identity: dict[str, Any]) -> CardSnapshot:
     manifest = read_manifest(root, identity)
     dimension = int(manifest["dimension"])
     rows: dict[SummaryType, TypeRows] = {}

@@ -29,7 +29,7 @@ from ragcore.library import chroma
 from ragcore.library.cards import Card, Paper, SummaryType
 from ragcore.library.changelog import ChangeLog
 from ragcore.library.chroma import CARDS, PENDING, RAW, READY, make_client, similarity
-from ragcore.library.embeddings import Embedder, Vectors, get_embedder
+from ragcore.library.embeddings import Embedder, Vectors, get_embedder, set_batch_size
 from ragcore.library.english import EnglishChannel, english_embedder_name
 from ragcore.library.locking import PROCESS_LOCK, StoreWriteLock
 from ragcore.library.papers import PaperTable
@@ -42,7 +42,7 @@ from ragcore.library.records import (
 )
 from ragcore.library.reembed import reembed as _reembed
 from ragcore.library.snapshot import CardSnapshot
-from ragcore.library.snapshot_cache import SnapshotCache
+from ragcore.library.snapshot_cache import MemoryBudget, SnapshotCache
 from ragcore.progress import ProgressCallback, report
 from ragcore.settings import Settings
 
@@ -90,9 +90,11 @@ class CardStore:
         self._raw = chroma.open_collection(client, RAW, embedder)
         self._log = ChangeLog(settings.db_path)
         self._papers = PaperTable(settings.db_path)
+        set_batch_size(embedder, settings.embed_batch)
+        budget = MemoryBudget(settings.memory_limit_mb)  # both dense channels together
         english = english_embedder_name(settings)
         self.english = (
-            EnglishChannel(settings, client, english, self._log)
+            EnglishChannel(settings, client, english, self._log, budget)
             if english and english != embedder.name
             else None
         )
@@ -107,6 +109,7 @@ class CardStore:
             },
             count=self._cards.count,
             ready_ids=self._ready_ids if settings.chroma_url else None,
+            budget=budget,
         )
         self._write_lock = (
             None if settings.chroma_url else StoreWriteLock(settings.home, self._reopen)

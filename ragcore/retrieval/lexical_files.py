@@ -2,7 +2,8 @@
 so a new process maps it instead of tokenizing every card again (~15 s at 100k cards).
 
 Per type: bm25s's own saved index (`bm25/`, loaded as memory maps), the cards' token ids and
-offsets and the document frequencies (`.npy`), and `meta.json` written last with a digest of
+offsets and the document frequencies (`.npy`), and `meta.json` written last (in a staging folder swapped in whole under a lock file that
+readers take too: `locking.cache_lock`) with a digest of
 the card ids in row order and every file's size. A type whose digest does not match the
 snapshot's cards (stale) or whose files do not match the meta (truncated) is re-indexed, never
 used, and one line says so.
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
 import bm25s
 import numpy as np
+from filelock import Timeout
 
 from ragcore.library.cards import SummaryType
+from ragcore.library.locking import cache_lock, staging_folder, swap_in, sync_tree
 from ragcore.library.snapshot import TypeRows
 from ragcore.library.snapshot_files import say
 
@@ -44,29 +46,41 @@ def save_type(root: Path, summary_type: SummaryType, index: object) -> None:
 
     assert isinstance(index, TypeIndex)
     folder = root / summary_type.value
-    staging = root / f"{summary_type.value}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    index.retriever.save(str(staging / "bm25"), show_progress=False)
-    np.save(staging / "token_ids.npy", np.asarray(index.token_ids, dtype=np.int32))
-    np.save(staging / "token_ptr.npy", np.asarray(index.token_ptr, dtype=np.int64))
-    np.save(staging / "df.npy", np.asarray(index.df, dtype=np.int32))
-    meta = {"format": FORMAT, "digest": digest(index.ids), "files": _files(staging)}
-    (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    old = root / f"{summary_type.value}.old-{os.getpid()}"
-    if folder.exists():
-        folder.rename(old)
-    staging.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
+    staging = staging_folder(folder)
+    try:
+        index.retriever.save(str(staging / "bm25"), show_progress=False)
+        np.save(staging / "token_ids.npy", np.asarray(index.token_ids, dtype=np.int32))
+        np.save(staging / "token_ptr.npy", np.asarray(index.token_ptr, dtype=np.int64))
+        np.save(staging / "df.npy", np.asarray(index.df, dtype=np.int32))
+        meta = {"format": FORMAT, "digest": digest(index.ids), "files": _files(staging)}
+        (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        sync_tree(staging)
+        with cache_lock(folder):  # the studio and the CLI may write the same type at once
+            swap_in(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def load_type(root: Path, summary_type: SummaryType, rows: TypeRows) -> object | None:
     """The persisted index of one type if it indexes exactly `rows`' cards, else None."""
+    folder = root / summary_type.value
+    if not root.exists():
+        return None
+    try:
+        with cache_lock(folder):  # the meta and the files of one write, never of two
+            if not (folder / "meta.json").exists():
+                return None
+            return _load_type(folder, summary_type, rows)
+    except Timeout:
+        say(
+            f"the BM25 cache of {summary_type.value} stayed locked by another process; re-indexing it"
+        )
+        return None
+
+
+def _load_type(folder: Path, summary_type: SummaryType, rows: TypeRows) -> object | None:
     from ragcore.retrieval.lexical import TypeIndex
 
-    folder = root / summary_type.value
-    if not (folder / "meta.json").exists():
-        return None
     problem = _check(folder, rows)
     if problem:
         say(f"the BM25 cache of {summary_type.value} is not used ({problem}); re-indexing it")

@@ -1,7 +1,15 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from ragcore.library.embeddings import Embedder, get_embedder, validate_embedder_name
+from ragcore.library.embeddings import (
+    BATCH_SIZE,
+    Embedder,
+    get_embedder,
+    set_batch_size,
+    validate_embedder_name,
+)
 from ragcore.progress import ProgressEvent
 
 
@@ -46,3 +54,29 @@ def test_sentence_transformers_by_local_path() -> None:
 def test_unknown_names_are_refused() -> None:
     with pytest.raises(ValueError, match="expected one of use, minilm, fake"):
         validate_embedder_name("bert")
+
+
+def test_the_store_embeds_in_batches_of_the_embed_batch_setting(tmp_path: Path) -> None:
+    from ragcore.library.cards import Card, SummaryType
+    from ragcore.library.store import CardStore
+    from ragcore.settings import load_settings
+
+    settings = load_settings(home=tmp_path / "home", embedder="fake", embed_batch=3)
+    store = CardStore.open(settings)
+    events: list[ProgressEvent] = []
+    try:
+        cards = [
+            Card(paper_id="p1", summary_type=SummaryType.METRIC, text=f"Metric {n} on ImageNet.")
+            for n in range(7)
+        ]
+        store.upsert_cards(cards, events.append)
+        assert [e.done for e in events if e.stage == "embed"] == [3, 6, 7]
+    finally:
+        set_batch_size(store.embedder, BATCH_SIZE)  # the embedder is shared by the process
+
+
+def test_an_embed_batch_outside_its_range_is_refused_in_plain_words() -> None:
+    from ragcore.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="RAGCORE_EMBED_BATCH=0 is not valid"):
+        load_settings(embed_batch=0)

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from ragcore.errors import StoreError
-from ragcore.library import db, snapshot_cache, snapshot_files
+from ragcore.library import db, snapshot_files
 from ragcore.library.cards import Card, SummaryType
+from ragcore.library.embeddings import FakeEmbedder
 from ragcore.library.store import CardStore
 from ragcore.retrieval import lexical
 from ragcore.retrieval.lexical import index_for
@@ -143,14 +144,60 @@ def test_a_cache_from_another_embedder_is_never_used(
     manifest.write_text(json.dumps({**data, "embedder": "minilm"}))
     store = CardStore.open(settings)
     assert len(store.snapshot()) == len(_cards()) and not _mapped(store)
-    assert "built for embedder 'minilm', not 'fake'" in capsys.readouterr().err
+    [line] = capsys.readouterr().err.splitlines()
+    assert "built for embedder 'minilm', not 'fake'" in line and "rebuilding it" in line
+    store.wait_persisted()  # rebuilt for this embedder, and used by the next process
+    assert json.loads(manifest.read_text())["embedder"] == "fake"
+    assert _mapped(CardStore.open(settings))
 
 
-def test_a_library_larger_than_memory_is_refused_in_plain_words(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+def _many_cards(count: int) -> list[Card]:
+    return [
+        Card(
+            paper_id=f"p{n // 10}",
+            summary_type=METRIC,
+            text=f"Metric number {n} on ImageNet.",
+            lang="en",
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_library_larger_than_the_memory_limit_is_refused_in_plain_words(
+    settings: Settings,
 ) -> None:
-    CardStore.open(settings).upsert_cards(_cards())
-    # What one card costs, set as if each took a terabyte: the check must refuse, naming sizes.
-    monkeypatch.setattr(snapshot_cache, "BYTES_PER_CARD", 2**40)
-    with pytest.raises(StoreError, match=r"holds 5 cards; .* needs about 5120.0 GB .* free"):
-        CardStore.open(settings).snapshot()
+    # 200 cards at 256 dimensions: ~1.5 MB loaded from Chroma (6 kB + 2 kB each), 200 kB mapped.
+    store = CardStore.open(settings)
+    store.upsert_cards(_many_cards(200))
+    limited = settings.model_copy(update={"memory_limit_mb": 1})
+    with pytest.raises(StoreError) as refused:
+        CardStore.open(limited).snapshot()
+    message = str(refused.value)
+    assert "holds 200 cards" in message and "needs about 1.5 MB" in message
+    assert "over the limit set by RAGCORE_MEMORY_LIMIT_MB=1 (1.0 MB)" in message
+    # Within the limit the same library loads, and its mapped cache needs less than the load.
+    roomy = settings.model_copy(update={"memory_limit_mb": 2})
+    loaded = CardStore.open(roomy)
+    assert len(loaded.snapshot()) == 200
+    loaded.wait_persisted()
+    assert len(CardStore.open(limited).snapshot()) == 200
+
+
+class _MainFake(FakeEmbedder):
+    """The hashing embedder under another name, so the English channel (`fake`) is a second one."""
+
+    name = "fake-main"
+
+
+def test_both_dense_channels_count_against_one_limit(settings: Settings) -> None:
+    english = settings.model_copy(update={"english_embedder": "fake"})
+    store = CardStore.open(english, _MainFake())
+    assert store.english is not None
+    store.upsert_cards(_many_cards(150))  # English cards: a vector in each channel
+    # Each channel alone needs ~1.2 MB from Chroma, under 2 MB; together ~2.4 MB, over it.
+    limited = english.model_copy(update={"memory_limit_mb": 2})
+    with pytest.raises(StoreError) as refused:
+        CardStore.open(limited, _MainFake()).snapshot()
+    assert "holds 150 cards; searching them needs about 2.3 MB of memory in 2 dense channels" in (
+        str(refused.value)
+    )
