@@ -7,8 +7,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 import time
+import types
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +35,30 @@ def _parse(path: Path, max_bytes: int, pages: Any) -> tuple[ParsedDocument, floa
     return parse_file(path, max_bytes, on_page), time.perf_counter() - started
 
 
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start child processes without the parent's `__main__`. A spawned child first re-runs the
+    parent's main script; a script without a main guard (a Streamlit page, an AppTest script,
+    a notebook) then runs again in every worker and the pool breaks. The workers need only this
+    module, which they import by name, so they are started with an empty stand-in main (also
+    sparing them the CLI's imports). Children start only in `__init__` and `submit`."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class ParsePool:
     """`submit` files, then `result` each in turn while page progress is relayed."""
 
     def __init__(self, workers: int | None = None) -> None:
         # "spawn": the parent holds threads (Chroma, tokenizers) that a fork would copy mid-lock.
         context = multiprocessing.get_context("spawn")
-        self._manager = context.Manager()
+        with _main_hidden():
+            self._manager = context.Manager()
         self._pages: Any = self._manager.Queue()
         self._pool = ProcessPoolExecutor(workers or default_workers(), mp_context=context)
         self._futures: dict[Path, Future[tuple[ParsedDocument, float]]] = {}
@@ -46,7 +67,8 @@ class ParsePool:
         self.worker_seconds = 0.0
 
     def submit(self, path: Path, max_bytes: int) -> None:
-        self._futures[path] = self._pool.submit(_parse, path, max_bytes, self._pages)
+        with _main_hidden():  # the pool starts a worker here when it needs one
+            self._futures[path] = self._pool.submit(_parse, path, max_bytes, self._pages)
 
     def result(self, path: Path, progress: ProgressCallback | None) -> ParsedDocument:
         """The parsed file (or its InputError, raised here), relaying page progress meanwhile."""
