@@ -130,6 +130,11 @@ class _Candidate:
     channels: ChannelScores
     relevance: float = 0.0
     rrf: float = 0.0
+    # The lexical share counting every shared word, and the fused score ranked by: one shared
+    # word is no sign a card is on the topic (its relevance) but still orders cards well
+    # (requiring two cost the CSL set 0.410 -> 0.398 nDCG@10 when it also ranked).
+    coverage: float = 0.0
+    rank_score: float = 0.0
 
 
 def _dense_weight(fusion: str, query_lang: str, card_lang: str, multilingual: bool) -> float:
@@ -197,13 +202,16 @@ def topical_coverage(
     terms: Sequence[str],
     summary_type: SummaryType,
     card_id: str,
+    *,
+    one_word_counts: bool = False,
 ) -> float:
     """The lexical channel: idf-weighted share of the topic's terms in the card (the type's own
-    words left out), 0 when a topic of several terms shares just one word with the card."""
+    words left out), 0 when a topic of several terms shares just one word with the card
+    (unless `one_word_counts`: for ranking)."""
     topical = list(dict.fromkeys(topic_terms(terms, summary_type)))
     if type_index is None or not topical:
         return 0.0
-    if len(topical) >= SHARED_TERMS_TOPIC:
+    if len(topical) >= SHARED_TERMS_TOPIC and not one_word_counts:
         shared = sum(1 for t in topical if type_index.coverage_of([t], card_id) > 0)
         if shared < 2:
             return 0.0
@@ -225,7 +233,11 @@ def _collect(
         cand = candidates.setdefault(hit.card.card_id, _Candidate(hit.card, ChannelScores()))
         cand.channels.bm25, cand.channels.bm25_rank = hit.score, rank
     for cand in candidates.values():
-        cand.channels.lexical = topical_coverage(type_index, terms, summary_type, cand.card.card_id)
+        card_id = cand.card.card_id
+        cand.channels.lexical = topical_coverage(type_index, terms, summary_type, card_id)
+        cand.coverage = topical_coverage(
+            type_index, terms, summary_type, card_id, one_word_counts=True
+        )
     return candidates
 
 
@@ -242,6 +254,7 @@ def _score(
         dense = ch.dense if ch.dense is not None else dense_floor
         weight = _dense_weight(fusion, query_lang, cand.card.lang or query_lang, multilingual)
         cand.relevance = min(1.0, max(0.0, weight * dense + (1 - weight) * (ch.lexical or 0.0)))
+        cand.rank_score = min(1.0, max(0.0, weight * dense + (1 - weight) * cand.coverage))
         cand.rrf = sum(1 / (RRF_K + r) for r in (ch.dense_rank, ch.bm25_rank) if r is not None)
 
 
@@ -253,7 +266,7 @@ def _rank_key(cand: _Candidate, fusion: str) -> tuple[float, float]:
         return (-(cand.channels.dense or 0.0), -cand.relevance)
     if fusion == "rrf":
         return (-cand.rrf, -cand.relevance)
-    return (-cand.relevance, 0.0)
+    return (-cand.rank_score, -cand.relevance)
 
 
 def _select(
