@@ -202,20 +202,26 @@ def topical_coverage(
     terms: Sequence[str],
     summary_type: SummaryType,
     card_id: str,
-    *,
-    one_word_counts: bool = False,
 ) -> float:
     """The lexical channel: idf-weighted share of the topic's terms in the card (the type's own
-    words left out), 0 when a topic of several terms shares just one word with the card
-    (unless `one_word_counts`: for ranking)."""
+    words left out), 0 when a topic of several terms shares just one word with the card."""
+    return _coverages(type_index, terms, summary_type, card_id)[0]
+
+
+def _coverages(
+    type_index: TypeIndex | UpdatingTypeIndex | None,
+    terms: Sequence[str],
+    summary_type: SummaryType,
+    card_id: str,
+) -> tuple[float, float]:
+    """(topical coverage, the same counting a single shared word: for ranking)."""
     topical = list(dict.fromkeys(topic_terms(terms, summary_type)))
     if type_index is None or not topical:
-        return 0.0
-    if len(topical) >= SHARED_TERMS_TOPIC and not one_word_counts:
-        shared = sum(1 for t in topical if type_index.coverage_of([t], card_id) > 0)
-        if shared < 2:
-            return 0.0
-    return type_index.coverage_of(topical, card_id)
+        return 0.0, 0.0
+    coverage = type_index.coverage_of(topical, card_id)
+    if len(topical) >= SHARED_TERMS_TOPIC and len(type_index.terms_held(topical, card_id)) < 2:
+        return 0.0, coverage
+    return coverage, coverage
 
 
 def _collect(
@@ -233,10 +239,8 @@ def _collect(
         cand = candidates.setdefault(hit.card.card_id, _Candidate(hit.card, ChannelScores()))
         cand.channels.bm25, cand.channels.bm25_rank = hit.score, rank
     for cand in candidates.values():
-        card_id = cand.card.card_id
-        cand.channels.lexical = topical_coverage(type_index, terms, summary_type, card_id)
-        cand.coverage = topical_coverage(
-            type_index, terms, summary_type, card_id, one_word_counts=True
+        cand.channels.lexical, cand.coverage = _coverages(
+            type_index, terms, summary_type, cand.card.card_id
         )
     return candidates
 

@@ -114,6 +114,7 @@ class TypeIndex:
     token_ptr: np.ndarray  # int64: card i's tokens are token_ids[token_ptr[i]:token_ptr[i + 1]]
     df: np.ndarray  # per vocabulary id, how many cards hold the token
     rows: dict[str, int] = field(default_factory=dict)
+    _views: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -149,7 +150,20 @@ class TypeIndex:
         return cls(ids, cards, retriever, token_ids.astype(np.int32), token_ptr, df)
 
     def terms_of(self, row: int) -> np.ndarray:
-        return np.asarray(self.token_ids[self.token_ptr[row] : self.token_ptr[row + 1]])
+        # Plain views of the (usually memory-mapped) arrays: a memmap slice builds a memmap
+        # object each time (~50 us), and a listing slices a few thousand cards.
+        if self._views is None:
+            self._views = (np.asarray(self.token_ids), np.asarray(self.token_ptr))
+        tokens, ptr = self._views
+        return tokens[int(ptr[row]) : int(ptr[row + 1])]
+
+    def terms_held(self, query_terms: Sequence[str], card_id: str) -> list[str]:
+        """The query terms the card holds."""
+        row = self.rows.get(card_id)
+        if row is None:
+            return []
+        held = set(self.terms_of(row).tolist())
+        return [t for t in query_terms if self.vocab.get(t, -1) in held]
 
     def coverage(self, query_terms: list[str], row: int) -> float:
         # An unseen query term counts with the highest idf: it is as specific as a term gets.

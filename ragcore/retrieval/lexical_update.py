@@ -89,6 +89,14 @@ class UpdatingTypeIndex:
                 return self._coverage(query_terms, tokens)
         return self._old.coverage_of(query_terms, card_id)
 
+    def terms_held(self, query_terms: Sequence[str], card_id: str) -> list[str]:
+        if self._built is not None:
+            return self._built.terms_held(query_terms, card_id)
+        for card, tokens in zip(self._added, self._added_tokens, strict=True):
+            if card.card_id == card_id:
+                return [t for t in query_terms if t in set(tokens)]
+        return self._old.terms_held(query_terms, card_id)
+
     def _idf(self, term: str) -> float:
         n = len(self._old.ids)
         term_id = self._old.vocab.get(term)
