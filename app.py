@@ -15,7 +15,6 @@ from studio.common import t, warm_up
 started = time.perf_counter()
 
 st.set_page_config(page_title="RAG Paper Studio", page_icon="📝", layout="wide")
-warm_up()
 
 PAGES = [
     ("pages/home.py", "项目", "Projects", "🏠"),
@@ -37,6 +36,9 @@ navigation = st.navigation(
 try:
     navigation.run()
 finally:
+    # After the page, not before: the warm-up (Chroma, the embedder, jieba) holds the GIL for
+    # seconds and would slow the first page's own imports and rendering.
+    warm_up()
     if os.environ.get("RAGCORE_STUDIO_TIMINGS"):  # server-side run times, for the benchmark
         elapsed_ms = (time.perf_counter() - started) * 1000
         print(

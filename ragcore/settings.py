@@ -19,14 +19,17 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from ragcore.library.embeddings import BATCH_SIZE
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_HOME = PROJECT_ROOT / "home"
 LLM_CONFIG_NAME = "llm.yaml"  # read from RAGCORE_HOME when RAGCORE_LLM_CONFIG is not set
 OFFLINE_MODEL = "offline/extractive"
 # Chosen by measurement on the CSL Chinese set and the English papers: see docs/embedders.md.
 DEFAULT_EMBEDDER = "use"
+# Texts per call of an embedding model, measured on card texts at batch 1..256 (issue 16:
+# benchmarks/bench_embed_batches.py, docs/benchmarks.md): MiniLM is fastest at 64-128 (it pads
+# a batch to its longest text but pays per call below that); USE packs tokens without padding
+# and was flat within the noise from 2 to 256. The setting `embed_batch` overrides it.
+EMBED_BATCH = 64
 
 
 class SettingsError(ValueError):
@@ -65,8 +68,8 @@ class Settings(BaseSettings):
     model: str = OFFLINE_MODEL
     lang: Literal["zh", "en"] = "zh"
     settings_file: Path | None = None
-    # Texts per embedding call at ingest; the default is measured (embeddings.BATCH_SIZE).
-    embed_batch: int = Field(BATCH_SIZE, ge=1, le=1024)
+    # Texts per embedding call at ingest; the default is measured (EMBED_BATCH).
+    embed_batch: int = Field(EMBED_BATCH, ge=1, le=1024)
     # Memory the search snapshot of every dense channel may take together, in MB; unset:
     # whatever the system says is available. A larger library is refused in plain words.
     memory_limit_mb: int | None = Field(None, ge=1)

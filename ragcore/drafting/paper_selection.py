@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.errors import InputError
-from ragcore.library.store import CardStore
+
+if TYPE_CHECKING:  # Chroma takes a second to import; the Projects page imports this module
+    from ragcore.library.store import CardStore
 
 
 @dataclass(frozen=True)

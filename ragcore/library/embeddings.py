@@ -19,13 +19,11 @@ import numpy.typing as npt
 
 from ragcore.errors import StoreError
 from ragcore.progress import ProgressCallback, report
+from ragcore.settings import EMBED_BATCH
 
 Vectors = npt.NDArray[np.float32]
-# Texts per call of the model, measured on card texts at batch 1..256 (issue 16:
-# benchmarks/bench_embed_batches.py, docs/benchmarks.md): MiniLM is fastest at 64-128 (it pads
-# a batch to its longest text but pays per call below that); USE packs tokens without padding
-# and was flat within the noise from 2 to 256. The setting `embed_batch` overrides it.
-BATCH_SIZE = 64
+# Texts per call of the model: measured, see `ragcore.settings.EMBED_BATCH`.
+BATCH_SIZE = EMBED_BATCH
 
 
 @runtime_checkable
