@@ -57,12 +57,17 @@ def rerun_after_edit(page: Any, log: Path, edits: int) -> list[list[float]]:
     return times
 
 
-def time_to_first_page(home: Path, embedder: str, browser: Any) -> float:
+# The floor: Streamlit itself, a one-line page, started and loaded the same way.
+_BARE_PAGE = 'import streamlit as st\n\nst.title("Hello")\n'
+
+
+def time_to_first_page(home: Path, embedder: str, browser: Any, app: str = "app.py") -> float:
     from tests.e2e.conftest import start_server, stop_server
     from tests.e2e.studio import wait_idle
 
     started = time.perf_counter()
-    server = start_server(home, home.parent / "start.log", {"RAGCORE_EMBEDDER": embedder})
+    env = {"RAGCORE_EMBEDDER": embedder}
+    server = start_server(home, home.parent / "start.log", env, app=app)
     try:
         page = browser.new_page()
         page.set_default_timeout(300_000)
@@ -148,6 +153,9 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         fresh = time_to_first_page(root / "start" / "home", args.embedder, browser)
         warm = time_to_first_page(root / "start" / "home", args.embedder, browser)
+        bare = root / "bare.py"
+        bare.write_text(_BARE_PAGE)
+        floor = time_to_first_page(root / "bare" / "home", args.embedder, browser, str(bare))
         reruns, rss_mb, generation = journey(
             root / "journey" / "home", args.embedder, browser, args.edits
         )
@@ -168,6 +176,7 @@ def main() -> None:
     )
     print(f"| `streamlit run` → first interactive page, fresh home | {fresh:.1f} s | < 10 s |")
     print(f"| `streamlit run` → first interactive page, existing home | {warm:.1f} s | < 10 s |")
+    print(f"| floor: `streamlit run` → a one-line page, same measure | {floor:.1f} s | |")
     print(f"| server RSS after a full journey | {rss_mb:.0f} MiB | < 1.5 GB |")
     print(f"| (journey: generate all + regenerate one, offline model) | {generation:.1f} s | |")
 

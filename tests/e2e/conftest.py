@@ -72,7 +72,9 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> 
     raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
 
 
-def start_server(home: Path, log: Path, extra_env: dict[str, str] | None = None) -> StudioServer:
+def start_server(
+    home: Path, log: Path, extra_env: dict[str, str] | None = None, app: str = "app.py"
+) -> StudioServer:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAGCORE_")}
     env |= {
@@ -83,7 +85,7 @@ def start_server(home: Path, log: Path, extra_env: dict[str, str] | None = None)
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     } | (extra_env or {})
     command = [
-        str(STREAMLIT), "run", "app.py",
+        str(STREAMLIT), "run", app,
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
