@@ -26,6 +26,12 @@ from ragcore.library.cards import Card
 if TYPE_CHECKING:
     from ragcore.retrieval.lexical import LexicalHit, TypeIndex
 
+# The rebuild waits this long before it starts: an edit is followed at once by a listing (the
+# page shows the edited evidence), and a rebuild running meanwhile takes the GIL from it
+# (100k cards: 96-248 ms for that listing with an immediate rebuild). The interim index
+# serves exactly meanwhile; the next edit of the type starts a waiting rebuild at once.
+REBUILD_DELAY_S = 1.0
+
 
 class UpdatingTypeIndex:
     """The old index (minus removed cards, plus added ones) until the rebuild is ready."""
@@ -47,8 +53,10 @@ class UpdatingTypeIndex:
         self._added = [cards[n] for n, card_id in enumerate(ids) if card_id not in old.rows]
         self._added_tokens = [card_tokens(card) for card in self._added]
         self._built: TypeIndex | None = None
+        self._start_now = threading.Event()
 
         def run() -> None:
+            self._start_now.wait(REBUILD_DELAY_S)
             self._built = build()
             on_built(self._built)
 
@@ -57,6 +65,7 @@ class UpdatingTypeIndex:
 
     def settled(self) -> TypeIndex:
         """The rebuilt index, waiting for it if needed (the next edit of this type does)."""
+        self._start_now.set()
         self._thread.join()
         assert self._built is not None
         return self._built
