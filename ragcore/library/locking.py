@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -144,6 +145,24 @@ def swap_in(staging: Path, folder: Path) -> None:
     staging.rename(folder)
     _fsync(folder.parent)
     shutil.rmtree(old, ignore_errors=True)
+    _remove_leftovers(folder)
+
+
+# A staging folder this old belongs to a writer that was killed mid-write (a whole write takes
+# seconds even at 100k cards); one younger may be another process's write in progress.
+LEFTOVER_AGE_S = 3600.0
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Delete what killed writers left next to `folder` (staging and replaced sets)."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for pattern in (f"{folder.name}.tmp-*", f"{folder.name}.old-*"):
+        for leftover in folder.parent.glob(pattern):
+            try:
+                if leftover.is_dir() and leftover.stat().st_mtime < cutoff:
+                    shutil.rmtree(leftover, ignore_errors=True)
+            except OSError:  # another process removed it meanwhile
+                continue
 
 
 def _fsync(path: Path) -> None:

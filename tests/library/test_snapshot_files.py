@@ -201,3 +201,21 @@ def test_both_dense_channels_count_against_one_limit(settings: Settings) -> None
     assert "holds 150 cards; searching them needs about 2.3 MB of memory in 2 dense channels" in (
         str(refused.value)
     )
+
+
+def test_what_killed_writers_left_is_cleared_by_the_next_write(settings: Settings) -> None:
+    import os
+    import time
+
+    store = _persisted_library(settings)
+    root = store.cache_dir / "snapshot"
+    stale, fresh = root.with_name("snapshot.tmp-killed"), root.with_name("snapshot.tmp-writing")
+    for folder in (stale, fresh):
+        (folder / "metric").mkdir(parents=True)
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    identity = {"embedder": store.embedder.name, "source": str(settings.chroma_path.resolve())}
+    snapshot_files.save(root, store.snapshot(), identity)
+    assert not stale.exists()  # a writer killed two hours ago
+    assert fresh.exists()  # may be another process's write in progress
+    assert snapshot_files.read_manifest(root, identity)["revision"] == store.revision()
