@@ -167,11 +167,7 @@ def requested_length(prompt: str) -> tuple[int, int] | None:
 def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
     """Whole, informative sentences of one evidence text, each verbatim after light cleaning."""
     out: list[str] = []
-    for raw_line in text.splitlines():
-        line = _LIST_MARK.sub("", raw_line.strip().replace("**", "")).strip()
-        if not line or _TEMPLATE.search(line):
-            continue
-        line = _TYPE_NOTE.sub("", _LABEL.sub("", line)).strip()
+    for line in _statement_lines(text):
         # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
         # not ours: kept, they would read as (wrong) citations of our evidence.
         line = _SOURCE_CITATION.sub("", line)
@@ -180,6 +176,72 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
             sentences.pop()  # the card was cut off mid-sentence: drop the stub, keep the rest
         out.extend(s for s in sentences if _informative(s, min_words) and is_whole_sentence(s))
     return out
+
+
+_BULLET = re.compile(r"^[-*•·]\s+")
+_CLAUSE_PUNCT = re.compile(r"[，,；;。！？!?：:]")
+_CJK_LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff/、]{1,9}$")
+
+
+def _statement_lines(text: str) -> list[str]:
+    """The text's lines without list furniture, labels and template residue. A Chinese card
+    states many facts as a label and a bare noun phrase ("研究领域: 分布式深度学习训练优化",
+    or "潜在应用:" over a bulleted list of phrases); with the label cut off, a phrase reads as a
+    fragment in a paper, so it becomes one sentence with its label ("研究领域为……。",
+    "潜在应用包括……、……和……。"): the label and the phrases are the card's own words."""
+    lines: list[str] = []
+    header: str | None = None
+    items: list[str] = []
+
+    def flush() -> None:
+        if header and items:
+            lines.append(_listed(header, items))
+        items.clear()
+
+    for raw_line in text.splitlines():
+        stripped = raw_line.strip().replace("**", "")
+        line = _LIST_MARK.sub("", stripped).strip()
+        if not line or _TEMPLATE.search(line):
+            continue
+        label = line.rstrip(" :：")
+        if line[-1] in ":：" and _CJK_LABEL.match(label):
+            flush()
+            header = label  # a label over the lines that follow
+            continue
+        if _BULLET.match(stripped) and header and _noun_phrase(line):
+            items.append(line.rstrip("。；;"))
+            continue
+        flush()
+        if not _BULLET.match(stripped):
+            header = None
+        lines.append(_TYPE_NOTE.sub("", _labelled(line)).strip())
+    flush()
+    return lines
+
+
+def _noun_phrase(text: str) -> bool:
+    """A short Chinese phrase of one clause (no clause punctuation): a label's value."""
+    return detect_lang(text) == "zh" and len(text) <= 40 and not _CLAUSE_PUNCT.search(text)
+
+
+def _labelled(line: str) -> str:
+    """`label: value` as the value alone, or as one sentence with its Chinese label when the
+    value cannot stand alone (a bare noun phrase, a "如何……" question)."""
+    match = _LABEL.match(line)
+    if not match:
+        return line
+    label, value = match.group(0).rstrip(" :："), line[match.end() :].strip()
+    if _CJK_LABEL.match(label) and _noun_phrase(value.rstrip("。")):
+        return f"{label}为{value.rstrip('。')}。"
+    if _CJK_LABEL.match(label) and value.startswith("如何"):  # "核心问题: 如何……": a question
+        return f"{label}是{value}"
+    return value
+
+
+def _listed(label: str, items: list[str]) -> str:
+    if len(items) == 1:
+        return f"{label}为{items[0]}。"
+    return f"{label}包括{'、'.join(items[:-1])}和{items[-1]}。"
 
 
 # A sentence that starts mid-word or mid-clause ("t al., 2020), Deng et al", ", which ..."),

@@ -32,6 +32,13 @@ def seed(request: pytest.FixtureRequest) -> str:
     return Path(request.param).read_text(encoding="utf-8")
 
 
+def _evidence_pieces(sentence: str) -> list[str]:
+    labelled = re.match(r"^([\u4e00-\u9fff/、]{2,10}?)(?:为|是|包括)(.+?)。?$", sentence)
+    if not labelled:
+        return [sentence]
+    return [labelled.group(1), *re.split(r"、|和", labelled.group(2))]
+
+
 def test_seed_contexts_are_found() -> None:
     assert len(SEED_CONTEXTS) == 3
 
@@ -42,7 +49,10 @@ def test_every_sentence_is_evidence_text(seed: str) -> None:
 
     assert composed.sentences
     for sentence in composed.sentences:
-        assert _flat(sentence.text) in evidence
+        # Verbatim, or a card's own label joined to its own phrases ("研究领域为……",
+        # "潜在应用包括……、……和……"): every piece is evidence text.
+        for piece in _evidence_pieces(sentence.text):
+            assert _flat(piece) in evidence, piece
         assert "..." not in sentence.text and "…" not in sentence.text
     # The rendered text is exactly those sentences, each with its citation, and nothing else.
     rest = CITATION.sub("", composed.text)
@@ -129,8 +139,36 @@ def test_our_chinese_format_with_citation_keys() -> None:
         "### 写作要求\n1. 字数控制在100-200字之间\n"
     )
     composed = compose_extractive(prompt)
-    assert composed.text == "自然语言处理中的大语言模型微调技术及其在下游任务中的适应性问题[3]。"
+    # A bare noun phrase keeps its label, so it reads as a sentence in the paper.
+    assert (
+        composed.text
+        == "研究领域为自然语言处理中的大语言模型微调技术及其在下游任务中的适应性问题[3]。"
+    )
     assert composed.sentences[0].key == "3" and composed.sentences[0].section == "Background"
+
+
+def test_chinese_label_phrases_become_sentences_with_their_label() -> None:
+    from ragcore.llm.composer import clean_sentences
+
+    card = (
+        "问题背景总结：\n1、研究领域: 分布式深度学习训练优化（特别是混合并行训练系统）\n\n"
+        "2、核心问题: 如何为混合并行的DNN训练设计内存优化的模型分区方案，以突破内存瓶颈\n\n"
+        "3、研究动机:\n- 理论价值：现有系统的分区方法仅考虑训练吞吐量，导致GPU间内存使用不均衡。\n"
+        "4、潜在应用:\n- 大规模NLP/视觉模型的分布式训练\n- 支持Transformer等内存密集型模型的扩展训练\n"
+    )
+    assert clean_sentences(card) == [
+        "研究领域为分布式深度学习训练优化（特别是混合并行训练系统）。",
+        "核心问题是如何为混合并行的DNN训练设计内存优化的模型分区方案，以突破内存瓶颈",
+        "现有系统的分区方法仅考虑训练吞吐量，导致GPU间内存使用不均衡。",
+        "潜在应用包括大规模NLP/视觉模型的分布式训练和支持Transformer等内存密集型模型的扩展训练。",
+    ]
+    # A value that is already a sentence, and English cards, are kept as they were.
+    assert clean_sentences("核心思想: DLAS 是一个跨领域的深度学习加速框架，旨在降低部署成本。") == [
+        "DLAS 是一个跨领域的深度学习加速框架，旨在降低部署成本。"
+    ]
+    assert clean_sentences("Core idea: The method retrieves typed summary cards per section.") == [
+        "The method retrieves typed summary cards per section."
+    ]
 
 
 def test_prompt_without_evidence_blocks_quotes_the_prompt() -> None:
