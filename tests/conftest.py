@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if is_e2e(item):
             item.add_marker(pytest.mark.e2e)
     items.sort(key=is_e2e)  # stable: the order within each group is kept
+
+
+@dataclass
+class Result:
+    """What one `ragcore` command line gave: exit code, standard output, standard error."""
+
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def ragcore(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI in process as a user types it: `ragcore("papers", "list")`."""
+    from ragcore.commands.cli import main
+
+    def run(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["ragcore", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

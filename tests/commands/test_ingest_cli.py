@@ -7,12 +7,12 @@ from pathlib import Path
 
 from ragcore.library.store import CardStore
 from ragcore.settings import load_settings
-from tests.commands.test_library_cli import Run, ragcore  # noqa: F401
+from tests.conftest import Run
 from tests.ingest.pdf_samples import styled_pdf, with_sideways_page
 
 
 def test_a_layout_failure_is_a_warning_naming_the_file_and_the_paper_is_whole(
-    ragcore: Run,  # noqa: F811
+    ragcore: Run,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "sideways_table.pdf"

@@ -5,42 +5,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ragcore.commands.cli import main
 from ragcore.documents.listing import parse_listing
-from tests.conftest import REPO_ROOT, SEEDS, seed_file
+from tests.conftest import REPO_ROOT, SEEDS, Result, Run, seed_file
 
 CARD_SEEDS = [str(p) for p in sorted(SEEDS.glob("00[0-3]_*.txt"))]
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def ragcore(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["ragcore", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

@@ -4,38 +4,13 @@ command line answers in one plain line, and scores real files and projects."""
 from __future__ import annotations
 
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ragcore.commands.cli import main
 from ragcore.quality.scorecard import score_file
-from tests.conftest import seed_file
+from tests.conftest import Run, seed_file
 from tests.quality.conftest import clean_document, score_document
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def ragcore(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["ragcore", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as done:
-            code = int(done.code or 0)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.mark.parametrize(
@@ -77,7 +52,7 @@ def test_every_section_empty(tmp_path: Path) -> None:
     assert len([n for n in card.notes if "has no text" in n]) == 5
 
 
-def test_cli_scores_a_paper_file_as_text_and_json(ragcore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_scores_a_paper_file_as_text_and_json(ragcore: Run, tmp_path: Path) -> None:
     path = tmp_path / "PAPER.md"
     from ragcore.documents.paper import render_paper
 
@@ -92,7 +67,7 @@ def test_cli_scores_a_paper_file_as_text_and_json(ragcore, tmp_path: Path) -> No
     assert figures["citation_support"]["judged"] is False and figures["fragments"]["value"] == 0
 
 
-def test_cli_on_the_seed_paper_finds_its_truncated_sections(ragcore) -> None:  # type: ignore[no-untyped-def]
+def test_cli_on_the_seed_paper_finds_its_truncated_sections(ragcore: Run) -> None:
     """seeds/004 is a finished paper of the old system: it has sections cut mid-sentence."""
     result = ragcore("eval", "paper", str(seed_file("004")), "--json", "--strict")
     assert result.code == 1
@@ -101,7 +76,7 @@ def test_cli_on_the_seed_paper_finds_its_truncated_sections(ragcore) -> None:  #
     assert any(x["text"].endswith("当检测到新类别") for x in fragments["findings"])
 
 
-def test_cli_plain_errors(ragcore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_plain_errors(ragcore: Run, tmp_path: Path) -> None:
     missing = ragcore("eval", "paper", str(tmp_path / "nope.md"))
     assert missing.code == 2 and "no such file" in missing.err and "Traceback" not in missing.err
     unknown = ragcore("eval", "paper", "no-such-project")

@@ -6,11 +6,9 @@ out of the selection with a note."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
-from ragcore.commands.cli import main
 from ragcore.drafting.paper_selection import paper_selection, set_paper_selection
 from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.section_evidence import project_section
@@ -19,6 +17,7 @@ from ragcore.library.cards import SummaryType
 from ragcore.library.store import CardStore
 from ragcore.retrieval.hybrid import prepare_query, search_type
 from ragcore.settings import Settings
+from tests.conftest import Run
 
 ALLOWED = {"img-vit", "gpu-cluster"}
 
@@ -119,40 +118,24 @@ def test_a_deleted_paper_drops_out_with_a_note(
     )
 
 
-def _ragcore(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["ragcore", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def test_cli_sets_shows_and_applies_the_selection(
     library: CardStore,
     retrieval_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    ragcore: Run,
 ) -> None:
     _projects, project_id = _project(library, retrieval_settings)
-    code, out, _ = _ragcore(monkeypatch, capsys, "project", "papers", "P")
-    assert (code, out.strip()) == (0, "P: all papers in the library")
-    code, out, err = _ragcore(
-        monkeypatch, capsys, "project", "papers", "P", "--use", "img-vit", "--use", "gpu-cluster"
+    shown = ragcore("project", "papers", "P")
+    assert (shown.code, shown.out.strip()) == (0, "P: all papers in the library")
+    chosen = ragcore("project", "papers", "P", "--use", "img-vit", "--use", "gpu-cluster")
+    assert chosen.code == 0, chosen.err
+    assert (
+        "P: 2 paper(s)" in chosen.out and "Vision transformers for image recognition" in chosen.out
     )
-    assert code == 0, err
-    assert "P: 2 paper(s)" in out and "Vision transformers for image recognition" in out
-    code, out, err = _ragcore(
-        monkeypatch, capsys, "context", "--project", project_id, "--section", "method", "--json"
-    )
-    assert code == 0, err
-    papers = {item["card"]["paper_id"] for item in json.loads(out)["items"]}
+    context = ragcore("context", "--project", project_id, "--section", "method", "--json")
+    assert context.code == 0, context.err
+    papers = {item["card"]["paper_id"] for item in json.loads(context.out)["items"]}
     assert papers and papers <= ALLOWED
-    code, _, err = _ragcore(monkeypatch, capsys, "project", "papers", "P", "--use", "nope")
-    assert code == 2 and "not in the library: nope" in err
-    code, out, _ = _ragcore(monkeypatch, capsys, "project", "papers", "P", "--all")
-    assert (code, out.strip()) == (0, "P: all papers in the library")
+    unknown = ragcore("project", "papers", "P", "--use", "nope")
+    assert unknown.code == 2 and "not in the library: nope" in unknown.err
+    every = ragcore("project", "papers", "P", "--all")
+    assert (every.code, every.out.strip()) == (0, "P: all papers in the library")
