@@ -21,6 +21,7 @@ import itertools
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol, TypeVar, overload
 
 import numpy as np
@@ -180,14 +181,6 @@ class CardsById(Mapping[str, Card]):
     def __init__(self, rows: dict[SummaryType, TypeRows]) -> None:
         self._rows = rows
 
-    @classmethod
-    def of(cls, rows: dict[SummaryType, TypeRows]) -> CardsById:
-        return cls(rows)
-
-    def changed(self, rows: dict[SummaryType, TypeRows], touched: set[SummaryType]) -> CardsById:
-        """The map for `rows` (the `touched` types differ from this one's)."""
-        return CardsById(rows)
-
     def _find(self, card_id: str) -> tuple[SummaryType, int] | None:
         for summary_type, rows in self._rows.items():
             row = bisect_left(rows.ids, card_id)
@@ -244,11 +237,10 @@ class CardSnapshot:
     revision: int
     dimension: int
     rows: dict[SummaryType, TypeRows]
-    cards: CardsById = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
-    def __post_init__(self) -> None:
-        if self.cards is None:
-            object.__setattr__(self, "cards", CardsById.of(self.rows))
+    @cached_property
+    def cards(self) -> CardsById:
+        return CardsById(self.rows)
 
     @classmethod
     def build(
@@ -287,7 +279,7 @@ class CardSnapshot:
         for t in touched:
             mine = [(c, v) for c, v in added if c.summary_type == t]
             rows[t] = rows[t].changed(drop, mine)
-        return CardSnapshot(revision, self.dimension, rows, self.cards.changed(rows, touched))
+        return CardSnapshot(revision, self.dimension, rows)
 
     def ids(self) -> set[str]:
         return set(self.cards)
