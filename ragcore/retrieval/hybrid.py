@@ -218,8 +218,8 @@ def _coverages(
     topical = list(dict.fromkeys(topic_terms(terms, summary_type)))
     if type_index is None or not topical:
         return 0.0, 0.0
-    coverage = type_index.coverage_of(topical, card_id)
-    if len(topical) >= SHARED_TERMS_TOPIC and len(type_index.terms_held(topical, card_id)) < 2:
+    coverage, shared = type_index.match_of(topical, card_id)
+    if len(topical) >= SHARED_TERMS_TOPIC and shared < 2:
         return 0.0, coverage
     return coverage, coverage
 

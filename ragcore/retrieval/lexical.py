@@ -114,11 +114,14 @@ class TypeIndex:
     token_ptr: np.ndarray  # int64: card i's tokens are token_ids[token_ptr[i]:token_ptr[i + 1]]
     df: np.ndarray  # per vocabulary id, how many cards hold the token
     rows: dict[str, int] = field(default_factory=dict)
-    _views: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
+    _views: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.rows:
             self.rows = {card_id: row for row, card_id in enumerate(self.ids)}
+        # Plain views of the (usually memory-mapped) token arrays: a memmap slice builds a
+        # memmap object each time (~50 us), and a listing or a rebuild slices thousands of cards.
+        self._views = (np.asarray(self.token_ids), np.asarray(self.token_ptr))
 
     @property
     def vocab(self) -> dict[str, int]:
@@ -135,7 +138,7 @@ class TypeIndex:
         for row, card_id in enumerate(ids):
             old = known.rows.get(card_id) if known is not None else None
             if known is not None and old is not None:
-                docs.append(known.token_ids[known.token_ptr[old] : known.token_ptr[old + 1]])
+                docs.append(known.terms_of(old))
                 continue
             # bm25s needs at least one token per document; an empty card gets a placeholder.
             tokens = card_tokens(cards[row]) or [_PLACEHOLDER]
@@ -150,27 +153,24 @@ class TypeIndex:
         return cls(ids, cards, retriever, token_ids.astype(np.int32), token_ptr, df)
 
     def terms_of(self, row: int) -> np.ndarray:
-        # Plain views of the (usually memory-mapped) arrays: a memmap slice builds a memmap
-        # object each time (~50 us), and a listing slices a few thousand cards.
-        if self._views is None:
-            self._views = (np.asarray(self.token_ids), np.asarray(self.token_ptr))
         tokens, ptr = self._views
         return tokens[int(ptr[row]) : int(ptr[row + 1])]
 
-    def terms_held(self, query_terms: Sequence[str], card_id: str) -> list[str]:
-        """The query terms the card holds."""
-        row = self.rows.get(card_id)
-        if row is None:
-            return []
-        held = set(self.terms_of(row).tolist())
-        return [t for t in query_terms if self.vocab.get(t, -1) in held]
-
     def coverage(self, query_terms: list[str], row: int) -> float:
+        return self._match(query_terms, row)[0]
+
+    def match_of(self, query_terms: Sequence[str], card_id: str) -> tuple[float, int]:
+        """(idf-weighted share of the query's terms the card holds, how many of them it holds)."""
+        row = self.rows.get(card_id)
+        return self._match(query_terms, row) if row is not None else (0.0, 0)
+
+    def _match(self, query_terms: Sequence[str], row: int) -> tuple[float, int]:
         # An unseen query term counts with the highest idf: it is as specific as a term gets.
         n = len(self.ids)
         vocab = self.vocab
         held = set(self.terms_of(row).tolist())
         total = found = 0.0
+        shared = 0
         for term in set(query_terms):
             term_id = vocab.get(term)
             d = int(self.df[term_id]) if term_id is not None and term_id < len(self.df) else 0
@@ -178,11 +178,8 @@ class TypeIndex:
             total += weight
             if term_id is not None and term_id in held:
                 found += weight
-        return found / total if total else 0.0
-
-    def coverage_of(self, query_terms: list[str], card_id: str) -> float:
-        row = self.rows.get(card_id)
-        return self.coverage(query_terms, row) if row is not None else 0.0
+                shared += 1
+        return (found / total if total else 0.0), shared
 
     def search(
         self, query_terms: list[str], k: int, allowed: AbstractSet[str] | None = None

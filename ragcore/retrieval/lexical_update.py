@@ -90,21 +90,15 @@ class UpdatingTypeIndex:
                 hits.append(LexicalHit(card, score, self._coverage(query_terms, tokens)))
         return sorted(hits, key=lambda h: -h.score)[:k]
 
-    def coverage_of(self, query_terms: list[str], card_id: str) -> float:
+    def match_of(self, query_terms: Sequence[str], card_id: str) -> tuple[float, int]:
         if self._built is not None:
-            return self._built.coverage_of(query_terms, card_id)
+            return self._built.match_of(query_terms, card_id)
         for card, tokens in zip(self._added, self._added_tokens, strict=True):
             if card.card_id == card_id:
-                return self._coverage(query_terms, tokens)
-        return self._old.coverage_of(query_terms, card_id)
-
-    def terms_held(self, query_terms: Sequence[str], card_id: str) -> list[str]:
-        if self._built is not None:
-            return self._built.terms_held(query_terms, card_id)
-        for card, tokens in zip(self._added, self._added_tokens, strict=True):
-            if card.card_id == card_id:
-                return [t for t in query_terms if t in set(tokens)]
-        return self._old.terms_held(query_terms, card_id)
+                held = set(tokens)
+                shared = sum(1 for t in set(query_terms) if t in held)
+                return self._coverage(query_terms, tokens), shared
+        return self._old.match_of(query_terms, card_id)
 
     def _idf(self, term: str) -> float:
         n = len(self._old.ids)
@@ -123,7 +117,7 @@ class UpdatingTypeIndex:
             self._idf(t) * counts[t] / (counts[t] + norm) for t in query_terms if counts.get(t)
         )
 
-    def _coverage(self, query_terms: list[str], tokens: list[str]) -> float:
+    def _coverage(self, query_terms: Sequence[str], tokens: list[str]) -> float:
         held = set(tokens)
         weights = {t: self._idf(t) for t in set(query_terms)}
         total = sum(weights.values())
