@@ -27,6 +27,9 @@ from ragcore.library.snapshot_files import CacheRejected
 REMOTE_SNAPSHOT_MAX_AGE_S = 30.0
 # Persist again once the files are this many writes behind (applying the log costs more).
 PERSIST_EVERY = 100
+# This process's own writes remembered for following the log without a read: a process that
+# never searches (an ingest) would otherwise keep them all; further behind, it reads them back.
+OWN_WRITES_KEPT = 100
 # What one card costs in memory while the snapshot is built from Chroma (vector as Chroma
 # returns it, the card model, ids): measured ~6 kB at 512 dimensions. A mapped snapshot costs
 # its vectors (cards x dimension x 4 bytes); its cards are parsed only when asked for.
@@ -95,7 +98,7 @@ class SnapshotCache:
         re-opened, and its first read loads the whole index from disk (seconds at 100k)."""
         with self._own_lock:
             self._own[revision] = (touched, ready)
-            while len(self._own) > PERSIST_EVERY:  # never followed (no search in this process)
+            while len(self._own) > OWN_WRITES_KEPT:  # never followed (no search in this process)
                 del self._own[min(self._own)]
 
     def wait_persisted(self) -> None:
