@@ -203,16 +203,16 @@ def _statement_lines(text: str) -> list[str]:
         line = _LIST_MARK.sub("", stripped).strip()
         if not line or _TEMPLATE.search(line):
             continue
-        label = line.rstrip(" :：")
+        label, bullet = line.rstrip(" :："), bool(_BULLET.match(stripped))
         if line[-1] in ":：" and _CJK_LABEL.match(label):
             flush()
             header = label  # a label over the lines that follow
             continue
-        if _BULLET.match(stripped) and header and _noun_phrase(line):
+        if bullet and header and _noun_phrase(line):
             items.append(line.rstrip("。；;"))
             continue
         flush()
-        if not _BULLET.match(stripped):
+        if not bullet:
             header = None
         lines.append(_TYPE_NOTE.sub("", _labelled(line)).strip())
     flush()
