@@ -164,3 +164,106 @@ def unique_keywords(parts: list[str]) -> list[str]:
             seen.add(word.casefold())
             keywords.append(word)
     return keywords
+
+
+# Near-duplicate sentences: the abstract and the introduction of one paper say the same thing
+# in slightly other words ("align source sentences (learner sentences containing errors) to
+# their target sentences" / "align learner sentences containing errors to their correct
+# sentences"); a draft that uses both reads as a repeat. Compared as sets of content terms
+# (English words of 3+ letters and numbers, Chinese character pairs), by Jaccard overlap or
+# the shorter one held in the longer;
+# sentences with other numbers state other facts ("A reaches 91.2" / "B reaches 88.1") and
+# are never near-repeats.
+NEAR_DUPLICATE = 0.8  # share of terms two sentences have in common to say the same thing
+NEAR_CONTAINED = 0.9  # or: share of the shorter one's terms the longer one holds
+_MIN_TERMS = 6  # fewer terms are too few to tell a repeat from a shared phrase
+_TERM = re.compile(r"[a-z][a-z\-']{2,}|\d+(?:\.\d+)?")
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "are",
+        "was",
+        "were",
+        "that",
+        "this",
+        "with",
+        "from",
+        "which",
+        "their",
+        "these",
+        "those",
+        "have",
+        "has",
+        "had",
+        "been",
+        "not",
+        "but",
+        "its",
+        "into",
+        "than",
+        "then",
+        "also",
+        "can",
+        "our",
+        "they",
+        "them",
+        "such",
+        "each",
+        "both",
+        "all",
+        "any",
+    ]
+)
+
+
+def content_terms(sentence: str) -> frozenset[str]:
+    """The words a sentence is about: English words (3+ letters, stop words aside) and
+    numbers, plus each pair of adjacent Chinese characters."""
+    lowered = sentence.casefold()
+    terms = {t for t in _TERM.findall(lowered) if t not in _STOP}
+    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", lowered):
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(terms)
+
+
+class NearDuplicates:
+    """Sentences seen so far, each under a key; `find` gives the key of one that says nearly
+    the same as a new sentence. Candidates are found through shared terms, so a paper's few
+    thousand sentences are compared in well under a second."""
+
+    def __init__(self) -> None:
+        self._terms: list[frozenset[str]] = []
+        self._keys: list[str] = []
+        self._postings: dict[str, list[int]] = {}
+
+    def find(self, sentence: str) -> str | None:
+        terms = content_terms(sentence)
+        if len(terms) < _MIN_TERMS:
+            return None
+        shared: dict[int, int] = {}
+        for term in terms:
+            for index in self._postings.get(term, ()):
+                shared[index] = shared.get(index, 0) + 1
+        numbers = _numbers(terms)
+        for index, common in shared.items():
+            union = len(terms) + len(self._terms[index]) - common
+            within = common / min(len(terms), len(self._terms[index]))
+            said = common / union >= NEAR_DUPLICATE or within >= NEAR_CONTAINED
+            if said and _numbers(self._terms[index]) == numbers:
+                return self._keys[index]
+        return None
+
+    def add(self, sentence: str, key: str) -> None:
+        terms = content_terms(sentence)
+        if len(terms) < _MIN_TERMS:
+            return
+        for term in terms:
+            self._postings.setdefault(term, []).append(len(self._terms))
+        self._terms.append(terms)
+        self._keys.append(key)
+
+
+def _numbers(terms: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in terms if t[0].isdigit())

@@ -74,6 +74,8 @@ _RULES: list[tuple[str, str]] = [
      "文献库中没有这篇论文的记录（没有标题、作者或年份）"),
     (r"the paper lists no references", "论文没有列出参考文献"),
     # repeats
+    (r"nearly repeats a sentence of this section", "与本节的一个句子几乎重复"),
+    (r"nearly repeats a sentence of (.+)", r"与「\1」中的一个句子几乎重复"),
     (r"repeats a sentence of this section", "重复了本节的一个句子"),
     (r"repeats a sentence of (.+)", r"重复了「\1」中的一个句子"),
     # statistics

@@ -1,6 +1,8 @@
 """Repeated sentences: a sentence (ignoring citations, case, spacing and punctuation) that occurs
-more than once in the paper, in the same section or across sections. Short sentences (under
-six words or ten Chinese characters) are not counted: "Results are shown in Table 2." may recur.
+more than once in the paper, in the same section or across sections, or that nearly repeats an
+earlier one (`ragcore.text.NearDuplicates`: 80% of their content terms in common, as a paper's
+abstract and introduction say the same thing in other words). Short sentences (under six words
+or ten Chinese characters) are not counted: "Results are shown in Table 2." may recur.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import sentences, strip_markers
-from ragcore.text import cjk_count, count_words
+from ragcore.text import NearDuplicates, cjk_count, count_words
 
 KEY, NAME = "repeats", "Repeated sentences (count)"
 MIN_WORDS, MIN_CJK = 6, 10
@@ -27,6 +29,7 @@ def _long_enough(sentence: str) -> bool:
 
 def repeats(paper: PaperUnderCheck) -> Figure:
     first_seen: dict[str, str] = {}
+    near = NearDuplicates()
     findings: list[Finding] = []
     checked = 0
     for section in paper.written():
@@ -36,11 +39,18 @@ def repeats(paper: PaperUnderCheck) -> Figure:
             checked += 1
             key = normalise(sentence)
             if key in first_seen:
-                where = first_seen[key]
-                detail = "repeats a sentence of " + (
-                    "this section" if where == section.heading else where
+                detail = "repeats a sentence of " + _where(first_seen[key], section.heading)
+                findings.append(Finding(section.heading, sentence, detail))
+            elif (earlier := near.find(strip_markers(sentence))) is not None:
+                detail = "nearly repeats a sentence of " + _where(
+                    first_seen[earlier], section.heading
                 )
                 findings.append(Finding(section.heading, sentence, detail))
             else:
                 first_seen[key] = section.heading
+                near.add(strip_markers(sentence), key)
     return count_figure(KEY, NAME, findings, checked)
+
+
+def _where(first: str, heading: str) -> str:
+    return "this section" if first == heading else first

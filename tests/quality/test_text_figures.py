@@ -109,6 +109,28 @@ def test_sentence_repeated_across_sections(tmp_path: Path) -> None:
     assert found[0].section == "Conclusion" and "Introduction" in found[0].detail
 
 
+def test_a_sentence_said_again_in_other_words_is_a_near_repeat(tmp_path: Path) -> None:
+    document = clean_document("en")
+    document.sections[0].body += (
+        "\n\nIt is not straightforward to align source sentences (learner sentences containing "
+        "errors) to their target sentences (correct sentences) [1]."
+    )
+    document.sections[2].body += (
+        "\n\nIt is not straightforward to align learner sentences containing errors to their "
+        "correct sentences [2]."
+    )
+    # Two definitions that share most words but say different things are not repeats.
+    document.sections[3].body += (
+        "\n\nPrecision is the fraction of retrieved documents that are relevant to the query [1]. "
+        "Recall is the fraction of relevant documents that are retrieved for the query [1]."
+    )
+    card = score_document(recount(document), tmp_path)
+    found = card.figure("repeats").findings
+    assert len(found) == 1
+    assert found[0].detail == "nearly repeats a sentence of Introduction"
+    assert found[0].text.startswith("It is not straightforward to align learner")
+
+
 # ------------------------------------------------------------------ section length
 
 
