@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal, NamedTuple
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*|\d+(?:\.\d+)?%?")
@@ -102,34 +103,49 @@ _MATH = re.compile(r"[=∩∪→←↔≤≥≠∑∏∈∉⊂⊆⊃⊇∀∃∧
 MATH_SYMBOLS_MAX = 3  # "F ≥ 0", "S ∩ R ∩ C" read as prose; four and more are a formula
 
 
-def text_gap(sentence: str) -> str:
-    """Why an English sentence has a hole where text was removed ("" when it has none)."""
+FlawKind = Literal[
+    "gap", "empty_brackets", "comma_gap", "formula", "braces", "opening_parenthesis", "operator"
+]
+
+
+class Flaw(NamedTuple):
+    """What is wrong with a sentence's text, as a kind and the piece that shows it; worded by
+    the scorecard (`ragcore.quality.wording`, code `fragment.<kind>`)."""
+
+    kind: FlawKind
+    piece: str = ""
+
+
+def text_gap(sentence: str) -> Flaw | None:
+    """Where an English sentence has a hole where text was removed (None when it has none):
+    `gap` (a citation or name removed), `empty_brackets`, `comma_gap` (text before a comma)."""
     text = sentence.strip()
     if detect_lang(text) != "en":
-        return ""
+        return None
     if (gap := _GAP.search(_GAP_IDIOM.sub("", text))) is not None:
-        return f"a gap where a citation or name was removed ({gap.group(0)!r})"
+        return Flaw("gap", gap.group(0))
     if (empty := _EMPTY_BRACKETS.search(text)) is not None:
-        return f"empty brackets where a citation was removed ({empty.group(0)!r})"
+        return Flaw("empty_brackets", empty.group(0))
     if (comma := _SPACE_COMMA.search(text)) is not None:
-        return f"a gap before a comma where text was removed ({comma.group(0)!r})"
-    return ""
+        return Flaw("comma_gap", comma.group(0))
+    return None
 
 
-def formula_debris(sentence: str) -> str:
-    """Why a sentence is a formula flattened by a PDF text layer, or carries one ("" if not):
-    many operator/subscript symbols, or braces and parentheses that do not pair up."""
+def formula_debris(sentence: str) -> Flaw | None:
+    """Whether a sentence is a formula flattened by a PDF text layer, or carries one (None if
+    not): many operator/subscript symbols (`formula`), braces (`braces`) or parentheses
+    (`opening_parenthesis`) that do not pair up, an operator where a sentence starts."""
     text = sentence.strip()
     symbols = _MATH.findall(text)
     if len(symbols) > MATH_SYMBOLS_MAX:
-        return f"formula debris ({''.join(symbols[:8])!r})"
+        return Flaw("formula", "".join(symbols[:8]))
     if text.count("{") != text.count("}"):
-        return "braces that do not pair up: a cut formula"
+        return Flaw("braces")
     if text.count("(") + text.count("（") > text.count(")") + text.count("）"):
-        return "an opening parenthesis without its closing: a cut-off piece of text"
+        return Flaw("opening_parenthesis")
     if text[:1] in "=+×÷∑∏" or re.search(r"[.!?]\s+[=+×÷]\s", text):
-        return "an operator where a sentence starts: a piece of a formula"
-    return ""
+        return Flaw("operator")
+    return None
 
 
 # Separators of printed keyword lists: `;` `,` and their full-width forms, the middle dot,

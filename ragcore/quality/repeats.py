@@ -12,6 +12,7 @@ import re
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import sentences, strip_markers
+from ragcore.quality.wording import Code, Phrase
 from ragcore.text import NearDuplicates, cjk_count, count_words
 
 KEY, NAME = "repeats", "Repeated sentences (count)"
@@ -39,18 +40,19 @@ def repeats(paper: PaperUnderCheck) -> Figure:
             checked += 1
             key = normalise(sentence)
             if key in first_seen:
-                detail = "repeats a sentence of " + _where(first_seen[key], section.heading)
-                findings.append(Finding(section.heading, sentence, detail))
+                why = _where(first_seen[key], section.heading, near=False)
+                findings.append(Finding.of(section.heading, sentence, why))
             elif (earlier := near.find(strip_markers(sentence))) is not None:
-                detail = "nearly repeats a sentence of " + _where(
-                    first_seen[earlier], section.heading
-                )
-                findings.append(Finding(section.heading, sentence, detail))
+                why = _where(first_seen[earlier], section.heading, near=True)
+                findings.append(Finding.of(section.heading, sentence, why))
             else:
                 first_seen[key] = section.heading
                 near.add(strip_markers(sentence), key)
     return count_figure(KEY, NAME, findings, checked)
 
 
-def _where(first: str, heading: str) -> str:
-    return "this section" if first == heading else first
+def _where(first: str, heading: str, near: bool) -> Phrase:
+    """Repeats (or nearly repeats) a sentence of this section or of the section `first`."""
+    if first == heading:
+        return Phrase(Code.NEAR_REPEATS_HERE if near else Code.REPEATS_HERE)
+    return Phrase(Code.NEAR_REPEATS if near else Code.REPEATS, {"section": first})
