@@ -8,8 +8,14 @@ from typing import Literal, NamedTuple
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*|\d+(?:\.\d+)?%?")
 _SPACE = re.compile(r"\s+")
-# Sentence ends: Chinese full stops always; Latin ones when followed by space/end (not 3.14, e.g.).
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])\s*|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*")
+# Sentence ends: Chinese full stops always; a Chinese semicolon unless an enumeration goes on
+# after it ("两方面：(1) A；(2) B。" is one sentence: split, "(1) A" promises a second item it
+# does not hold); Latin ones when followed by space/end (not 3.14, e.g.).
+_ENUMERATION = r"\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[)）、]|[①-⑳])"
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？!?])\s*|(?<=；)(?!" + _ENUMERATION + r")\s*"
+    r"|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*"
+)
 TRUNCATION_MARKERS = ("...", "…", "……")
 # A full stop after these is no sentence end: "et al. (2015)", "Fig. 3", "e.g. the".
 ABBREVIATION_END = re.compile(
