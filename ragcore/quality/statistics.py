@@ -4,6 +4,7 @@ cites; "Total length" must match the sections' length within 1%."""
 
 from __future__ import annotations
 
+from ragcore.documents.paper import STAT_LABELS
 from ragcore.drafting.export import paper_length
 from ragcore.quality.model import Figure, Finding, count_figure, not_judged
 from ragcore.quality.source import PaperUnderCheck
@@ -36,7 +37,7 @@ def statistics(paper: PaperUnderCheck) -> Figure:
             for n in cited_numbers(sentence)
             if 1 <= n <= len(paper.references) and not paper.references[n - 1].is_note
         }
-        line = f"papers used: {stats['papers_used']}"
+        line = _quoted(paper, "papers_used")
         if stated is None:
             findings.append(Finding("", line, Code.NOT_A_NUMBER))
         else:
@@ -48,9 +49,15 @@ def statistics(paper: PaperUnderCheck) -> Figure:
         checked += 1
         stated = _int(stats["total_words"])
         counted = sum(paper_length(without_export_notes(s.body)) for s in paper.written())
-        line = f"total length: {stats['total_words']}"
+        line = _quoted(paper, "total_words")
         if stated is None:
             findings.append(Finding("", line, Code.NOT_A_NUMBER))
         elif abs(stated - counted) > max(1, LENGTH_TOLERANCE * counted):
             findings.append(Finding("", line, Code.COUNTED_LENGTH, {"count": counted}))
     return count_figure(KEY, NAME, findings, checked)
+
+
+def _quoted(paper: PaperUnderCheck, key: str) -> str:
+    """The statistics line as the paper prints it ("Papers used: 3", "使用的论文数量: 3")."""
+    lang = "en" if paper.lang == "en" else "zh"
+    return f"{STAT_LABELS[key][lang]}: {paper.stats[key]}"

@@ -182,9 +182,16 @@ def test_papers_used_and_length_disagreeing_with_the_paper(tmp_path: Path) -> No
     document.stats["total_words"] = "12"
     card = score_document(document, tmp_path)
     found = findings(card, "statistics")
-    assert any("papers used: 2" in f and "references list 3" in f for f in found)
-    assert any("papers used: 2" in f and "cites 3" in f for f in found)
-    assert any("total length: 12" in f for f in found)
+    assert any("Papers used: 2" in f and "references list 3" in f for f in found)
+    assert any("Papers used: 2" in f and "cites 3" in f for f in found)
+    assert any("Total length: 12" in f for f in found)
+
+
+def test_a_chinese_papers_statistics_line_is_quoted_as_it_prints_it(tmp_path: Path) -> None:
+    document = clean_document("zh")
+    document.stats["papers_used"] = "2"
+    card = score_document(document, tmp_path)
+    assert {x.text for x in card.figure("statistics").findings} == {"使用的论文数量: 2"}
 
 
 def test_no_statistics_block_is_not_judged(tmp_path: Path) -> None:
