@@ -26,6 +26,9 @@ _DANGLING = re.compile(
 )
 # "(2015), we measure ...": the authors of "Grundkiewicz et al. (2015)" were cut off.
 _CUT_YEAR = re.compile(r"^\s*[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z]")
+# "两方面：(1) A。" promises more items than it holds: the rest was split off or cut.
+_FIRST_ITEM = re.compile(r"[(（]1[)）]|①")
+_SECOND_ITEM = re.compile(r"[(（]2[)）]|②")
 _OPEN_PUNCT = tuple(",;:)]}.、，；：）」』】%")
 _ZH_END = tuple("。！？!?」』”）)")
 _EN_END = tuple(".!?\"'”’)")
@@ -96,6 +99,10 @@ def paragraph_problems(paragraph: str, lang: str, item: bool = False) -> list[tu
     for sentence in sentences:
         if why := _debris(sentence):
             found.append((sentence, why))
+    if not _SECOND_ITEM.search(text):  # items may stand as sentences of their own
+        for sentence in sentences:
+            if match := _FIRST_ITEM.search(sentence):
+                found.append((sentence, Phrase(Code.LONE_ITEM, {"piece": match.group(0)})))
     return found
 
 

@@ -32,6 +32,7 @@ class Code(StrEnum):
     DEBRIS = "fragment.debris"
     CITATION_STUB = "fragment.citation_stub"
     CLOSING_PARENTHESIS = "fragment.closing_parenthesis"
+    LONE_ITEM = "fragment.lone_item"
     GAP = "fragment.gap"
     EMPTY_BRACKETS = "fragment.empty_brackets"
     COMMA_GAP = "fragment.comma_gap"
@@ -153,6 +154,7 @@ EN: dict[Code, str] = {
     Code.DEBRIS: "extraction debris {piece!r}",
     Code.CITATION_STUB: "a cut citation stub {piece!r}",
     Code.CLOSING_PARENTHESIS: "a closing parenthesis without its opening: a cut-off piece of text",
+    Code.LONE_ITEM: "an enumeration with only its first item {piece!r}: the rest was cut off",
     Code.GAP: "a gap where a citation or name was removed ({piece!r})",
     Code.EMPTY_BRACKETS: "empty brackets where a citation was removed ({piece!r})",
     Code.COMMA_GAP: "a gap before a comma where text was removed ({piece!r})",
@@ -235,6 +237,7 @@ ZH: dict[Code, str] = {
     Code.DEBRIS: "提取残留字符 {piece!r}",
     Code.CITATION_STUB: "被截断的引用片段 {piece!r}",
     Code.CLOSING_PARENTHESIS: "只有右括号没有左括号：一段被截断的文字",
+    Code.LONE_ITEM: "列举只有第一项 {piece!r}：其余各项被截掉了",
     Code.GAP: "引用或人名被删去后留下的空缺（{piece!r}）",
     Code.EMPTY_BRACKETS: "引用被删去后留下的空括号（{piece!r}）",
     Code.COMMA_GAP: "逗号前有文字被删去后留下的空缺（{piece!r}）",

@@ -92,6 +92,21 @@ def test_chinese_fragment_starting_with_punctuation_and_ending_open(tmp_path: Pa
     assert any(f.startswith("该方法首先") and "mid-sentence" in f for f in found)
 
 
+def test_an_enumeration_left_with_its_first_item_is_a_fragment(tmp_path: Path) -> None:
+    document = clean_document("zh")
+    document.sections[2].body += (
+        "\n\n这种差异影响两方面性能：(1) 已知类别样本的分类准确性[1]。"
+        "\n\n两方面都受影响：(1) 分类准确性；(2) 聚类效果[1]。"
+        "\n\n两方面都受影响。(1) 分类准确性下降[1]。(2) 聚类效果变差[1]。"
+    )
+    card = score_document(recount(document), tmp_path)
+    found = findings(card, "fragments")
+    assert found == [
+        "这种差异影响两方面性能：(1) 已知类别样本的分类准确性。 — "
+        "an enumeration with only its first item '(1)': the rest was cut off"
+    ]
+
+
 # ------------------------------------------------------------------ repeats
 
 
