@@ -27,7 +27,9 @@ _DANGLING = re.compile(
 # "(2015), we measure ...": the authors of "Grundkiewicz et al. (2015)" were cut off.
 _CUT_YEAR = re.compile(r"^\s*[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z]")
 # "两方面：(1) A。" promises more items than it holds: the rest was split off or cut.
-_FIRST_ITEM = re.compile(r"[(（]1[)）]|①")
+# Only a marker that opens a list counts: after a colon, a semicolon or a comma, or first in the
+# sentence ("Equations (1) through (7)" is no list).
+_FIRST_ITEM = re.compile(r"(?:^|(?<=[:：;；,，、]))\s*(?:[(（]1[)）]|①)")
 _SECOND_ITEM = re.compile(r"[(（]2[)）]|②")
 _OPEN_PUNCT = tuple(",;:)]}.、，；：）」』】%")
 _ZH_END = tuple("。！？!?」』”）)")
@@ -102,7 +104,8 @@ def paragraph_problems(paragraph: str, lang: str, item: bool = False) -> list[tu
     if not _SECOND_ITEM.search(text):  # items may stand as sentences of their own
         for sentence in sentences:
             if match := _FIRST_ITEM.search(sentence):
-                found.append((sentence, Phrase(Code.LONE_ITEM, {"piece": match.group(0)})))
+                piece = match.group(0).strip()
+                found.append((sentence, Phrase(Code.LONE_ITEM, {"piece": piece})))
     return found
 
 

@@ -98,6 +98,7 @@ def test_an_enumeration_left_with_its_first_item_is_a_fragment(tmp_path: Path) -
         "\n\n这种差异影响两方面性能：(1) 已知类别样本的分类准确性[1]。"
         "\n\n两方面都受影响：(1) 分类准确性；(2) 聚类效果[1]。"
         "\n\n两方面都受影响。(1) 分类准确性下降[1]。(2) 聚类效果变差[1]。"
+        "\n\nWe rewrite GLEU with Equations (1) through (7) of the method section [1]."
     )
     card = score_document(recount(document), tmp_path)
     found = findings(card, "fragments")
