@@ -30,6 +30,15 @@ DEFAULT_EMBEDDER = "use"
 # a batch to its longest text but pays per call below that); USE packs tokens without padding
 # and was flat within the noise from 2 to 256. The setting `embed_batch` overrides it.
 EMBED_BATCH = 64
+# The embedders known by name (ragcore.library.embeddings makes them). Checked here, not there,
+# because that module imports numpy and every settings read (the studio's first page) would wait.
+BUILTIN_EMBEDDERS = ("use", "minilm", "fake")
+
+
+def validate_embedder_name(name: str) -> None:
+    if name in BUILTIN_EMBEDDERS or (name.startswith("st:") and len(name) > 3):
+        return
+    raise ValueError("expected one of use, minilm, fake, or st:<model-name-or-path>")
 
 
 class SettingsError(ValueError):
@@ -79,16 +88,12 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
-        from ragcore.library.embeddings import validate_embedder_name
-
         validate_embedder_name(value)
         return value
 
     @field_validator("english_embedder")
     @classmethod
     def _known_english_embedder(cls, value: str) -> str:
-        from ragcore.library.embeddings import validate_embedder_name
-
         if value not in ("auto", ""):
             validate_embedder_name(value)
         return value

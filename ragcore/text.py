@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Literal, NamedTuple
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*|\d+(?:\.\d+)?%?")
 _SPACE = re.compile(r"\s+")
-# Sentence ends: Chinese full stops always; Latin ones when followed by space/end (not 3.14, e.g.).
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])\s*|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*")
+# Sentence ends: Chinese full stops always; a Chinese semicolon unless an enumeration goes on
+# after it ("两方面：(1) A；(2) B。" is one sentence: split, "(1) A" promises a second item it
+# does not hold); Latin ones when followed by space/end (not 3.14, e.g.).
+_ENUMERATION = r"\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[)）、]|[①-⑳])"
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？!?])\s*|(?<=；)(?!" + _ENUMERATION + r")\s*"
+    r"|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*"
+)
 TRUNCATION_MARKERS = ("...", "…", "……")
 # A full stop after these is no sentence end: "et al. (2015)", "Fig. 3", "e.g. the".
 ABBREVIATION_END = re.compile(
@@ -102,34 +109,49 @@ _MATH = re.compile(r"[=∩∪→←↔≤≥≠∑∏∈∉⊂⊆⊃⊇∀∃∧
 MATH_SYMBOLS_MAX = 3  # "F ≥ 0", "S ∩ R ∩ C" read as prose; four and more are a formula
 
 
-def text_gap(sentence: str) -> str:
-    """Why an English sentence has a hole where text was removed ("" when it has none)."""
+FlawKind = Literal[
+    "gap", "empty_brackets", "comma_gap", "formula", "braces", "opening_parenthesis", "operator"
+]
+
+
+class Flaw(NamedTuple):
+    """What is wrong with a sentence's text, as a kind and the piece that shows it; worded by
+    the scorecard (`ragcore.quality.wording`, code `fragment.<kind>`)."""
+
+    kind: FlawKind
+    piece: str = ""
+
+
+def text_gap(sentence: str) -> Flaw | None:
+    """Where an English sentence has a hole where text was removed (None when it has none):
+    `gap` (a citation or name removed), `empty_brackets`, `comma_gap` (text before a comma)."""
     text = sentence.strip()
     if detect_lang(text) != "en":
-        return ""
+        return None
     if (gap := _GAP.search(_GAP_IDIOM.sub("", text))) is not None:
-        return f"a gap where a citation or name was removed ({gap.group(0)!r})"
+        return Flaw("gap", gap.group(0))
     if (empty := _EMPTY_BRACKETS.search(text)) is not None:
-        return f"empty brackets where a citation was removed ({empty.group(0)!r})"
+        return Flaw("empty_brackets", empty.group(0))
     if (comma := _SPACE_COMMA.search(text)) is not None:
-        return f"a gap before a comma where text was removed ({comma.group(0)!r})"
-    return ""
+        return Flaw("comma_gap", comma.group(0))
+    return None
 
 
-def formula_debris(sentence: str) -> str:
-    """Why a sentence is a formula flattened by a PDF text layer, or carries one ("" if not):
-    many operator/subscript symbols, or braces and parentheses that do not pair up."""
+def formula_debris(sentence: str) -> Flaw | None:
+    """Whether a sentence is a formula flattened by a PDF text layer, or carries one (None if
+    not): many operator/subscript symbols (`formula`), braces (`braces`) or parentheses
+    (`opening_parenthesis`) that do not pair up, an operator where a sentence starts."""
     text = sentence.strip()
     symbols = _MATH.findall(text)
     if len(symbols) > MATH_SYMBOLS_MAX:
-        return f"formula debris ({''.join(symbols[:8])!r})"
+        return Flaw("formula", "".join(symbols[:8]))
     if text.count("{") != text.count("}"):
-        return "braces that do not pair up: a cut formula"
+        return Flaw("braces")
     if text.count("(") + text.count("（") > text.count(")") + text.count("）"):
-        return "an opening parenthesis without its closing: a cut-off piece of text"
+        return Flaw("opening_parenthesis")
     if text[:1] in "=+×÷∑∏" or re.search(r"[.!?]\s+[=+×÷]\s", text):
-        return "an operator where a sentence starts: a piece of a formula"
-    return ""
+        return Flaw("operator")
+    return None
 
 
 # Separators of printed keyword lists: `;` `,` and their full-width forms, the middle dot,
@@ -164,3 +186,106 @@ def unique_keywords(parts: list[str]) -> list[str]:
             seen.add(word.casefold())
             keywords.append(word)
     return keywords
+
+
+# Near-duplicate sentences: the abstract and the introduction of one paper say the same thing
+# in slightly other words ("align source sentences (learner sentences containing errors) to
+# their target sentences" / "align learner sentences containing errors to their correct
+# sentences"); a draft that uses both reads as a repeat. Compared as sets of content terms
+# (English words of 3+ letters and numbers, Chinese character pairs), by Jaccard overlap or
+# the shorter one held in the longer;
+# sentences with other numbers state other facts ("A reaches 91.2" / "B reaches 88.1") and
+# are never near-repeats.
+NEAR_DUPLICATE = 0.8  # share of terms two sentences have in common to say the same thing
+NEAR_CONTAINED = 0.9  # or: share of the shorter one's terms the longer one holds
+_MIN_TERMS = 6  # fewer terms are too few to tell a repeat from a shared phrase
+_TERM = re.compile(r"[a-z][a-z\-']{2,}|\d+(?:\.\d+)?")
+_STOP = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "are",
+        "was",
+        "were",
+        "that",
+        "this",
+        "with",
+        "from",
+        "which",
+        "their",
+        "these",
+        "those",
+        "have",
+        "has",
+        "had",
+        "been",
+        "not",
+        "but",
+        "its",
+        "into",
+        "than",
+        "then",
+        "also",
+        "can",
+        "our",
+        "they",
+        "them",
+        "such",
+        "each",
+        "both",
+        "all",
+        "any",
+    ]
+)
+
+
+def content_terms(sentence: str) -> frozenset[str]:
+    """The words a sentence is about: English words (3+ letters, stop words aside) and
+    numbers, plus each pair of adjacent Chinese characters."""
+    lowered = sentence.casefold()
+    terms = {t for t in _TERM.findall(lowered) if t not in _STOP}
+    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", lowered):
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(terms)
+
+
+class NearDuplicates:
+    """Sentences seen so far, each under a key; `find` gives the key of one that says nearly
+    the same as a new sentence. Candidates are found through shared terms, so a paper's few
+    thousand sentences are compared in well under a second."""
+
+    def __init__(self) -> None:
+        self._terms: list[frozenset[str]] = []
+        self._keys: list[str] = []
+        self._postings: dict[str, list[int]] = {}
+
+    def find(self, sentence: str) -> str | None:
+        terms = content_terms(sentence)
+        if len(terms) < _MIN_TERMS:
+            return None
+        shared: dict[int, int] = {}
+        for term in terms:
+            for index in self._postings.get(term, ()):
+                shared[index] = shared.get(index, 0) + 1
+        numbers = _numbers(terms)
+        for index, common in shared.items():
+            union = len(terms) + len(self._terms[index]) - common
+            within = common / min(len(terms), len(self._terms[index]))
+            said = common / union >= NEAR_DUPLICATE or within >= NEAR_CONTAINED
+            if said and _numbers(self._terms[index]) == numbers:
+                return self._keys[index]
+        return None
+
+    def add(self, sentence: str, key: str) -> None:
+        terms = content_terms(sentence)
+        if len(terms) < _MIN_TERMS:
+            return
+        for term in terms:
+            self._postings.setdefault(term, []).append(len(self._terms))
+        self._terms.append(terms)
+        self._keys.append(key)
+
+
+def _numbers(terms: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in terms if t[0].isdigit())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,7 +44,16 @@ def _store(home: str, embedder: str, chroma_url: str | None) -> CardStore:
     return store
 
 
+# The warm-up starts this long after the first page asked for it. Importing Chroma and loading the
+# embedder hold the GIL for long stretches, and the server thread sends the first page's last
+# elements and its end of run only in the gaps: without the pause a new server's first page was
+# interactive ~0.3 s later (2 cores, median of 6). A page that needs the store sooner opens it
+# itself (st.cache_resource computes it once; the warm-up then waits for that).
+WARM_UP_DELAY_S = 0.5
+
+
 def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
+    time.sleep(WARM_UP_DELAY_S)
     try:
         library = _store(home, embedder, chroma_url)
         from ragcore.retrieval.lexical import index_for

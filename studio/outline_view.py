@@ -7,7 +7,6 @@ from typing import Any
 
 import streamlit as st
 
-from ragcore.drafting.brief import current_brief
 from ragcore.drafting.outline import (
     add_section,
     configure_section,
@@ -119,6 +118,10 @@ def _settings_form(project: Any, plan: Any, templates: list[str]) -> None:
 
 def _front_form(project: Any) -> None:
     store = projects()
+    # Imported here: the brief loads the prompt templates (Jinja), which the Projects page
+    # without an open project never needs; its first draw must not wait for them.
+    from ragcore.drafting.brief import current_brief
+
     brief = current_brief(store, project.project_id)
     front = front_matter(store, project, brief[1] if brief else None)
     with st.form("outline_front_form"):

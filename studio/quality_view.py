@@ -11,9 +11,9 @@ import streamlit as st
 from ragcore.drafting.versions import VersionStore
 from ragcore.quality.model import Scorecard
 from ragcore.quality.scorecard import score_project
+from ragcore.quality.wording import Coded, describe
 from ragcore.retrieval.sectionplan import SectionSpec
-from studio.common import guarded, section_plan, settings, store, t
-from studio.quality_text import quality_text
+from studio.common import guarded, lang, section_plan, settings, store, t
 
 NAMES = {
     "citation_integrity": "引用完整性（问题数）",
@@ -66,7 +66,7 @@ def quality_panel(project: Any) -> None:
             return
         if not card.figures:
             st.info(
-                "\n".join(map(quality_text, card.notes))
+                "\n".join(map(_worded, card.remarks))
                 or t("没有可评估的内容。", "Nothing to judge.")
             )
             return
@@ -83,14 +83,12 @@ def quality_panel(project: Any) -> None:
                     st.markdown(
                         "\n".join(
                             f"- {f'**{x.section}** · ' if x.section else ''}{_plain(x.text)}"
-                            f" — {_plain(quality_text(x.detail))}"
+                            f" — {_plain(_worded(x))}"
                             for x in figure.findings
                         )
                     )
-        for note in [quality_text(n) for n in card.notes] + [
-            f"{_name(f.key, f.name)}: {quality_text(f.not_judged)}"
-            for f in card.figures
-            if f.not_judged
+        for note in [_worded(n) for n in card.remarks] + [
+            f"{_name(f.key, f.name)}: {_worded(f.why_not)}" for f in card.figures if f.why_not
         ]:
             st.caption(t("未评估：", "Not judged: ") + note)
 
@@ -113,10 +111,15 @@ def section_quality(card: Scorecard | None, project: Any, spec: SectionSpec) -> 
     ):
         st.markdown(
             "\n".join(
-                f"- {_name(f.key, f.name)}: {_plain(x.text)} — {_plain(quality_text(x.detail))}"
+                f"- {_name(f.key, f.name)}: {_plain(x.text)} — {_plain(_worded(x))}"
                 for f, x in found
             )
         )
+
+
+def _worded(item: Coded) -> str:
+    """A finding, note or "not judged" reason in the interface language."""
+    return describe(item, lang())
 
 
 def _localised_table(card: Scorecard) -> str:

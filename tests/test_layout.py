@@ -10,7 +10,7 @@ from tests.conftest import REPO_ROOT
 
 RAGCORE = REPO_ROOT / "ragcore"
 # Earlier entries never import later ones at module level. Within one entry only a package's own
-# modules. Function-level imports (lazy loading, e.g. settings validating an embedder name) are
+# modules. Function-level imports (lazy loading, e.g. the studio page helpers) are
 # allowed: they do not make import loops.
 STAGES = [
     {"errors", "progress", "text", "settings", "redaction"},

@@ -188,10 +188,13 @@ def _numbers_of(spec: str) -> list[int] | None:
     return group[0].numbers
 
 
-def normalise_citations(text: str, keys: Mapping[str, str]) -> tuple[str, list[str]]:
+def normalise_citations(
+    text: str, keys: Mapping[str, str], lang: str = "en"
+) -> tuple[str, list[str]]:
     """A model's citations as this section's keys `[1]`, `[1, 2]`; returns the text and one
-    warning per citation that was removed (it names what it was)."""
+    warning per citation that was removed (it names what it was, in the paper's language)."""
     warnings: list[str] = []
+    en = lang == "en"
     by_paper = {paper: key for key, paper in keys.items()}
 
     def paren(match: re.Match[str]) -> str:
@@ -207,13 +210,22 @@ def normalise_citations(text: str, keys: Mapping[str, str]) -> tuple[str, list[s
             known = [str(n) for n in dict.fromkeys(numbers) if str(n) in keys]
             dropped = [str(n) for n in dict.fromkeys(numbers) if str(n) not in keys]
             if dropped:
-                warnings.append(f"removed citation [{', '.join(dropped)}]: no such evidence key")
+                cited = ", ".join(dropped)
+                warnings.append(
+                    f"removed citation [{cited}]: no such evidence key"
+                    if en
+                    else f"已删除引用 [{cited}]：没有这个编号的证据"
+                )
             return f"{lead}[{', '.join(known)}]" if known else ""
         parts = [p.strip() for p in re.split(r"[;；,，]\s*(?=[^\d\s])", inner)]
         if all(p in by_paper for p in parts):
             return lead + "[" + ", ".join(by_paper[p] for p in dict.fromkeys(parts)) + "]"
         if _ID_LIKE.match(inner) or all(_ID_LIKE.match(p) for p in parts):
-            warnings.append(f"removed citation [{inner}]: it names no evidence of this section")
+            warnings.append(
+                f"removed citation [{inner}]: it names no evidence of this section"
+                if en
+                else f"已删除引用 [{inner}]：它不指向本节的任何证据"
+            )
             return ""
         return match.group(0)
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ragcore.documents.paper import PaperDocument, PaperSection, render_paper
+from ragcore.drafting.front_matter import FrontMatter as FrontMatter  # part of this API
 from ragcore.drafting.styles import CitationStyle
 from ragcore.errors import InputError
 from ragcore.library.bibformats import to_csl_item, write_bibtex
@@ -73,13 +74,6 @@ blockquote { color: #555; border-left: 3px solid #ccc; margin-left: 0; padding-l
 @media print { body { max-width: none; margin: 0; font-size: 11pt; }
   h1, h2, h3 { page-break-after: avoid; } .csl-entry { page-break-inside: avoid; } }
 """
-
-
-@dataclass
-class FrontMatter:
-    title: str
-    abstract: str = ""
-    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass

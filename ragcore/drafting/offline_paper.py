@@ -32,7 +32,7 @@ from ragcore.llm.composer import (
     sentence_fingerprint,
 )
 from ragcore.retrieval.sectionplan import SectionSpec
-from ragcore.text import count_words, detect_lang
+from ragcore.text import NearDuplicates, count_words, detect_lang
 
 # The order in which a section's evidence is told; types not listed follow in plan order.
 RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
@@ -102,11 +102,33 @@ class _Candidate:
 RAW_POSITION = 100_000  # raw blocks are numbered after the context's blocks
 
 
+class _SentenceKeys:
+    """One key per thing said: a sentence's fingerprint, or that of an earlier sentence that
+    says nearly the same (`NearDuplicates`: a paper's abstract and introduction repeat each
+    other in other words), so "used at most once" holds for near-repeats too."""
+
+    def __init__(self) -> None:
+        self._near = NearDuplicates()
+        self._known: set[str] = set()
+
+    def __call__(self, sentence: str) -> str:
+        fingerprint = sentence_fingerprint(sentence)
+        if fingerprint in self._known:
+            return fingerprint
+        found = self._near.find(sentence)
+        if found is not None:
+            return found
+        self._known.add(fingerprint)
+        self._near.add(sentence, fingerprint)
+        return fingerprint
+
+
 def _candidates(
     spec: SectionSpec,
     blocks: Sequence[EvidenceBlock],
     lang: str,
     taken: set[str],
+    keys: _SentenceKeys,
     first: int = 0,
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
@@ -115,7 +137,7 @@ def _candidates(
         if block.key is None:
             continue  # a sentence the paper cannot cite is not evidence for it
         for sentence_index, text in enumerate(clean_sentences(block.text)):
-            fingerprint = sentence_fingerprint(text)
+            fingerprint = keys(text)
             if fingerprint in taken or fingerprint in seen or detect_lang(text) != lang:
                 continue
             seen.add(fingerprint)
@@ -127,7 +149,11 @@ def _candidates(
 
 
 def _fill_from_raw(
-    section: SectionEvidenceBlocks, lang: str, chosen: list[_Candidate], used: set[str]
+    section: SectionEvidenceBlocks,
+    lang: str,
+    chosen: list[_Candidate],
+    used: set[str],
+    keys: _SentenceKeys,
 ) -> list[_Candidate]:
     """Whole raw-text sentences toward the section's target: passages best first, each read
     in order, no sentence already in the paper, never past the target's upper bound."""
@@ -137,7 +163,7 @@ def _fill_from_raw(
     goal = min(high, (section.spec.words[0] + section.spec.words[1]) // 2 - _words(chosen))
     more: list[_Candidate] = []
     total = 0
-    for candidate in _candidates(section.spec, section.raw, lang, used, RAW_POSITION):
+    for candidate in _candidates(section.spec, section.raw, lang, used, keys, RAW_POSITION):
         size = count_words(candidate.sentence.text)
         if total >= goal:
             break
@@ -247,11 +273,13 @@ def _other_language(section: SectionEvidenceBlocks, lang: str) -> int:
     return sum(1 for b in section.blocks if b.key is not None and detect_lang(b.text) != lang)
 
 
-def _brief_sentences(brief: Sequence[str], lang: str, taken: set[str]) -> list[ComposedSentence]:
+def _brief_sentences(
+    brief: Sequence[str], lang: str, taken: set[str], keys: _SentenceKeys
+) -> list[ComposedSentence]:
     out = []
     for n, text in enumerate(brief):
         for m, sentence in enumerate(clean_sentences(text)):
-            fingerprint = sentence_fingerprint(sentence)
+            fingerprint = keys(sentence)
             if detect_lang(sentence) == lang and fingerprint not in taken:
                 taken.add(fingerprint)
                 out.append(ComposedSentence(sentence, "", None, "brief", (n, m)))
@@ -269,8 +297,9 @@ def plan_paper(
     sentences already in the paper (sections not being rewritten); `brief` the brief's
     statements, the last resort of a section without evidence."""
     lang = "en" if lang == "en" else "zh"
-    used = {sentence_fingerprint(t) for t in taken}
-    candidates = {s.spec.key: _candidates(s.spec, s.blocks, lang, used) for s in sections}
+    keys = _SentenceKeys()
+    used = {keys(t) for t in taken}
+    candidates = {s.spec.key: _candidates(s.spec, s.blocks, lang, used, keys) for s in sections}
     owners = _owners(sections, candidates)
     chosen: dict[str, list[_Candidate]] = {}
     for section in sections:  # 1. each section from the sentences that fit it best
@@ -288,7 +317,7 @@ def plan_paper(
             used |= {c.fingerprint for c in more}
     for section in sections:  # 3. a short section fills from its papers' raw text
         key = section.spec.key
-        more = _fill_from_raw(section, lang, chosen[key], used)
+        more = _fill_from_raw(section, lang, chosen[key], used, keys)
         chosen[key] += more
         used |= {c.fingerprint for c in more}
     warnings: dict[str, list[str]] = {s.spec.key: [] for s in sections}
@@ -320,7 +349,7 @@ def plan_paper(
         )
         failure = ""
         if not sentences:  # 5. the brief, said plainly
-            sentences = _brief_sentences(brief, lang, used)
+            sentences = _brief_sentences(brief, lang, used, keys)
             if sentences:
                 warnings[key].append(_message("brief", lang))
             else:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ragcore.drafting.manuscript import FrontMatter
+from ragcore.drafting.front_matter import FrontMatter
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.errors import InputError
 from ragcore.library.cards import SummaryType

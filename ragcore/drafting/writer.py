@@ -307,7 +307,9 @@ class SectionWriter:
                 if not section.citation_keys:
                     warnings.append(_no_evidence(request.lang))
                 self._stream(request, section, rendered, attempt, delta, cancel)
-                attempt.text, fixed = normalise_citations(attempt.text, section.citation_keys)
+                attempt.text, fixed = normalise_citations(
+                    attempt.text, section.citation_keys, request.lang
+                )
                 warnings += fixed
             status, message = self._judge(attempt, request.lang)
             if planned is not None and planned.failure and not attempt.text.strip():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragcore.ingest.roles import is_keyword_heading
+from ragcore.ingest.roles import is_keyword_heading, role_from_words
 from ragcore.text import normalize_space
 
 _ZH_NUM = "一二三四五六七八九十"
@@ -119,3 +119,14 @@ def split_inline_label(paragraph: str) -> tuple[str, str] | None:
     if not match:
         return None
     return match.group(1), paragraph.strip()[match.end() :]
+
+
+def named_role(heading: str) -> str | None:
+    """The role a heading names outright once its number is off ("1 Methodology", "2.3
+    Evaluation", "三、实验"), or None. A subsection keeps its parent's role in the section tree
+    (a related-work "2.1 Model compression" is no method); this tells what a subsection so
+    named is about on its own (a review's "4 Discussion > 1 BLUiR > 1 Methodology")."""
+    found = match_heading(heading, isolated=True)
+    if found is None or not is_keyword_heading(found.title):
+        return None
+    return role_from_words(found.title)

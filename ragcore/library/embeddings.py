@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from ragcore.errors import StoreError
 from ragcore.progress import ProgressCallback, report
-from ragcore.settings import EMBED_BATCH
+from ragcore.settings import BUILTIN_EMBEDDERS, EMBED_BATCH, validate_embedder_name
 
 Vectors = npt.NDArray[np.float32]
 # Texts per call of the model: measured, see `ragcore.settings.EMBED_BATCH`.
@@ -142,12 +142,7 @@ _BUILTIN: dict[str, Callable[[], Embedder]] = {
     "minilm": _minilm,
     "fake": FakeEmbedder,
 }
-
-
-def validate_embedder_name(name: str) -> None:
-    if name in _BUILTIN or (name.startswith("st:") and len(name) > 3):
-        return
-    raise ValueError("expected one of use, minilm, fake, or st:<model-name-or-path>")
+assert set(_BUILTIN) == set(BUILTIN_EMBEDDERS), "ragcore.settings names the same embedders"
 
 
 def set_batch_size(embedder: Embedder, size: int) -> None:

@@ -9,6 +9,7 @@ import re
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import blocks, split, strip_markers
+from ragcore.quality.wording import Code, Phrase
 from ragcore.text import cjk_count, formula_debris, text_gap
 
 KEY, NAME = "fragments", "Fragments (count)"
@@ -25,63 +26,69 @@ _DANGLING = re.compile(
 )
 # "(2015), we measure ...": the authors of "Grundkiewicz et al. (2015)" were cut off.
 _CUT_YEAR = re.compile(r"^\s*[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z]")
+# "两方面：(1) A。" promises more items than it holds: the rest was split off or cut.
+# Only a marker that opens a list counts: after a colon, a semicolon or a comma, or first in the
+# sentence ("Equations (1) through (7)" is no list).
+_FIRST_ITEM = re.compile(r"(?:^|(?<=[:：;；,，、]))\s*(?:[(（]1[)）]|①)")
+_SECOND_ITEM = re.compile(r"[(（]2[)）]|②")
 _OPEN_PUNCT = tuple(",;:)]}.、，；：）」』】%")
 _ZH_END = tuple("。！？!?」』”）)")
 _EN_END = tuple(".!?\"'”’)")
 
 
-def _starts_mid(text: str, lang: str) -> str:
+def _starts_mid(text: str, lang: str) -> Phrase | None:
     first = text.lstrip()[:1]
     if not first:
-        return ""
+        return None
     if first in _OPEN_PUNCT:
-        return "starts with punctuation: it begins mid-sentence"
+        return Phrase(Code.STARTS_PUNCTUATION)
     if (
         first.isascii()
         and first.islower()
         and not re.match(r"^(?:e\.g\.|i\.e\.|[a-z]+[A-Z])", text.lstrip())
     ):
-        return "starts with a lower-case word: it begins mid-sentence"
+        return Phrase(Code.STARTS_LOWER)
     if re.match(r"^\s*al\.", text):
-        return 'starts with a cut citation ("al.")'
+        return Phrase(Code.STARTS_CUT_CITATION)
     if _CUT_YEAR.match(text):
-        return 'starts with the year of a cut citation ("(2015), we ...")'
-    return ""
+        return Phrase(Code.STARTS_CUT_YEAR)
+    return None
 
 
-def _ends_mid(text: str, lang: str) -> str:
+def _ends_mid(text: str, lang: str) -> Phrase | None:
     stripped = text.rstrip()
     if not stripped:
-        return ""
+        return None
     ends = _ZH_END + _EN_END if lang == "zh" or cjk_count(stripped[-3:]) else _EN_END
     if not stripped.endswith(ends) and not stripped.endswith("."):
-        return "ends without a sentence end: it stops mid-sentence"
+        return Phrase(Code.ENDS_MID)
     if _DANGLING.search(stripped.rstrip(".!?")) and cjk_count(stripped) == 0:
-        return "ends on a word a sentence cannot end with: it was cut"
-    return ""
+        return Phrase(Code.ENDS_DANGLING)
+    return None
 
 
-def _debris(sentence: str) -> str:
+def _debris(sentence: str) -> Phrase | None:
     if match := _DEBRIS.search(sentence):
-        return f"extraction debris {match.group(0)!r}"
+        return Phrase(Code.DEBRIS, {"piece": match.group(0)})
     if match := _STUB.search(sentence):
-        return f"a cut citation stub {match.group(0).strip()!r}"
-    if why := text_gap(sentence) or formula_debris(sentence):
-        return why
+        return Phrase(Code.CITATION_STUB, {"piece": match.group(0).strip()})
+    if flaw := text_gap(sentence) or formula_debris(sentence):
+        code = Code(f"fragment.{flaw.kind}")
+        return Phrase(code, {"piece": flaw.piece} if flaw.piece else {})
     opened = 0
     for ch in sentence:
         opened += ch in "(（"
         if ch in ")）":
             if opened == 0:
-                return "a closing parenthesis without its opening: a cut-off piece of text"
+                return Phrase(Code.CLOSING_PARENTHESIS)
             opened -= 1
-    return ""
+    return None
 
 
-def paragraph_problems(paragraph: str, lang: str, item: bool = False) -> list[tuple[str, str]]:
+def paragraph_problems(paragraph: str, lang: str, item: bool = False) -> list[tuple[str, Phrase]]:
     """(text, what is wrong) for one paragraph and its sentences."""
     text = strip_markers(paragraph).strip()
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, Phrase]] = []
     sentences = split(text)
     if not sentences:
         return found
@@ -94,6 +101,11 @@ def paragraph_problems(paragraph: str, lang: str, item: bool = False) -> list[tu
     for sentence in sentences:
         if why := _debris(sentence):
             found.append((sentence, why))
+    if not _SECOND_ITEM.search(text):  # items may stand as sentences of their own
+        for sentence in sentences:
+            if match := _FIRST_ITEM.search(sentence):
+                piece = match.group(0).strip()
+                found.append((sentence, Phrase(Code.LONE_ITEM, {"piece": piece})))
     return found
 
 
@@ -104,5 +116,5 @@ def fragments(paper: PaperUnderCheck) -> Figure:
         for paragraph, item in blocks(section.body):
             checked += len(split(paragraph))
             for text, why in paragraph_problems(paragraph, paper.lang, item):
-                findings.append(Finding(section.heading, text, why))
+                findings.append(Finding.of(section.heading, text, why))
     return count_figure(KEY, NAME, findings, checked)

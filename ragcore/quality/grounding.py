@@ -9,16 +9,14 @@ from ragcore.drafting.grounding import check_grounding
 from ragcore.quality.model import Figure, Finding, not_judged
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import without_export_notes
+from ragcore.quality.wording import Code, Phrase
 
 KEY, NAME = "grounding", "Ungrounded claims (count)"
 
 
 def grounding(paper: PaperUnderCheck) -> Figure:
     if not paper.has_evidence:
-        return not_judged(
-            KEY, NAME, "count", "0",
-            "a paper file does not carry the evidence its sections were written from",
-        )  # fmt: skip
+        return not_judged(KEY, NAME, "count", "0", Phrase(Code.GROUNDING_FILE))
     findings: list[Finding] = []
     checked = 0
     for section in paper.written():
@@ -33,7 +31,7 @@ def grounding(paper: PaperUnderCheck) -> Figure:
             flags = [(f.sentence, f.claim) for f in report.flags]
             checked += report.claims_checked
         findings += [
-            Finding(section.heading, s, f"{claim} is in none of the evidence") for s, claim in flags
+            Finding(section.heading, s, Code.UNGROUNDED, {"claim": claim}) for s, claim in flags
         ]
     figure = Figure(KEY, NAME, "count", "0", len(findings), checked, not findings, findings)
     return figure

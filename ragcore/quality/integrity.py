@@ -7,13 +7,14 @@ from __future__ import annotations
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import markers, paragraphs, split
+from ragcore.quality.wording import Code
 
 KEY, NAME = "citation_integrity", "Citation integrity (problems)"
-_DETAILS = {
-    "raw_key": "a raw library key in the text, not a numbered citation",
-    "unresolved": "an unresolved citation ([?]): the citation was dropped",
-    "author_year": "an author-year citation in a numbered paper: it matches no reference",
-    "wide": "a full-width bracket marker: not a reference number",
+_CODES = {
+    "raw_key": Code.RAW_KEY,
+    "unresolved": Code.UNRESOLVED,
+    "author_year": Code.AUTHOR_YEAR,
+    "wide": Code.WIDE,
 }
 
 
@@ -28,9 +29,11 @@ def citation_integrity(paper: PaperUnderCheck) -> Figure:
                 if marker.kind == "other":
                     continue
                 checked += 1
-                if marker.kind in _DETAILS:
+                if marker.kind in _CODES:
                     findings.append(
-                        Finding(section.heading, sentence, f"{marker.raw}: {_DETAILS[marker.kind]}")
+                        Finding(
+                            section.heading, sentence, _CODES[marker.kind], {"marker": marker.raw}
+                        )
                     )
                     continue
                 for number in marker.numbers:
@@ -41,11 +44,11 @@ def citation_integrity(paper: PaperUnderCheck) -> Figure:
                             Finding(
                                 section.heading,
                                 sentence,
-                                f"{marker.raw}: cites [{number}] but the references list "
-                                f"{listed} entr{'y' if listed == 1 else 'ies'} (cited but not listed)",
+                                Code.NOT_LISTED,
+                                {"marker": marker.raw, "number": number, "listed": listed},
                             )
                         )
     for entry in paper.references:
         if entry.number not in cited and not entry.is_note:
-            findings.append(Finding("", f"[{entry.number}] {entry.text}", "listed but never cited"))
+            findings.append(Finding("", f"[{entry.number}] {entry.text}", Code.UNCITED))
     return count_figure(KEY, NAME, findings, checked + listed)

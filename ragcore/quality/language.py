@@ -11,6 +11,7 @@ from ragcore.drafting.grounding import is_name
 from ragcore.quality.model import Figure, Finding
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import sentences, strip_markers
+from ragcore.quality.wording import Code, Phrase
 from ragcore.text import cjk_count
 
 KEY, NAME = "language_purity", "Sentences in the paper's language (share)"
@@ -19,17 +20,17 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 MIN_ENGLISH_WORDS = 6
 
 
-def slip(sentence: str, lang: str) -> str:
-    """Why the sentence is not in the paper's language ("" when it is)."""
+def slip(sentence: str, lang: str) -> Phrase | None:
+    """Why the sentence is not in the paper's language (None when it is)."""
     text = strip_markers(sentence)
     if lang == "en":
         if match := _CJK_RUN.search(text):
-            return f"Chinese text {match.group(0)!r} in an English paper"
-        return ""
+            return Phrase(Code.CHINESE_IN_ENGLISH, {"piece": match.group(0)})
+        return None
     words = [w for w in _WORD.findall(text) if not is_name(w) and not w.isupper()]
     if len(words) >= MIN_ENGLISH_WORDS and cjk_count(text) < len(words):
-        return "an English sentence in a Chinese paper"
-    return ""
+        return Phrase(Code.ENGLISH_IN_CHINESE)
+    return None
 
 
 def language_purity(paper: PaperUnderCheck) -> Figure:
@@ -39,11 +40,11 @@ def language_purity(paper: PaperUnderCheck) -> Figure:
         for sentence in sentences(section.body):
             total += 1
             if why := slip(sentence, paper.lang):
-                figure.findings.append(Finding(section.heading, sentence, why))
+                figure.findings.append(Finding.of(section.heading, sentence, why))
     if total:
         figure.checked = total
         figure.value = 1 - len(figure.findings) / total
         figure.passed = not figure.findings
     else:
-        figure.not_judged = "the paper has no sentences"
+        figure.why_not = Phrase(Code.NO_SENTENCES)
     return figure

@@ -7,6 +7,7 @@ from ragcore.drafting.export import paper_length
 from ragcore.quality.model import Figure, Finding
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import without_export_notes
+from ragcore.quality.wording import Code, Phrase
 
 KEY, NAME = "section_length", "Sections within length target (share)"
 
@@ -22,25 +23,20 @@ def section_length(paper: PaperUnderCheck) -> Figure:
         low, high = section.target
         length = paper_length(without_export_notes(section.body))
         judged += 1
+        target = {"low": low, "high": high}
         if length < low:
-            what = "no text" if length == 0 else f"{length} words"
+            code = Code.EMPTY_SHORT if length == 0 else Code.SHORT
             figure.findings.append(
-                Finding(section.heading, section.heading, f"{what}, target {low}-{high}: short")
+                Finding(section.heading, section.heading, code, {"length": length, **target})
             )
         elif length > high:
             figure.findings.append(
-                Finding(
-                    section.heading, section.heading, f"{length} words, target {low}-{high}: long"
-                )
+                Finding(section.heading, section.heading, Code.LONG, {"length": length, **target})
             )
         else:
             within += 1
     if unknown:
-        figure.not_judged = (
-            "no length target for "
-            + ", ".join(repr(h) for h in unknown)
-            + " (not a section of the plan)"
-        )
+        figure.why_not = Phrase(Code.NO_TARGET, {"headings": tuple(unknown)})
     if judged:
         figure.value, figure.checked = within / judged, judged
         figure.passed = within == judged

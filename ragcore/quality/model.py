@@ -1,10 +1,15 @@
 """The scorecard's data: figures, their findings (with the offending text) and what could not be
-judged, in plain words."""
+judged. What is wrong is a `Phrase` (a code and the values it quotes), worded at the edge in the
+language asked for (`ragcore.quality.wording.describe`); `detail`, `not_judged` and `notes` are
+the English wordings (the CLI and `--json`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from ragcore.quality.wording import Code, Phrase, Value, describe, plain_values
 
 Unit = Literal["count", "rate"]
 
@@ -13,7 +18,26 @@ Unit = Literal["count", "rate"]
 class Finding:
     section: str  # the section's heading; "" for the paper as a whole, or the references
     text: str  # the offending sentence, paragraph or reference entry
-    detail: str  # what is wrong with it
+    code: Code  # what is wrong with it
+    values: Mapping[str, Value] = field(default_factory=dict, hash=False)  # what the wording quotes
+
+    @classmethod
+    def of(cls, section: str, text: str, why: Phrase) -> Finding:
+        return cls(section, text, why.code, why.values)
+
+    @property
+    def detail(self) -> str:
+        """What is wrong, in English."""
+        return describe(self, "en")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "text": self.text,
+            "detail": self.detail,
+            "code": self.code.value,
+            "values": plain_values(self.values),
+        }
 
 
 @dataclass
@@ -26,7 +50,12 @@ class Figure:
     checked: int = 0  # how many items (sentences, citations, entries, sections) were looked at
     passed: bool | None = None  # None: not judged
     findings: list[Finding] = field(default_factory=list)
-    not_judged: str = ""  # why the figure (or a part of it) could not be judged
+    why_not: Phrase | None = None  # why the figure (or a part of it) could not be judged
+
+    @property
+    def not_judged(self) -> str:
+        """Why the figure (or a part of it) could not be judged, in English ("" when judged)."""
+        return describe(self.why_not, "en") if self.why_not else ""
 
     @property
     def judged(self) -> bool:
@@ -38,20 +67,33 @@ class Figure:
         return f"{self.value:.2f}" if self.unit == "rate" else str(int(self.value))
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "judged": self.judged}
+        return {
+            "key": self.key,
+            "name": self.name,
+            "unit": self.unit,
+            "ideal": self.ideal,
+            "value": self.value,
+            "checked": self.checked,
+            "passed": self.passed,
+            "findings": [x.to_dict() for x in self.findings],
+            "not_judged": self.not_judged,
+            "not_judged_code": self.why_not.code.value if self.why_not else None,
+            "not_judged_values": plain_values(self.why_not.values) if self.why_not else {},
+            "judged": self.judged,
+        }
 
 
 def count_figure(
-    key: str, name: str, findings: list[Finding], checked: int, note: str = ""
+    key: str, name: str, findings: list[Finding], checked: int, note: Phrase | None = None
 ) -> Figure:
     """A figure whose value is its number of findings (ideal 0)."""
     return Figure(
-        key, name, "count", "0", len(findings), checked, not findings, findings, not_judged=note
+        key, name, "count", "0", len(findings), checked, not findings, findings, why_not=note
     )
 
 
-def not_judged(key: str, name: str, unit: Unit, ideal: str, why: str) -> Figure:
-    return Figure(key, name, unit, ideal, not_judged=why)
+def not_judged(key: str, name: str, unit: Unit, ideal: str, why: Phrase) -> Figure:
+    return Figure(key, name, unit, ideal, why_not=why)
 
 
 @dataclass
@@ -60,7 +102,12 @@ class Scorecard:
     title: str
     lang: str
     figures: list[Figure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what could not be judged at all, and why
+    remarks: list[Phrase] = field(default_factory=list)  # what could not be judged at all, and why
+
+    @property
+    def notes(self) -> list[str]:
+        """The remarks in English."""
+        return [describe(r, "en") for r in self.remarks]
 
     @property
     def passed(self) -> bool:
@@ -82,6 +129,7 @@ class Scorecard:
             "passed": self.passed,
             "figures": [f.to_dict() for f in self.figures],
             "notes": self.notes,
+            "note_codes": [r.to_dict() for r in self.remarks],
         }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ragcore.quality.model import Figure, Finding, not_judged
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import cited_numbers, sentences
+from ragcore.quality.wording import Code, Phrase
 
 KEY, NAME, IDEAL = "off_topic", "Off-topic citations (share)", "<= 0.05"
 MAX_SHARE = 0.05
@@ -16,10 +17,7 @@ MAX_SHARE = 0.05
 
 def off_topic(paper: PaperUnderCheck) -> Figure:
     if not paper.has_evidence or paper.floor is None:
-        return not_judged(
-            KEY, NAME, "rate", IDEAL,
-            "a paper file does not say which evidence each citation stands for; score the project",
-        )  # fmt: skip
+        return not_judged(KEY, NAME, "rate", IDEAL, Phrase(Code.OFF_TOPIC_FILE))
     figure = Figure(KEY, NAME, "rate", IDEAL)
     pairs = unknown = off = 0
     for section in paper.written():
@@ -45,15 +43,12 @@ def off_topic(paper: PaperUnderCheck) -> Figure:
                     Finding(
                         section.heading,
                         sentence,
-                        f"cites {paper_id}: relevance {best:.2f} to the topic, below the floor "
-                        f"{paper.floor:.2f}",
+                        Code.BELOW_FLOOR,
+                        {"paper_id": paper_id, "relevance": best, "floor": paper.floor},
                     )
                 )
     if unknown:
-        figure.not_judged = (
-            f"{unknown} citation(s) of papers whose cards are no longer in the library or not "
-            "in the section's evidence"
-        )
+        figure.why_not = Phrase(Code.RELEVANCE_UNKNOWN, {"count": unknown})
     if pairs:
         figure.value, figure.checked = off / pairs, pairs
         figure.passed = figure.value <= MAX_SHARE

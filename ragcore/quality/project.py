@@ -17,6 +17,7 @@ from ragcore.quality.source import (
     SectionUnderCheck,
     section_body,
 )
+from ragcore.quality.wording import Code, Phrase
 from ragcore.retrieval.evidence import manual_note
 from ragcore.settings import Settings
 
@@ -102,7 +103,7 @@ def from_project(
         )
         if version is None:
             checked.body = ""
-            paper.notes.append(f"section {section.heading!r} has no text: nothing in it was judged")
+            paper.notes.append(Phrase(Code.SECTION_EMPTY, {"heading": section.heading}))
         else:
             checked.evidence = _evidence(version, cards, notes, relevance)
             checked.evidence += _snippets(version, checked.evidence, store)
@@ -117,5 +118,5 @@ def from_project(
         for r, text in zip(exported.references, exported.document.references, strict=True)
     ]
     if not current or all(v is None for v in current.values()):
-        paper.notes.append("the project has no drafted section yet: draft it first")
+        paper.notes.append(Phrase(Code.NOTHING_DRAFTED))
     return paper

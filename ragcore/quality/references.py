@@ -16,6 +16,7 @@ from datetime import date
 from ragcore.library.cards import Paper
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck, ReferenceEntry
+from ragcore.quality.wording import Code, Phrase
 
 KEY, NAME = "reference_completeness", "Reference completeness (problems)"
 # Names PDF producers and databases put in the author field; never a person.
@@ -41,53 +42,53 @@ _VENUE_YEAR = re.compile(r"^(?:[^,]+,\s*)?(?:1[89]|20)\d{2}$")
 _TRAILING_ID = re.compile(r"\s*(?:doi:\S+|arXiv:\S+)\s*$", re.I)
 
 
-def title_problem(title: str) -> str:
-    """Why a title is not a real title ("" when it looks like one)."""
+def title_problem(title: str) -> Phrase | None:
+    """Why a title is not a real title (None when it looks like one)."""
     text = unicodedata.normalize("NFKC", title).strip().strip(".")
     if not text:
-        return "no title"
+        return Phrase(Code.NO_TITLE)
     if _HEX.fullmatch(text) or (_HEX.search(text) and len(_HEX.sub("", text).strip()) < 4):
-        return f"the title {title!r} is a hex string"
+        return Phrase(Code.TITLE_HEX, {"title": title})
     if _BARE_ID.match(text):
-        return f"the title {title!r} is a bare identifier"
+        return Phrase(Code.TITLE_ID, {"title": title})
     if _DATE.match(text):
-        return f"the title {title!r} is a date"
+        return Phrase(Code.TITLE_DATE, {"title": title})
     if _FILE_NAME.search(text) or _PLACEHOLDER_TITLES.match(text):
-        return f"the title {title!r} is a file name or placeholder"
+        return Phrase(Code.TITLE_PLACEHOLDER, {"title": title})
     letters = sum(ch.isalpha() for ch in text)
     if letters < 4:
-        return f"the title {title!r} is too short to be a title"
-    return ""
+        return Phrase(Code.TITLE_SHORT, {"title": title})
+    return None
 
 
-def author_problem(author: str) -> str:
+def author_problem(author: str) -> Phrase | None:
     name = unicodedata.normalize("NFKC", author).strip().strip(".,")
     if name.casefold() in PLACEHOLDER_AUTHORS or name in PLACEHOLDER_AUTHORS:
-        return f"the author {author!r} is a software or database name, not a person"
+        return Phrase(Code.AUTHOR_SOFTWARE, {"author": author})
     if _HEX.search(name) or any(ch.isdigit() for ch in name) or "@" in name:
-        return f"the author {author!r} is not a name"
+        return Phrase(Code.AUTHOR_NOT_NAME, {"author": author})
     if len(name) < 2 or len(name) > 80:
-        return f"the author {author!r} is not a name"
-    return ""
+        return Phrase(Code.AUTHOR_NOT_NAME, {"author": author})
+    return None
 
 
-def year_problem(year: int | None) -> str:
+def year_problem(year: int | None) -> Phrase | None:
     if year is None:
-        return "no year"
+        return Phrase(Code.NO_YEAR)
     if not 1800 <= year <= date.today().year + 1:
-        return f"the year {year} is implausible"
-    return ""
+        return Phrase(Code.YEAR_IMPLAUSIBLE, {"year": year})
+    return None
 
 
-def _from_record(paper: Paper) -> list[str]:
+def _from_record(paper: Paper) -> list[Phrase]:
     title = title_problem(paper.title)
     if not paper.title.strip():
-        title = f"no title: the entry shows the paper id {paper.paper_id!r}"
+        title = Phrase(Code.TITLE_SHOWS_ID, {"paper_id": paper.paper_id})
     problems = [title]
     if paper.authors:
         problems += [author_problem(a) for a in paper.authors]
     else:
-        problems.append("no authors")
+        problems.append(Phrase(Code.NO_AUTHORS))
     problems.append(year_problem(paper.year))
     return [p for p in problems if p]
 
@@ -121,23 +122,20 @@ def split_entry(text: str) -> tuple[list[str], str, int | None]:
     return [], body, year
 
 
-def _from_text(text: str) -> list[str]:
+def _from_text(text: str) -> list[Phrase]:
     authors, title, year = split_entry(text)
     problems = [title_problem(title)]
-    problems += [author_problem(a) for a in authors] if authors else ["no authors"]
+    problems += [author_problem(a) for a in authors] if authors else [Phrase(Code.NO_AUTHORS)]
     problems.append(year_problem(year))
-    return [f"{p} (as read from the entry)" for p in problems if p]
+    return [Phrase(Code.AS_READ, {"problem": p}) for p in problems if p]
 
 
-EDIT_IN_LIBRARY = "edit the paper's record in the Library"
-
-
-def entry_problems(entry: ReferenceEntry) -> list[str]:
+def entry_problems(entry: ReferenceEntry) -> list[Phrase]:
     if entry.paper is not None:
         # The record holds what the paper's file said; only the user can add what it did not.
-        return [f"{p}: {EDIT_IN_LIBRARY}" for p in _from_record(entry.paper)]
+        return [Phrase(Code.IN_RECORD, {"problem": p}) for p in _from_record(entry.paper)]
     if entry.paper_id:
-        return ["the library has no record of this paper (no title, authors or year)"]
+        return [Phrase(Code.NO_RECORD)]
     return _from_text(entry.text)
 
 
@@ -146,6 +144,6 @@ def reference_completeness(paper: PaperUnderCheck) -> Figure:
     entries = [e for e in paper.references if not e.is_note]
     for entry in entries:
         for problem in entry_problems(entry):
-            findings.append(Finding("", f"[{entry.number}] {entry.text}", problem))
-    note = "" if entries else "the paper lists no references"
+            findings.append(Finding.of("", f"[{entry.number}] {entry.text}", problem))
+    note = None if entries else Phrase(Code.NO_REFERENCES)
     return count_figure(KEY, NAME, findings, len(entries), note)

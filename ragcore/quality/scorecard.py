@@ -18,23 +18,19 @@ from ragcore.quality.repeats import repeats
 from ragcore.quality.source import PaperUnderCheck, from_file
 from ragcore.quality.statistics import statistics
 from ragcore.quality.support import Judge, SupportChecker, citation_support
+from ragcore.quality.wording import Code, Phrase
 
 if TYPE_CHECKING:
     from ragcore.drafting.projects import Project
     from ragcore.library.store import CardStore
     from ragcore.settings import Settings
 
-FILE_LIMITS = (
-    "off-topic citations, citation support and grounding need the evidence behind each "
-    "citation, which a paper file does not carry: score the project to judge them"
-)
-
 
 def score(paper: PaperUnderCheck, checker: SupportChecker, judge: Judge | None = None) -> Scorecard:
-    card = Scorecard(paper.source, paper.title, paper.lang, notes=list(paper.notes))
+    card = Scorecard(paper.source, paper.title, paper.lang, remarks=list(paper.notes))
     if not paper.written():
-        if not card.notes:
-            card.notes.append("the paper has no section with text: nothing to judge")
+        if not card.remarks:
+            card.remarks.append(Phrase(Code.NO_TEXT))
         return card
     figures: list[Figure] = [
         citation_integrity(paper),
@@ -50,7 +46,8 @@ def score(paper: PaperUnderCheck, checker: SupportChecker, judge: Judge | None =
     ]
     card.figures = figures
     if paper.origin == "file":
-        card.notes.append(FILE_LIMITS)
+        # Off-topic citations, citation support and grounding need the evidence.
+        card.remarks.append(Phrase(Code.FILE_LIMITS))
     return card
 
 

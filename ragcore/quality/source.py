@@ -10,6 +10,7 @@ from pathlib import Path
 from ragcore.documents.paper import PaperDocument, looks_like_paper, parse_paper
 from ragcore.errors import InputError
 from ragcore.library.cards import Paper
+from ragcore.quality.wording import Code, Phrase
 from ragcore.retrieval.sectionplan import SectionPlan, load_plan
 
 REVIEW_HEADINGS = {"审阅附录", "Review appendix"}
@@ -68,7 +69,7 @@ class PaperUnderCheck:
     references: list[ReferenceEntry] = field(default_factory=list)
     stats: dict[str, str] = field(default_factory=dict)
     floor: float | None = None  # the relevance floor; None = unknown
-    notes: list[str] = field(default_factory=list)  # what cannot be judged at all, and why
+    notes: list[Phrase] = field(default_factory=list)  # what cannot be judged at all, and why
 
     @property
     def has_evidence(self) -> bool:
@@ -113,17 +114,14 @@ def from_document(
     paper.references = [ReferenceEntry(n, text) for n, text in enumerate(document.references, 1)]
     for checked in paper.sections:
         if not checked.body.strip():
-            paper.notes.append(f"section {checked.heading!r} has no text: nothing in it was judged")
+            paper.notes.append(Phrase(Code.SECTION_EMPTY, {"heading": checked.heading}))
     return paper
 
 
 def from_text(text: str, source: str) -> PaperUnderCheck:
     if not looks_like_paper(text):
         paper = PaperUnderCheck("file", source, "", "", "zh")
-        paper.notes.append(
-            "not a paper exported by RAG Paper Studio: it does not start with a `# title` line "
-            "followed by `> **label**: value` metadata, so no figure could be judged"
-        )
+        paper.notes.append(Phrase(Code.NOT_A_PAPER))
         return paper
     return from_document(parse_paper(text), source)
 
@@ -135,6 +133,6 @@ def from_file(path: Path) -> PaperUnderCheck:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         paper = PaperUnderCheck("file", str(path), "", "", "zh")
-        paper.notes.append("not a UTF-8 text file, so not a paper Markdown: nothing was judged")
+        paper.notes.append(Phrase(Code.NOT_UTF8))
         return paper
     return from_text(text, str(path))

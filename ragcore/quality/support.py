@@ -25,6 +25,7 @@ from ragcore.library.embeddings import Embedder
 from ragcore.quality.model import Figure, Finding, not_judged
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import cited_numbers, sentences, strip_markers
+from ragcore.quality.wording import Code, Phrase
 from ragcore.retrieval.lexical import tokenize
 from ragcore.text import split_sentences
 
@@ -43,12 +44,17 @@ class SupportVerdict:
     words: float
     missing_numbers: list[str] = field(default_factory=list)
 
-    def reason(self) -> str:
+    def reason(self) -> Phrase:
         if self.missing_numbers:
-            return "states " + ", ".join(self.missing_numbers) + ", not in the cited evidence"
-        return (
-            f"support {self.score:.2f} below {THRESHOLD} (meaning {self.meaning:.2f}, "
-            f"words {self.words:.2f})"
+            return Phrase(Code.NUMBERS_MISSING, {"numbers": tuple(self.missing_numbers)})
+        return Phrase(
+            Code.LOW_SUPPORT,
+            {
+                "score": self.score,
+                "threshold": THRESHOLD,
+                "meaning": self.meaning,
+                "words": self.words,
+            },
         )
 
 
@@ -100,10 +106,7 @@ def citation_support(
     paper: PaperUnderCheck, checker: SupportChecker, judge: Judge | None = None
 ) -> Figure:
     if not paper.has_evidence:
-        return not_judged(
-            KEY, NAME, "rate", IDEAL,
-            "a paper file does not carry the evidence its citations stand for; score the project",
-        )  # fmt: skip
+        return not_judged(KEY, NAME, "rate", IDEAL, Phrase(Code.SUPPORT_FILE))
     figure = Figure(KEY, NAME, "rate", IDEAL)
     cited = supported = 0
     for section in paper.written():
@@ -115,9 +118,7 @@ def citation_support(
             papers = [paper.references[n - 1].paper_id for n in numbers]
             evidence = [e.text for pid in papers for e in section.evidence_of(pid)]
             if not evidence:
-                figure.findings.append(
-                    Finding(section.heading, sentence, "cites no evidence of this section")
-                )
+                figure.findings.append(Finding(section.heading, sentence, Code.NO_CITED_EVIDENCE))
                 continue
             verdict = checker.verdict(sentence, evidence)
             opinion = judge(strip_markers(sentence), evidence) if judge else None
@@ -125,11 +126,11 @@ def citation_support(
             if ok:
                 supported += 1
             else:
-                why = verdict.reason() if opinion is None else "the judge model says not supported"
-                figure.findings.append(Finding(section.heading, sentence, why))
+                why = verdict.reason() if opinion is None else Phrase(Code.JUDGE_SAYS_NO)
+                figure.findings.append(Finding.of(section.heading, sentence, why))
     if cited:
         figure.value, figure.checked = supported / cited, cited
         figure.passed = figure.value >= MIN_RATE
     else:
-        figure.not_judged = "no sentence cites a listed reference"
+        figure.why_not = Phrase(Code.NOTHING_CITED)
     return figure

@@ -138,7 +138,44 @@ def _requirements(section: SectionSpec, lang: str) -> list[str]:
 NEAREST_CARDS = 3  # a section with no card above the floor is written from this many
 
 
-def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[EvidenceItem], list[str]]:
+# The section's notes in the paper's language: they reach Draft and the export's review
+# appendix, which a Chinese paper writes in Chinese.
+_NOTES = {
+    "weak_type": (
+        "{type}：没有高于相关性阈值的卡片；较弱的卡片作为备选，默认不用",
+        "{type}: no card above the relevance floor; the weak ones are backups, switched off",
+    ),
+    "no_card": ("{type}：文献库中没有这类卡片", "{type}: no card found in the library"),
+    "weak_section": (
+        "证据较弱：本节没有高于相关性阈值的卡片；由最相近的 {n} 张卡片写成（相关性最高 {top}），"
+        "请检查，固定更好的卡片或添加笔记",
+        "weak evidence: no card above the relevance floor for this section; written from the "
+        "{n} nearest cards (relevance at most {top}); check them, pin better ones or add a note",
+    ),
+    "over_budget": (
+        "上下文有 {tokens} 个词元，超出 {budget} 的预算，只剩固定的卡片和笔记",
+        "the context is {tokens} tokens, over the budget of {budget}, with only pinned cards "
+        "and notes left",
+    ),
+    "dropped": (
+        "因词元预算未用：论文 {paper} 的{type}卡片（相关性 {relevance}）",
+        "left out for the token budget: {type} card of paper {paper} (relevance {relevance})",
+    ),
+}
+
+
+def _note(key: str, lang: str, **values: object) -> str:
+    zh, en = _NOTES[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def _type_name(summary_type: SummaryType, lang: str) -> str:
+    return summary_type.label if lang == "en" else summary_type.zh
+
+
+def _pick(
+    evidence: SectionEvidence, section: SectionSpec, lang: str
+) -> tuple[list[EvidenceItem], list[str]]:
     """Included, non-weak items (weak ones only when pinned or switched on), the plan's count
     per type (plus what the user pinned or switched on), no duplicate text. A section left
     with nothing is written from its nearest cards (weak, said in a warning)."""
@@ -152,12 +189,9 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
         strong = [i for i in of_type if i.pinned or i.chosen or i.kind == "note" or not i.weak]
         retrieved = [i for i in evidence.by_type(summary_type) if i.kind == "card"]
         if summary_type in section.types and retrieved and not strong:
-            warnings.append(
-                f"{summary_type.label}: no card above the relevance floor; "
-                "the weak ones are backups, switched off"
-            )
+            warnings.append(_note("weak_type", lang, type=_type_name(summary_type, lang)))
         elif summary_type in section.types and not retrieved:
-            warnings.append(f"{summary_type.label}: no card found in the library")
+            warnings.append(_note("no_card", lang, type=_type_name(summary_type, lang)))
         taken = 0
         for item in strong:
             key = normalize_space(item.text)
@@ -171,11 +205,7 @@ def _pick(evidence: SectionEvidence, section: SectionSpec) -> tuple[list[Evidenc
         chosen = _nearest(evidence, section)
         if chosen:
             top = max(i.relevance for i in chosen)
-            warnings.append(
-                f"weak evidence: no card above the relevance floor for this section; written "
-                f"from the {len(chosen)} nearest cards (relevance at most {top:.2f}); check "
-                "them, pin better ones or add a note"
-            )
+            warnings.append(_note("weak_section", lang, n=len(chosen), top=f"{top:.2f}"))
     return chosen, warnings
 
 
@@ -268,7 +298,7 @@ def build_context(
 ) -> BuiltContext:
     """Render the section's context within `budget` tokens."""
     lang = "en" if lang == "en" else "zh"
-    items, warnings = _pick(evidence, section)
+    items, warnings = _pick(evidence, section, lang)
     trends = _trends(items, lang) if section.trends else []
     snippets = list(snippets)
     dropped: list[EvidenceItem] = []
@@ -288,14 +318,12 @@ def build_context(
         items.remove(lowest)
         dropped.append(lowest)
     if tokens > budget:
-        warnings.append(
-            f"the context is {tokens} tokens, over the budget of {budget}, "
-            "with only pinned cards and notes left"
-        )
+        warnings.append(_note("over_budget", lang, tokens=tokens, budget=budget))
     for item in dropped:
+        type_name = _type_name(item.summary_type, lang)
+        relevance = f"{item.relevance:.2f}"
         warnings.append(
-            f"left out for the token budget: {item.summary_type.label} card of "
-            f"paper {item.paper_id} (relevance {item.relevance:.2f})"
+            _note("dropped", lang, type=type_name, paper=item.paper_id, relevance=relevance)
         )
     return BuiltContext(
         section=section,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ragcore.ingest.headings import named_role
 from ragcore.library.embeddings import Vectors
 from ragcore.library.store import CardStore, RawChunk
 from ragcore.text import cut_at_sentence, ends_properly, is_truncated, split_sentences
@@ -89,12 +90,23 @@ def fill_passages(
     """Whole raw sections (chunks) of these papers whose role fits the section, closest to the
     topic first, above `MIN_SIMILARITY`: what a short extractive section is filled from. Unlike
     `best_snippets` there is no fallback to other roles: a paper's method text never fills
-    its related work."""
+    its related work. A chunk's role is the one its own heading names (`named_role`), else its
+    section's: a review's "4 Discussion > 1 BLUiR > 1 Methodology" is method text, not
+    discussion."""
     if not paper_ids or not roles:
         return []
-    found = store.search_raw(vector, paper_ids=list(paper_ids), roles=list(roles), k=limit)
-    return [
+    # Every chunk of the papers, filtered here: Chroma's filter sees the role, not the heading.
+    found = store.search_raw(vector, paper_ids=list(paper_ids), k=_FILL_POOL * len(paper_ids))
+    fitting = [
         Snippet(chunk.paper_id, chunk.heading or chunk.role, chunk.text, similarity)
         for chunk, similarity in found
-        if similarity >= MIN_SIMILARITY and chunk.text.strip()
+        if similarity >= MIN_SIMILARITY and chunk.text.strip() and _fits(chunk, roles)
     ]
+    return fitting[:limit]
+
+
+_FILL_POOL = 400  # chunks read per paper; a long paper has ~100-300
+
+
+def _fits(chunk: RawChunk, roles: Sequence[str]) -> bool:
+    return (named_role(chunk.heading) or chunk.role) in roles

@@ -50,3 +50,17 @@ def test_a_full_stop_after_an_abbreviation_ends_no_sentence() -> None:
         "Following Grundkiewicz et al. (2015), we measure r.",
         "See Fig. 3 for it.",
     ]
+
+
+def test_an_enumeration_after_a_chinese_semicolon_stays_one_sentence() -> None:
+    text = (
+        "这种差异进而影响两方面性能：(1) 已知类别样本的分类准确性；(2) 新类别样本的聚类效果。"
+        "其根源在于信号的不对称性。方法一很快；方法二很准。"
+    )
+    assert split_sentences(text) == [
+        "这种差异进而影响两方面性能：(1) 已知类别样本的分类准确性；(2) 新类别样本的聚类效果。",
+        "其根源在于信号的不对称性。",
+        "方法一很快；",
+        "方法二很准。",
+    ]
+    assert split_sentences("包括：①数据；②模型；③训练。") == ["包括：①数据；②模型；③训练。"]

@@ -85,6 +85,25 @@ def test_each_raw_sentence_is_used_once_in_the_paper() -> None:
     assert len(texts) == len({sentence_fingerprint(t) for t in texts})
 
 
+def test_a_sentence_said_again_in_other_words_is_used_once() -> None:
+    """An abstract and an introduction say the same in other words; the draft says it once."""
+    abstract = (
+        "However, it is not straightforward at all to align learner sentences containing errors "
+        "to their correct sentences."
+    )
+    introduction = (
+        "However, it is not straightforward at all to align source sentences (learner sentences "
+        "containing errors) to their target sentences (correct sentences). "
+        "Annotators mark each error and propose a correction for it."
+    )
+    spec = _spec("introduction", {T.BACKGROUND: 2}, (200, 300))
+    card = EvidenceBlock("card", "Background", "gec", "1", abstract, "card-1")
+    raw = [EvidenceBlock("raw", "raw", "gec", "1", introduction)]
+    planned = plan_paper([SectionEvidenceBlocks(spec, [card], raw)], "en")["introduction"]
+    texts = [s.text for s in planned.composed.sentences]
+    assert texts == [abstract, "Annotators mark each error and propose a correction for it."]
+
+
 def test_a_borrowed_sentence_is_cited_with_the_borrowing_sections_key() -> None:
     rich = SectionEvidenceBlocks(
         _spec("introduction", {T.BACKGROUND: 2}, (5, 10)),

@@ -136,6 +136,20 @@ def test_weak_evidence_is_a_backup_and_says_so_outside_the_paper(
     assert "weak evidence" not in body and "weak evidence" in with_review
 
 
+def test_a_chinese_paper_notes_its_weak_evidence_in_chinese(
+    home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The section's notes reach Draft and the review appendix: in the paper's language."""
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "1.0")  # every card is weak
+    settings = load_settings()
+    store, projects = CardStore.open(settings), ProjectStore.from_settings(settings)
+    project = projects.create(TOPIC, lang="zh")
+    warnings = project_section(store, projects, project, "method", settings=settings).built.warnings
+    assert any(w.startswith("证据较弱：本节没有高于相关性阈值的卡片") for w in warnings)
+    assert any(w.startswith("方法：没有高于相关性阈值的卡片") for w in warnings)
+    assert not any("relevance floor" in w for w in warnings)
+
+
 def test_draft_exits_zero_with_warnings_and_non_zero_only_when_nothing_is_written(
     home: Settings,
 ) -> None:

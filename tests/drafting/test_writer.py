@@ -207,8 +207,10 @@ def test_model_citations_are_normalised_and_unknown_ones_removed_with_a_warning(
         "微调主干网络更好[3]。三种方法互补[1, 2, 3]。同样见于[1]。另有研究。还有。"
     )
     assert version.checks.citation_issues == []
-    removed = [w for w in version.checks.warnings if w.startswith("removed citation")]
+    # Said in the paper's language (a Chinese paper's review appendix is Chinese).
+    removed = [w for w in version.checks.warnings if w.startswith("已删除引用")]
     assert len(removed) == 2 and "arxiv:2212.11772" in removed[0] and "[9]" in removed[1]
+    assert not any("removed citation" in w for w in version.checks.warnings)
     paper = export_paper(
         title="t", topic="t", lang="zh", plan=plan, versions={"method": version},
         papers=lambda pid: Paper(paper_id=pid, title=f"Title of {pid}"),

@@ -12,7 +12,7 @@ import yaml
 from ragcore.ingest.chunks import section_chunks
 from ragcore.ingest.extractive import sentences_of
 from ragcore.ingest.formats import parse_file
-from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
+from ragcore.ingest.formats.pdf_clean import HyphenRestorer, continues, markdown_to_text
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.model import Block, ParsedDocument, Section
 from ragcore.ingest.pdf_evaluation import (
@@ -251,3 +251,26 @@ def test_printed_keywords_and_abstract_are_stored(
     assert paper.keywords == keywords
     assert paper.abstract.startswith(("Graph neural networks learn", "图神经网络通过"))
     assert "Keywords" not in paper.abstract and "关键词" not in paper.abstract
+
+
+@pytest.mark.parametrize(
+    ("previous", "following", "joined"),
+    [
+        # A column break inside a sentence, the rest starting with an acronym.
+        (
+            "we use N = 4 for word-level tokenization following the setting of",
+            "GLEU, and N = 6 for character-level.",
+            True,
+        ),
+        ("the results of", "Table 2 are averaged over three runs.", True),
+        ("a paragraph that goes on", "with more words.", True),
+        # A finished sentence, a heading-like line or a bullet is a paragraph of its own.
+        ("The method is fast.", "GLEU is slower.", False),
+        ("Results in Table 2", "Method details follow.", False),
+        ("the setting of", "• a bullet", False),
+    ],
+)
+def test_a_paragraph_cut_by_a_column_break_is_joined(
+    previous: str, following: str, joined: bool
+) -> None:
+    assert continues(previous, following) is joined

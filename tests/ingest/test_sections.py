@@ -10,7 +10,7 @@ import yaml
 
 from ragcore.ingest.formats import plaintext
 from ragcore.ingest.heading_quality import evaluate
-from ragcore.ingest.headings import match_heading
+from ragcore.ingest.headings import match_heading, named_role
 from ragcore.ingest.sections import split_sections
 from tests.conftest import PAPERS
 
@@ -100,3 +100,21 @@ def test_quality_on_vendored_eval_papers() -> None:
     # Floors a little under the measured figures (docs/ingest.md) so a regression shows up.
     assert plain.precision >= 0.95 and plain.recall >= 0.95
     assert markdown.role_accuracy >= 0.85 and plain.role_accuracy >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("heading", "role"),
+    [
+        ("1 Methodology", "method"),
+        ("2 Evaluation", "experiments"),
+        ("三、实验", "experiments"),
+        ("Conclusions", "conclusion"),
+        # Headings that only contain a role word name no role of their own.
+        ("2.1 Model compression", None),
+        ("5 Evaluation metrics", None),
+        ("1 BLUiR [10]", None),
+        ("", None),
+    ],
+)
+def test_the_role_a_heading_names_outright(heading: str, role: str | None) -> None:
+    assert named_role(heading) == role

@@ -8,9 +8,9 @@ from ragcore.library.embeddings import (
     Embedder,
     get_embedder,
     set_batch_size,
-    validate_embedder_name,
 )
 from ragcore.progress import ProgressEvent
+from ragcore.settings import validate_embedder_name
 
 
 def test_fake_embedder_is_deterministic_normalised_and_batched() -> None:

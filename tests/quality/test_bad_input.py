@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ragcore.quality.scorecard import score_file
+from ragcore.quality.wording import Code, Phrase
 from tests.conftest import Run, seed_file
 from tests.quality.conftest import clean_document, score_document
 
@@ -65,6 +66,11 @@ def test_cli_scores_a_paper_file_as_text_and_json(ragcore: Run, tmp_path: Path) 
     assert data["passed"] is True
     figures = {f["key"]: f for f in data["figures"]}
     assert figures["citation_support"]["judged"] is False and figures["fragments"]["value"] == 0
+    # Each reason is a code with its values beside its English wording.
+    assert figures["citation_support"]["not_judged_code"] == "support.file"
+    assert "score the project" in figures["citation_support"]["not_judged"]
+    assert data["note_codes"] == [{"code": "note.file_limits", "values": {}}]
+    assert data["notes"] == [str(Phrase(Code.FILE_LIMITS))]
 
 
 def test_cli_on_the_seed_paper_finds_its_truncated_sections(ragcore: Run) -> None:

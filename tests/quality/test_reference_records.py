@@ -75,4 +75,6 @@ def test_incomplete_references_are_named_for_editing_in_the_library() -> None:
     assert "[3] s: no authors, year" in appendix and "[2]" not in appendix
     assert "请在文献库中编辑" in _references_to_complete(references, "zh")
     problems = entry_problems(ReferenceEntry(1, "3688609", "3688609", references[0].paper))
-    assert problems and all(p.endswith("edit the paper's record in the Library") for p in problems)
+    assert problems and all(
+        str(p).endswith("edit the paper's record in the Library") for p in problems
+    )

@@ -92,6 +92,22 @@ def test_chinese_fragment_starting_with_punctuation_and_ending_open(tmp_path: Pa
     assert any(f.startswith("该方法首先") and "mid-sentence" in f for f in found)
 
 
+def test_an_enumeration_left_with_its_first_item_is_a_fragment(tmp_path: Path) -> None:
+    document = clean_document("zh")
+    document.sections[2].body += (
+        "\n\n这种差异影响两方面性能：(1) 已知类别样本的分类准确性[1]。"
+        "\n\n两方面都受影响：(1) 分类准确性；(2) 聚类效果[1]。"
+        "\n\n两方面都受影响。(1) 分类准确性下降[1]。(2) 聚类效果变差[1]。"
+        "\n\nWe rewrite GLEU with Equations (1) through (7) of the method section [1]."
+    )
+    card = score_document(recount(document), tmp_path)
+    found = findings(card, "fragments")
+    assert found == [
+        "这种差异影响两方面性能：(1) 已知类别样本的分类准确性。 — "
+        "an enumeration with only its first item '(1)': the rest was cut off"
+    ]
+
+
 # ------------------------------------------------------------------ repeats
 
 
@@ -107,6 +123,28 @@ def test_sentence_repeated_across_sections(tmp_path: Path) -> None:
     found = card.figure("repeats").findings
     assert len(found) == 1
     assert found[0].section == "Conclusion" and "Introduction" in found[0].detail
+
+
+def test_a_sentence_said_again_in_other_words_is_a_near_repeat(tmp_path: Path) -> None:
+    document = clean_document("en")
+    document.sections[0].body += (
+        "\n\nIt is not straightforward to align source sentences (learner sentences containing "
+        "errors) to their target sentences (correct sentences) [1]."
+    )
+    document.sections[2].body += (
+        "\n\nIt is not straightforward to align learner sentences containing errors to their "
+        "correct sentences [2]."
+    )
+    # Two definitions that share most words but say different things are not repeats.
+    document.sections[3].body += (
+        "\n\nPrecision is the fraction of retrieved documents that are relevant to the query [1]. "
+        "Recall is the fraction of relevant documents that are retrieved for the query [1]."
+    )
+    card = score_document(recount(document), tmp_path)
+    found = card.figure("repeats").findings
+    assert len(found) == 1
+    assert found[0].detail == "nearly repeats a sentence of Introduction"
+    assert found[0].text.startswith("It is not straightforward to align learner")
 
 
 # ------------------------------------------------------------------ section length
@@ -160,9 +198,16 @@ def test_papers_used_and_length_disagreeing_with_the_paper(tmp_path: Path) -> No
     document.stats["total_words"] = "12"
     card = score_document(document, tmp_path)
     found = findings(card, "statistics")
-    assert any("papers used: 2" in f and "references list 3" in f for f in found)
-    assert any("papers used: 2" in f and "cites 3" in f for f in found)
-    assert any("total length: 12" in f for f in found)
+    assert any("Papers used: 2" in f and "references list 3" in f for f in found)
+    assert any("Papers used: 2" in f and "cites 3" in f for f in found)
+    assert any("Total length: 12" in f for f in found)
+
+
+def test_a_chinese_papers_statistics_line_is_quoted_as_it_prints_it(tmp_path: Path) -> None:
+    document = clean_document("zh")
+    document.stats["papers_used"] = "2"
+    card = score_document(document, tmp_path)
+    assert {x.text for x in card.figure("statistics").findings} == {"使用的论文数量: 2"}
 
 
 def test_no_statistics_block_is_not_judged(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_duplicates_weak_and_excluded_cards_are_left_out() -> None:
     evidence.apply(EvidenceChoices(excluded={excluded.evidence_id}))
     built = build_context(evidence, section, lang="zh", budget=5000)
     assert [c.paper_id for _, c in built.context.cards()] == ["p1"]
-    assert any("Challenges" in w for w in built.warnings)
+    assert any(w.startswith("核心挑战：文献库中没有这类卡片") for w in built.warnings)
 
 
 def test_pins_edits_and_notes_reach_the_context() -> None:

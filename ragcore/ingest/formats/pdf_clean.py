@@ -78,6 +78,12 @@ def markdown_to_text(markdown: str) -> str:
 
 _SENTENCE_DONE = re.compile(r"[.!?。！？…:：;；]['\"”’)\]）]*$")
 _CONTINUES = re.compile(f"^(?:[a-z0-9(\\[,;:)\\]]|[{_CJK}])")
+# Words no English sentence ends with: a paragraph ending in one goes on in the next, also
+# when that starts with a capital (a name or an acronym: "the setting of" + "GLEU, and ...").
+_OPEN_END = re.compile(
+    r"\s(?:of|the|an?|and|or|to|in|for|with|by|from|on|at|as|than|that|which|whose|"
+    r"is|are|was|were|be|been|their|its|our|this|these|between|into|using|via)$"
+)
 
 
 def continues(previous: str, following: str) -> bool:
@@ -87,6 +93,8 @@ def continues(previous: str, following: str) -> bool:
         return False
     if re.search(r"[A-Za-z]-$", previous.rstrip()):
         return following[:1].isalpha()
+    if _OPEN_END.search(previous.rstrip()):  # "...following the setting of" + "GLEU, and ..."
+        return following[:1].isalnum()
     return _CONTINUES.match(following) is not None
 
 
