@@ -4,12 +4,13 @@ each section the evidence its current version was written from, with each card's
 from __future__ import annotations
 
 from ragcore.drafting.brief import current_brief
+from ragcore.drafting.paper_selection import paper_selection
 from ragcore.drafting.pipeline import project_paper
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.library.cards import Card
 from ragcore.library.store import CardStore
-from ragcore.quality.relevance import topic_relevance
+from ragcore.quality.relevance import project_floor, topic_relevance
 from ragcore.quality.source import (
     Evidence,
     PaperUnderCheck,
@@ -86,7 +87,7 @@ def from_project(
         topic=project.topic,
         lang=project.lang,
         stats=dict(exported.document.stats),
-        floor=settings.retrieval.relevance_floor,
+        floor=project_floor(store, project.topic, settings, paper_selection(store, project).papers),
     )
     current = {spec.key: versions.current(project.project_id, spec.key) for spec in plan.sections}
     ids = sorted({i for v in current.values() if v for i in v.evidence_ids})

@@ -8,6 +8,7 @@ older version. Reusing hybrid's pieces keeps one definition of relevance.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from ragcore.retrieval.hybrid import (
     effective_fusion,
     is_multilingual,
     prepare_query,
+    topic_floor,
     topical_coverage,
 )
 from ragcore.retrieval.lexical import index_for
@@ -48,3 +50,11 @@ def topic_relevance(
         weight = _dense_weight(fusion, query.lang, card.lang or query.lang, multilingual)
         out[card.card_id] = min(1.0, max(0.0, weight * dense + (1 - weight) * coverage))
     return out
+
+
+def project_floor(
+    store: CardStore, topic: str, settings: Settings, papers: AbstractSet[str] | None
+) -> float:
+    """The floor the project's retrieval applied (`topic_floor`): what "off topic" means here."""
+    query = prepare_query(store, topic, settings.retrieval.fusion)
+    return topic_floor(store, query, settings=settings, papers=papers)

@@ -338,10 +338,12 @@ def search_type(
     fusion: str | None = None,
     exclude_papers: Sequence[str] = (),
     papers: AbstractSet[str] | None = None,
+    floor: float | None = None,
 ) -> TypeResult:
     """The best `k` cards of one type for a prepared query (the path `search` and eval share).
     With `papers`, only those papers' cards compete in both channels (a project's paper
-    selection), so `k` cards still come back when the allowed papers have them."""
+    selection), so `k` cards still come back when the allowed papers have them. Cards below
+    `floor` (the settings' absolute floor when None) are weak."""
     fusion = effective_fusion(fusion or settings.retrieval.fusion, query.lang, store.embedder.name)
     depth = max(4 * k, 30) + len(exclude_papers)
     snapshot = query.snapshot or store.snapshot()
@@ -369,9 +371,43 @@ def search_type(
     dense_floor = dense[-1][1] if len(dense) >= depth else 0.0
     multilingual = is_multilingual(store.embedder.name)
     _score(candidates, dense_floor, fusion, query.lang, multilingual)
-    floor = settings.retrieval.relevance_floor
+    floor = settings.retrieval.relevance_floor if floor is None else floor
     cap = settings.retrieval.per_paper_cap
     return TypeResult(summary_type, _select(candidates, k, cap, fusion, floor))
+
+
+def topic_floor(
+    store: CardStore,
+    query: Query,
+    *,
+    settings: Settings,
+    fusion: str | None = None,
+    papers: AbstractSet[str] | None = None,
+) -> float:
+    """The relevance a card needs to be on topic: the absolute floor, or `relative_floor` of
+    the topic's best card of any type (within `papers`) when that is higher. With one
+    on-topic paper at 0.7-0.9, the library's other papers reach 0.2-0.33 (docs/quality.md):
+    above the absolute floor, far below the topic's own papers."""
+    floor = settings.retrieval.relevance_floor
+    share = settings.retrieval.relative_floor
+    if share <= 0:
+        return floor
+    best = 0.0
+    for summary_type in SummaryType:
+        found = search_type(
+            store,
+            query,
+            summary_type,
+            k=BEST_DEPTH,
+            settings=settings,
+            fusion=fusion,
+            papers=papers,
+        )
+        best = max([best, *(item.relevance for item in found.items)])
+    return max(floor, share * best)
+
+
+BEST_DEPTH = 5  # the best relevance is among a type's first few by rank
 
 
 def _cards_of_papers(
@@ -401,10 +437,18 @@ def retrieve_all_types(
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
     wanted = list(dict.fromkeys(parse_type(t) for t in types)) if types else list(SummaryType)
-    retrieval = Retrieval(query.text, query.lang, fusion, settings.retrieval.relevance_floor)
+    floor = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers)
+    retrieval = Retrieval(query.text, query.lang, fusion, floor)
     for summary_type in wanted:
         retrieval.results[summary_type] = search_type(
-            store, query, summary_type, k=k, settings=settings, fusion=fusion, papers=papers
+            store,
+            query,
+            summary_type,
+            k=k,
+            settings=settings,
+            fusion=fusion,
+            papers=papers,
+            floor=floor,
         )
     if not any(r.items for r in retrieval.results.values()):
         check_library(store)
@@ -438,9 +482,17 @@ def retrieve_section(
     floor stay as excluded backups. With `papers`, only those papers' cards are retrieved."""
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
+    floor = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers)
     results = {
         t: search_type(
-            store, query, t, k=min(MAX_K, 2 * n), settings=settings, fusion=fusion, papers=papers
+            store,
+            query,
+            t,
+            k=min(MAX_K, 2 * n),
+            settings=settings,
+            fusion=fusion,
+            papers=papers,
+            floor=floor,
         )
         for t, n in section.types.items()
     }

@@ -63,6 +63,7 @@ CHINESE = "文本视频检索把自然语言查询与视频片段相匹配，对
 def home(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "0.0")
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELATIVE_FLOOR", "0")
     settings = load_settings()
     store = CardStore.open(settings)
     cards = [Card(paper_id="nce", summary_type=t, text=text) for t, text in ENGLISH.items()]
@@ -176,6 +177,7 @@ def test_a_section_without_evidence_in_the_paper_language_is_written_from_the_br
     review says so, and `ragcore draft` still exits 0."""
     monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "0.0")
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELATIVE_FLOOR", "0")
     store = CardStore.open(load_settings())
     store.upsert_cards([Card(paper_id="zhv", summary_type=T.RELATEDWORK, text=CHINESE)])
     result = CliRunner().invoke(app, ["draft", TOPIC, "--lang", "en", "-s", "Related Work"])

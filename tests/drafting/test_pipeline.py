@@ -40,6 +40,7 @@ def home(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Two papers with a card of every type (one card carries an HTML payload)."""
     monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "0.0")
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELATIVE_FLOOR", "0")
     settings = load_settings()
     store = CardStore.open(settings)
     cards = [Card(paper_id="pA", summary_type=t, text=text) for t, text in TEXTS.items()]

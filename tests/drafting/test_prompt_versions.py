@@ -71,6 +71,7 @@ def home(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """A library with one card of each of the method section's types."""
     monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "0.0")
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELATIVE_FLOOR", "0")
     settings = load_settings()
     texts = {
         SummaryType.CHALLENGES: "图像分类中未标记数据常混杂新类别，传统半监督方法无法处理。",

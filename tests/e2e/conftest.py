@@ -126,7 +126,11 @@ def studio_with_model(
     server = start_server(
         folder / "home",
         folder / "streamlit.log",
-        {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"},
+        {
+            "RAGCORE_LLM_CONFIG": str(config),
+            "RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0",
+            "RAGCORE_RETRIEVAL__RELATIVE_FLOOR": "0",
+        },
     )
     try:
         yield server

@@ -41,7 +41,9 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
     """A server where every card clears the relevance floor (the fake embedder is random)."""
     folder = tmp_path_factory.mktemp("journeys")
     server = start_server(
-        folder / "home", folder / "streamlit.log", {"RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0"}
+        folder / "home",
+        folder / "streamlit.log",
+        {"RAGCORE_RETRIEVAL__RELEVANCE_FLOOR": "0", "RAGCORE_RETRIEVAL__RELATIVE_FLOOR": "0"},
     )
     yield server
     stop_server(server)

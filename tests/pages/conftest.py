@@ -71,6 +71,7 @@ def every_card_relevant(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the fake embedder few cards clear the default relevance floor; drafting tests want
     every section to have evidence."""
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "0")
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELATIVE_FLOOR", "0")
 
 
 def wait_for_job(at: AppTest, project_id: str, timeout_s: float = 120) -> None:

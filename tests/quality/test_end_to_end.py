@@ -70,8 +70,10 @@ def test_offline_drafts_from_real_papers_meet_todays_figures(
             assert figure.judged and figure.passed, (lang, key, [(x.text, x.detail) for x in figure.findings[:3]])  # fmt: skip
         assert card.figure("citation_support").checked > 10
         # Short sections were filled from the on-topic paper's raw text: most of the English
-        # paper is, and the Chinese demo cards reach every target.
+        # paper is. The Chinese topic has one on-topic demo paper with a single card (MiCRO);
+        # cards far below the topic's best are backups (`topic_floor`), so the Chinese draft
+        # is short and says so rather than filled with other papers' cards.
         length = card.figure("section_length")
-        assert length.value is not None and length.value >= (0.4 if lang == "en" else 1.0)
+        assert length.value is not None and length.value >= (0.4 if lang == "en" else 0.2)
         # Every figure is judged on a project: nothing is left to "not judged" for lack of input.
         assert all(card.figure(key).judged for key in NOT_YET)

@@ -76,6 +76,31 @@ def test_unrelated_topic_is_flagged_weak(library: CardStore, retrieval_settings:
     assert result.to_dict()["no_card_above_floor"]
 
 
+def test_a_card_far_below_the_topics_best_is_a_backup(
+    library: CardStore, retrieval_settings: Settings
+) -> None:
+    """Above the absolute floor but under `relative_floor` of the topic's best card (any
+    type): weak. With the share at 0 only the absolute floor counts."""
+    topic = "image classification with convolutional networks"
+    listing = retrieve_all_types(library, topic, k=10, settings=retrieval_settings)
+    items = [i for r in listing.results.values() for i in r.items]
+    best = max(i.relevance for i in items)
+    share, floor = retrieval_settings.retrieval.relative_floor, 0.2
+    assert share == 0.4 and listing.floor == pytest.approx(max(floor, share * best))
+    assert all(i.weak == (i.relevance < listing.floor) for i in items)
+    assert any(floor <= i.relevance < listing.floor for i in items)  # the rule decided these
+    # The section's evidence applies the same floor as the listing.
+    section = retrieve_section(
+        library, topic, load_plan().find("method"), settings=retrieval_settings
+    )
+    assert all(i.weak == (i.relevance < listing.floor) for i in section.items)
+    absolute = retrieval_settings.model_copy(deep=True)
+    absolute.retrieval.relative_floor = 0.0
+    plain = retrieve_all_types(library, topic, k=10, settings=absolute)
+    assert plain.floor == floor
+    assert all(i.weak == (i.relevance < floor) for r in plain.results.values() for i in r.items)
+
+
 @pytest.mark.parametrize("topic", ["", "   ", "？！。", "x" * 10_000])
 def test_bad_topics_are_input_errors(
     library: CardStore, retrieval_settings: Settings, topic: str
