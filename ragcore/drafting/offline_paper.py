@@ -249,11 +249,11 @@ def _message(key: str, lang: str, **values: object) -> str:
             "no usable evidence: written from the paper brief only; add evidence for it",
         ),
         "empty": (
-            "本节没有本文语言的可用证据，纲要也没有可用的句子：没有写出任何内容"
-            "（其他语言的证据只能通过语言模型使用；请换用语言模型或补充证据）",
-            "no usable evidence in the paper's language and nothing left in the brief: nothing "
-            "could be written (evidence in another language is used through a language model "
-            "only; choose a model or add evidence)",
+            "本节没有可用的证据（没有切题且为本文语言的证据），纲要中也没有剩余的句子：没有写出任何"
+            "内容；请补充证据（其他语言的证据只能通过语言模型使用）",
+            "no usable evidence (none on topic in the paper's language) and nothing left in the "
+            "brief: nothing could be written; add evidence for it (evidence in another language "
+            "is used through a language model only)",
         ),
         "short": (
             "篇幅不足：{words} 字，目标 {low}-{high} 字；现有证据只够这么多",

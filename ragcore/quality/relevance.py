@@ -57,4 +57,4 @@ def project_floor(
 ) -> float:
     """The floor the project's retrieval applied (`topic_floor`): what "off topic" means here."""
     query = prepare_query(store, topic, settings.retrieval.fusion)
-    return topic_floor(store, query, settings=settings, papers=papers)
+    return topic_floor(store, query, settings=settings, papers=papers).floor

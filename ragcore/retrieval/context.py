@@ -152,6 +152,11 @@ _NOTES = {
         "weak evidence: no card above the relevance floor for this section; written from the "
         "{n} nearest cards (relevance at most {top}); check them, pin better ones or add a note",
     ),
+    "none_own": (
+        "本节没有高于相关性阈值的卡片：不引用离题的卡片，由其他章节的证据或论文纲要写成，请补充证据",
+        "no card of this section above the relevance floor: no off-topic card is cited; it is "
+        "written from other sections' evidence or the brief; add evidence for it",
+    ),
     "over_budget": (
         "上下文有 {tokens} 个词元，超出 {budget} 的预算，只剩固定的卡片和笔记",
         "the context is {tokens} tokens, over the budget of {budget}, with only pinned cards "
@@ -201,7 +206,11 @@ def _pick(
             seen_text.add(key)
             chosen.append(item)
             taken += 1
-    if not chosen:
+    if not chosen and evidence.topic_covered:
+        # Other sections have on-topic evidence: this one borrows theirs (offline) or is written
+        # from the brief (a model), never from off-topic cards of its own types.
+        warnings.append(_note("none_own", lang))
+    elif not chosen:  # nothing in the library is on topic: the nearest cards, said plainly
         chosen = _nearest(evidence, section)
         if chosen:
             top = max(i.relevance for i in chosen)

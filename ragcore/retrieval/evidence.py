@@ -129,6 +129,9 @@ class SectionEvidence:
     items: list[EvidenceItem] = field(default_factory=list)  # rank order within each type
     # Summary types that have no card above the relevance floor (said plainly to the user).
     types_without_strong_cards: list[SummaryType] = field(default_factory=list)
+    # Some card of the topic (any type) is on topic: a section without cards of its own then
+    # borrows on-topic evidence of other sections rather than its nearest off-topic cards.
+    topic_covered: bool = False
 
     def by_type(self, summary_type: SummaryType) -> list[EvidenceItem]:
         return [item for item in self.items if item.summary_type == summary_type]

@@ -376,6 +376,15 @@ def search_type(
     return TypeResult(summary_type, _select(candidates, k, cap, fusion, floor))
 
 
+@dataclass(frozen=True)
+class TopicFloor:
+    """What "on topic" means for one topic in this library."""
+
+    floor: float  # the relevance a card needs: absolute floor or a share of the best card
+    best: float  # the topic's best card of any type
+    covered: bool  # some card is on topic at all (the best clears the absolute floor)
+
+
 def topic_floor(
     store: CardStore,
     query: Query,
@@ -383,15 +392,12 @@ def topic_floor(
     settings: Settings,
     fusion: str | None = None,
     papers: AbstractSet[str] | None = None,
-) -> float:
+) -> TopicFloor:
     """The relevance a card needs to be on topic: the absolute floor, or `relative_floor` of
     the topic's best card of any type (within `papers`) when that is higher. With one
     on-topic paper at 0.7-0.9, the library's other papers reach 0.2-0.33 (docs/quality.md):
     above the absolute floor, far below the topic's own papers."""
-    floor = settings.retrieval.relevance_floor
-    share = settings.retrieval.relative_floor
-    if share <= 0:
-        return floor
+    absolute = settings.retrieval.relevance_floor
     best = 0.0
     for summary_type in SummaryType:
         found = search_type(
@@ -404,7 +410,8 @@ def topic_floor(
             papers=papers,
         )
         best = max([best, *(item.relevance for item in found.items)])
-    return max(floor, share * best)
+    floor = max(absolute, settings.retrieval.relative_floor * best)
+    return TopicFloor(floor, best, best >= absolute)
 
 
 BEST_DEPTH = 5  # the best relevance is among a type's first few by rank
@@ -437,7 +444,7 @@ def retrieve_all_types(
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
     wanted = list(dict.fromkeys(parse_type(t) for t in types)) if types else list(SummaryType)
-    floor = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers)
+    floor = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers).floor
     retrieval = Retrieval(query.text, query.lang, fusion, floor)
     for summary_type in wanted:
         retrieval.results[summary_type] = search_type(
@@ -482,7 +489,8 @@ def retrieve_section(
     floor stay as excluded backups. With `papers`, only those papers' cards are retrieved."""
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
-    floor = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers)
+    on_topic = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers)
+    floor = on_topic.floor
     results = {
         t: search_type(
             store,
@@ -500,7 +508,7 @@ def retrieve_section(
         check_library(store)
     cap = section_paper_cap(sum(section.types.values()))
     used: dict[str, int] = {}
-    evidence = SectionEvidence(section.key, query.text)
+    evidence = SectionEvidence(section.key, query.text, topic_covered=on_topic.covered)
     for summary_type, wanted in section.types.items():
         # Below the relevance floor a card is off-topic more often than not: it stays a backup
         # (shown, switched off) that the user can switch on.

@@ -141,3 +141,26 @@ def test_backups_stay_off_unless_the_user_switches_them_on(
     assert [i.evidence_id for i in again.items if not i.included] == backups[1:]
     built = build_context(again, section, lang="en", budget=100_000)
     assert backups[0] in {item.evidence_id for item in built.items}  # beyond the plan's count
+
+
+def test_a_section_without_on_topic_cards_cites_no_off_topic_card_when_the_topic_has_some() -> None:
+    """Other sections have on-topic evidence: this section's nearest (off-topic) cards are not
+    used; it is written from other sections' evidence or the brief, and says so. When nothing
+    in the library is on topic, the nearest cards are used, said plainly."""
+    section = load_plan().find("experiments")
+
+    def evidence(covered: bool) -> SectionEvidence:
+        weak = _item("other", "expedesign", "剪枝实验在三个数据集上进行。", 0.26)
+        weak.weak = True
+        return SectionEvidence("experiments", "t", [weak], topic_covered=covered)
+
+    covered = build_context(evidence(True), section, lang="zh", budget=5000)
+    assert covered.items == []
+    assert any(
+        w.startswith("本节没有高于相关性阈值的卡片：不引用离题的卡片") for w in covered.warnings
+    )
+    uncovered = build_context(evidence(False), section, lang="en", budget=5000)
+    assert [i.paper_id for i in uncovered.items] == ["other"]
+    assert any(
+        w.startswith("weak evidence: no card above the relevance floor") for w in uncovered.warnings
+    )
