@@ -147,10 +147,14 @@ def context_notes(view: SectionView) -> list[str]:
         notes.append(t(f"上下文有 {built.tokens} 个词元，超过预算 {built.budget}，只剩置顶卡片和笔记。",
                        f"The context is {built.tokens} tokens, over the budget of {built.budget}, "
                        "with only pinned cards and notes left."))  # fmt: skip
-    if any(w.startswith("weak evidence:") for w in built.warnings):
+    if built.fallback == "nearest":
         notes.append(t("证据很弱：本节没有高于相关度阈值的卡片，改用最接近的几张卡片写作；请检查它们，置顶更好的卡片或添加笔记。",
                        "Weak evidence: no card above the relevance floor for this section; it is written from "
                        "the nearest cards. Check them, pin better ones or add a note."))  # fmt: skip
+    if built.fallback == "others":
+        notes.append(t("本节没有切题的卡片：不引用离题的卡片，由其他章节的证据或论文纲要写成；请置顶卡片、打开备选卡片或添加笔记。",
+                       "No card of this section is on topic: no off-topic card is cited; it is written from other "
+                       "sections' evidence or the brief. Pin a card, switch on a backup or add a note."))  # fmt: skip
     for item in built.dropped:
         notes.append(t(f"因词元预算未用：{type_label(item.summary_type)}卡片，{paper_label(item.paper_id)}（相关度 {item.relevance:.2f}）",
                        f"Left out for the token budget: {type_label(item.summary_type)} card of "

@@ -98,6 +98,10 @@ class BuiltContext:
     dropped: list[EvidenceItem] = field(default_factory=list)  # over budget, lowest rank first
     dropped_snippets: int = 0
     warnings: list[str] = field(default_factory=list)
+    # How a section without on-topic cards is written: "nearest" (its nearest cards, nothing in
+    # the library being on topic), "others" (no card of its own: other sections' evidence or
+    # the brief), "" (its own cards). The warnings say the same in the paper's language.
+    fallback: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +115,7 @@ class BuiltContext:
             "dropped": [item.evidence_id for item in self.dropped],
             "dropped_snippets": self.dropped_snippets,
             "warnings": self.warnings,
+            "fallback": self.fallback,
             "text": self.text,
         }
 
@@ -180,7 +185,7 @@ def _type_name(summary_type: SummaryType, lang: str) -> str:
 
 def _pick(
     evidence: SectionEvidence, section: SectionSpec, lang: str
-) -> tuple[list[EvidenceItem], list[str]]:
+) -> tuple[list[EvidenceItem], list[str], str]:
     """Included, non-weak items (weak ones only when pinned or switched on), the plan's count
     per type (plus what the user pinned or switched on), no duplicate text. A section left
     with nothing is written from its nearest cards (weak, said in a warning)."""
@@ -206,16 +211,19 @@ def _pick(
             seen_text.add(key)
             chosen.append(item)
             taken += 1
+    fallback = ""
     if not chosen and evidence.topic_covered:
         # Other sections have on-topic evidence: this one borrows theirs (offline) or is written
         # from the brief (a model), never from off-topic cards of its own types.
         warnings.append(_note("none_own", lang))
+        fallback = "others"
     elif not chosen:  # nothing in the library is on topic: the nearest cards, said plainly
         chosen = _nearest(evidence, section)
+        fallback = "nearest" if chosen else ""
         if chosen:
             top = max(i.relevance for i in chosen)
             warnings.append(_note("weak_section", lang, n=len(chosen), top=f"{top:.2f}"))
-    return chosen, warnings
+    return chosen, warnings, fallback
 
 
 def _nearest(evidence: SectionEvidence, section: SectionSpec) -> list[EvidenceItem]:
@@ -307,7 +315,7 @@ def build_context(
 ) -> BuiltContext:
     """Render the section's context within `budget` tokens."""
     lang = "en" if lang == "en" else "zh"
-    items, warnings = _pick(evidence, section, lang)
+    items, warnings, fallback = _pick(evidence, section, lang)
     trends = _trends(items, lang) if section.trends else []
     snippets = list(snippets)
     dropped: list[EvidenceItem] = []
@@ -346,6 +354,7 @@ def build_context(
         dropped=dropped,
         dropped_snippets=dropped_snippets,
         warnings=warnings,
+        fallback=fallback,
     )
 
 
