@@ -200,6 +200,7 @@ class SectionEvidence:
             "topic": self.topic,
             "items": [item.to_dict() for item in self.items],
             "types_without_strong_cards": [t.value for t in self.types_without_strong_cards],
+            "topic_covered": self.topic_covered,
         }
 
     @classmethod
@@ -211,6 +212,7 @@ class SectionEvidence:
             types_without_strong_cards=[
                 SummaryType(value) for value in data.get("types_without_strong_cards", [])
             ],
+            topic_covered=bool(data.get("topic_covered", False)),
         )
 
 

@@ -154,6 +154,8 @@ def test_a_section_without_on_topic_cards_cites_no_off_topic_card_when_the_topic
         weak.weak = True
         return SectionEvidence("experiments", "t", [weak], topic_covered=covered)
 
+    # The Evidence page caches evidence as a dict: the flag survives the round trip.
+    assert SectionEvidence.from_dict(evidence(True).to_dict()).topic_covered
     covered = build_context(evidence(True), section, lang="zh", budget=5000)
     assert covered.items == []
     assert any(
