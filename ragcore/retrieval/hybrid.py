@@ -13,9 +13,11 @@ queries use the lexical channel alone (naive fusion made Chinese worse than BM25
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -397,21 +399,64 @@ def topic_floor(
     the topic's best card of any type (within `papers`) when that is higher. With one
     on-topic paper at 0.7-0.9, the library's other papers reach 0.2-0.33 (docs/quality.md):
     above the absolute floor, far below the topic's own papers."""
+    key, snapshots = _best_key(store, query, fusion, papers)
+    best = _BEST.get(key, snapshots)
+    if best is None:
+        best = max(
+            (
+                item.relevance
+                for summary_type in SummaryType
+                for item in search_type(
+                    store, query, summary_type, k=BEST_DEPTH, settings=settings, fusion=fusion,
+                    papers=papers,
+                ).items
+            ),
+            default=0.0,
+        )  # fmt: skip
+        _BEST.put(key, snapshots, best)
+    return floor_of(best, settings)
+
+
+def _best_key(
+    store: CardStore, query: Query, fusion: str | None, papers: AbstractSet[str] | None
+) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    key = (query.text, fusion, tuple(sorted(papers)) if papers is not None else None)
+    return key, (query.snapshot or store.snapshot(), query.english[1] if query.english else None)
+
+
+def floor_of(best: float, settings: Settings) -> TopicFloor:
     absolute = settings.retrieval.relevance_floor
-    best = 0.0
-    for summary_type in SummaryType:
-        found = search_type(
-            store,
-            query,
-            summary_type,
-            k=BEST_DEPTH,
-            settings=settings,
-            fusion=fusion,
-            papers=papers,
-        )
-        best = max([best, *(item.relevance for item in found.items)])
     floor = max(absolute, settings.retrieval.relative_floor * best)
     return TopicFloor(floor, best, best >= absolute)
+
+
+class _BestCache:
+    """The topic's best relevance per query and library state: the five sections of one draft,
+    and an Evidence page's sections, search all ten types once. An entry holds weak references
+    to the snapshots it was computed on (a new store state is a new snapshot; an old one must
+    not be kept alive: at 100k cards one holds hundreds of MB)."""
+
+    SIZE = 32
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[object, ...], tuple[list[weakref.ref[Any] | None], float]] = {}
+
+    def get(self, key: tuple[object, ...], snapshots: tuple[object, ...]) -> float | None:
+        found = self._entries.get((*key, *map(id, snapshots)))
+        if found is None:
+            return None
+        refs, best = found
+        alive = [r() if r is not None else None for r in refs]
+        return best if all(a is s for a, s in zip(alive, snapshots, strict=True)) else None
+
+    def put(self, key: tuple[object, ...], snapshots: tuple[object, ...], best: float) -> None:
+        if len(self._entries) >= self.SIZE:
+            self._entries.pop(next(iter(self._entries)))
+        refs = [weakref.ref(s) if s is not None else None for s in snapshots]
+        self._entries[(*key, *map(id, snapshots))] = (refs, best)
+
+
+_BEST = _BestCache()
 
 
 BEST_DEPTH = 5  # the best relevance is among a type's first few by rank
@@ -444,19 +489,19 @@ def retrieve_all_types(
     fusion = fusion or settings.retrieval.fusion
     query = prepare_query(store, topic, fusion)
     wanted = list(dict.fromkeys(parse_type(t) for t in types)) if types else list(SummaryType)
-    floor = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers).floor
-    retrieval = Retrieval(query.text, query.lang, fusion, floor)
-    for summary_type in wanted:
-        retrieval.results[summary_type] = search_type(
-            store,
-            query,
-            summary_type,
-            k=k,
-            settings=settings,
-            fusion=fusion,
-            papers=papers,
-            floor=floor,
-        )
+    results = {
+        t: search_type(store, query, t, k=k, settings=settings, fusion=fusion, papers=papers)
+        for t in wanted
+    }
+    if set(wanted) == set(SummaryType) and k == BEST_DEPTH:
+        # These are the very searches `topic_floor` makes: the listing need not repeat them.
+        best = max((i.relevance for r in results.values() for i in r.items), default=0.0)
+        _BEST.put(*_best_key(store, query, fusion, papers), best)
+    on_topic = topic_floor(store, query, settings=settings, fusion=fusion, papers=papers)
+    for result in results.values():
+        for item in result.items:
+            item.weak = item.relevance < on_topic.floor
+    retrieval = Retrieval(query.text, query.lang, fusion, on_topic.floor, results)
     if not any(r.items for r in retrieval.results.values()):
         check_library(store)
     return retrieval

@@ -101,6 +101,22 @@ def test_a_card_far_below_the_topics_best_is_a_backup(
     assert all(i.weak == (i.relevance < floor) for r in plain.results.values() for i in r.items)
 
 
+def test_the_topic_floor_follows_the_library(
+    library: CardStore, retrieval_settings: Settings
+) -> None:
+    """The topic's best card is remembered per library state: a card added after a listing
+    that beats the best raises the floor at once (a new store state is a new snapshot)."""
+    from ragcore.library.cards import Card
+
+    topic = "stochastic depth regularisation for residual image networks"
+    before = retrieve_all_types(library, topic, k=5, settings=retrieval_settings)
+    library.upsert_cards([Card(paper_id="new", summary_type="background", text=topic + ".")])
+    after = retrieve_all_types(library, topic, k=5, settings=retrieval_settings)
+    best_after = max(i.relevance for r in after.results.values() for i in r.items)
+    assert after.floor == pytest.approx(max(0.2, 0.4 * best_after))
+    assert after.floor > before.floor
+
+
 @pytest.mark.parametrize("topic", ["", "   ", "？！。", "x" * 10_000])
 def test_bad_topics_are_input_errors(
     library: CardStore, retrieval_settings: Settings, topic: str
