@@ -11,8 +11,10 @@ content hashes, so an added, edited or deleted card always changes that list.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,7 @@ class SnapshotCache:
         self._own: dict[int, tuple[set[str], dict[str, tuple[Card, Any]]]] = {}
         self._own_lock = threading.Lock()
         self._read_store = False  # the last refresh read cards back from the store
+        atexit.register(_flush_at_exit, weakref.ref(self))
 
     def get(self) -> CardSnapshot:
         """The ready cards with their vectors, as of now (refreshed from the change log)."""
@@ -100,6 +103,37 @@ class SnapshotCache:
             self._own[revision] = (touched, ready)
             while len(self._own) > OWN_WRITES_KEPT:  # never followed (no search in this process)
                 del self._own[min(self._own)]
+
+    def flush_own_writes(self) -> None:
+        """Bring the files up to this process's own writes (at exit). Between persists a
+        process only remembers its writes; without this the next process would read them
+        back from Chroma, whose first read loads its whole index (3-4 s at 100k). Following
+        one's own writes needs no read: another process's write in between, a process that
+        never searched or a home that is gone leave the files as they are. Written in this
+        thread: no new thread is started while the interpreter exits."""
+        with self._lock:
+            base = self._snapshot
+            if base is None or not self._root.parent.exists():
+                return
+            latest, ids = self._log.since(base.revision)
+            if ids is None:
+                return
+            if latest > base.revision:
+                with self._own_lock:
+                    if any(r not in self._own for r in range(base.revision + 1, latest + 1)):
+                        return
+                followed = self._follow_log(base)
+                if followed is None:
+                    return
+                self._snapshot = base = followed
+            if base.revision <= self._persisted:
+                return
+            self.wait_persisted()
+            self._persisted = base.revision
+            try:
+                snapshot_files.save(self._root, base, self._identity)
+            except OSError as error:
+                snapshot_files.say(f"the snapshot cache could not be written ({error})")
 
     def wait_persisted(self) -> None:
         """Block until a background write of the cache has finished (tests, benchmarks)."""
@@ -207,6 +241,15 @@ class SnapshotCache:
 
         self._writer = threading.Thread(target=write, name="snapshot-cache-writer")
         self._writer.start()
+
+
+def _flush_at_exit(cache: weakref.ref[SnapshotCache]) -> None:
+    alive = cache()
+    if alive is not None:
+        try:
+            alive.flush_own_writes()
+        except Exception as error:  # exiting: say it, never raise
+            snapshot_files.say(f"the snapshot cache was not brought up to date at exit ({error})")
 
 
 class MemoryBudget:

@@ -219,3 +219,39 @@ def test_what_killed_writers_left_is_cleared_by_the_next_write(settings: Setting
     assert not stale.exists()  # a writer killed two hours ago
     assert fresh.exists()  # may be another process's write in progress
     assert snapshot_files.read_manifest(root, identity)["revision"] == store.revision()
+
+
+def test_a_process_brings_the_files_up_to_its_own_writes_when_it_exits(
+    settings: Settings,
+) -> None:
+    """The next process maps the files with this process's edit in them: it need not read the
+    edit back from Chroma (whose first read loads the whole index). A real exit, in a child."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    first = _persisted_library(settings)
+    root = first.cache_dir / "snapshot"
+    identity = {"embedder": first.embedder.name, "source": str(settings.chroma_path.resolve())}
+    before = snapshot_files.read_manifest(root, identity)["revision"]
+    script = (
+        "from ragcore.library.cards import Card, SummaryType\n"
+        "from ragcore.library.store import CardStore\n"
+        "from ragcore.settings import load_settings\n"
+        f"store = CardStore.open(load_settings(home={str(settings.home)!r}, embedder='fake'))\n"
+        "old = store.get_cards(summary_type=SummaryType.METRIC)[0]\n"
+        "store.snapshot()\n"
+        "store.replace_card(old.card_id, Card(paper_id=old.paper_id,"
+        " summary_type=SummaryType.METRIC, text='Top-5 accuracy on CIFAR.'))\n"
+        "store.snapshot()  # follows its own write; the files stay one write behind\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    after = CardStore.open(settings)
+    assert after.revision() > before
+    assert snapshot_files.read_manifest(root, identity)["revision"] == after.revision()
+    assert _mapped(after)
+    assert "Top-5 accuracy on CIFAR." in {c.text for c in after.snapshot().cards.values()}
