@@ -82,6 +82,24 @@ def download(page: Any, key: str, target: Path) -> str:
     return target.read_text(encoding="utf-8")
 
 
+def pick_a_paper(page: Any, key: str) -> None:
+    """Pick one not yet chosen paper in the multiselect. The list stays open between picks,
+    unless the rerun a pick causes closes it under a loaded machine: then open it again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        if page.get_by_role("option").count() == 0:
+            keyed(page, key).click()
+        # Streamlit's list starts with its own "Select all": pick papers, not that.
+        unpicked = page.locator('[role="option"][aria-selected="false"]')
+        try:
+            unpicked.filter(has_not_text="Select all").first.click(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            wait_idle(page)
+    raise AssertionError("no paper left to pick in the list")
+
+
 def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> None:
     open_app(page, studio.url)
     screenshot(page, "01-projects")
@@ -159,11 +177,7 @@ def test_chinese_journey(studio: StudioServer, page: Any, tmp_path: Path) -> Non
     keyed(page, f"evidence_papers_{project_id}_mode").get_by_text("仅用所选论文").click()
     wait_idle(page)
     for _ in range(2):
-        if page.get_by_role("option").count() == 0:  # the list stays open between picks
-            keyed(page, f"evidence_papers_{project_id}_chosen").click()
-        # Streamlit's list starts with its own "Select all": pick papers, not that.
-        unpicked = page.locator('[role="option"][aria-selected="false"]')
-        unpicked.filter(has_not_text="Select all").first.click()
+        pick_a_paper(page, f"evidence_papers_{project_id}_chosen")
         wait_idle(page)
     page.keyboard.press("Escape")
     page.get_by_text("本项目使用的论文").click()  # leave the list: its choice is sent
