@@ -251,19 +251,31 @@ def content_terms(sentence: str) -> frozenset[str]:
 
 
 class NearDuplicates:
-    """Sentences seen so far, each under a key; `find` gives the key of one that says nearly
-    the same as a new sentence. Candidates are found through shared terms, so a paper's few
-    thousand sentences are compared in well under a second."""
+    """Sentences seen so far, each under a key. `earlier_or_add` gives the key of one that
+    says nearly the same as a new sentence, or keeps the new one under its own key.
+    Candidates are found through shared terms, so a paper's few thousand sentences are
+    compared in well under a second."""
 
     def __init__(self) -> None:
         self._terms: list[frozenset[str]] = []
         self._keys: list[str] = []
         self._postings: dict[str, list[int]] = {}
 
-    def find(self, sentence: str) -> str | None:
+    def earlier_or_add(self, sentence: str, key: str) -> str | None:
+        """The key of an earlier sentence that says nearly the same, or None (the sentence
+        is then kept under `key`)."""
         terms = content_terms(sentence)
         if len(terms) < _MIN_TERMS:
             return None
+        earlier = self._earlier(terms)
+        if earlier is None:
+            for term in terms:
+                self._postings.setdefault(term, []).append(len(self._terms))
+            self._terms.append(terms)
+            self._keys.append(key)
+        return earlier
+
+    def _earlier(self, terms: frozenset[str]) -> str | None:
         shared: dict[int, int] = {}
         for term in terms:
             for index in self._postings.get(term, ()):
@@ -276,15 +288,6 @@ class NearDuplicates:
             if said and _numbers(self._terms[index]) == numbers:
                 return self._keys[index]
         return None
-
-    def add(self, sentence: str, key: str) -> None:
-        terms = content_terms(sentence)
-        if len(terms) < _MIN_TERMS:
-            return
-        for term in terms:
-            self._postings.setdefault(term, []).append(len(self._terms))
-        self._terms.append(terms)
-        self._keys.append(key)
 
 
 def _numbers(terms: frozenset[str]) -> frozenset[str]:

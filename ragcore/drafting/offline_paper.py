@@ -115,11 +115,10 @@ class _SentenceKeys:
         fingerprint = sentence_fingerprint(sentence)
         if fingerprint in self._known:
             return fingerprint
-        found = self._near.find(sentence)
+        found = self._near.earlier_or_add(sentence, fingerprint)
         if found is not None:
             return found
         self._known.add(fingerprint)
-        self._near.add(sentence, fingerprint)
         return fingerprint
 
 

@@ -42,12 +42,11 @@ def repeats(paper: PaperUnderCheck) -> Figure:
             if key in first_seen:
                 why = _where(first_seen[key], section.heading, near=False)
                 findings.append(Finding.of(section.heading, sentence, why))
-            elif (earlier := near.find(strip_markers(sentence))) is not None:
+            elif (earlier := near.earlier_or_add(strip_markers(sentence), key)) is not None:
                 why = _where(first_seen[earlier], section.heading, near=True)
                 findings.append(Finding.of(section.heading, sentence, why))
             else:
                 first_seen[key] = section.heading
-                near.add(strip_markers(sentence), key)
     return count_figure(KEY, NAME, findings, checked)
 
 
