@@ -130,10 +130,7 @@ class SnapshotCache:
                 return
             self.wait_persisted()
             self._persisted = base.revision
-            try:
-                snapshot_files.save(self._root, base, self._identity)
-            except OSError as error:
-                snapshot_files.say(f"the snapshot cache could not be written ({error})")
+            self._save(base)
 
     def wait_persisted(self) -> None:
         """Block until a background write of the cache has finished (tests, benchmarks)."""
@@ -234,13 +231,16 @@ class SnapshotCache:
         def write() -> None:
             if previous is not None:
                 previous.join()
-            try:
-                snapshot_files.save(self._root, snapshot, self._identity)
-            except OSError as error:  # a full disk or a read-only home: searches still work
-                snapshot_files.say(f"the snapshot cache could not be written ({error})")
+            self._save(snapshot)
 
         self._writer = threading.Thread(target=write, name="snapshot-cache-writer")
         self._writer.start()
+
+    def _save(self, snapshot: CardSnapshot) -> None:
+        try:
+            snapshot_files.save(self._root, snapshot, self._identity)
+        except OSError as error:  # a full disk or a read-only home: searches still work
+            snapshot_files.say(f"the snapshot cache could not be written ({error})")
 
 
 def _flush_at_exit(cache: weakref.ref[SnapshotCache]) -> None:
