@@ -20,6 +20,7 @@ from ragcore.quality.source import (
 )
 from ragcore.quality.wording import Code, Phrase
 from ragcore.retrieval.evidence import manual_note
+from ragcore.retrieval.hybrid import prepare_query
 from ragcore.settings import Settings
 
 
@@ -80,6 +81,7 @@ def from_project(
     exported = project_paper(settings, project)
     brief = current_brief(projects, project.project_id)
     terms = [brief[1].method_name, *brief[1].datasets, *brief[1].metrics] if brief else []
+    query = prepare_query(store, project.topic, settings.retrieval.fusion)
     paper = PaperUnderCheck(
         origin="project",
         source=f"project {project.project_id} ({project.name})",
@@ -87,7 +89,7 @@ def from_project(
         topic=project.topic,
         lang=project.lang,
         stats=dict(exported.document.stats),
-        floor=project_floor(store, project.topic, settings, paper_selection(store, project).papers),
+        floor=project_floor(store, query, settings, paper_selection(store, project).papers),
     )
     current = {spec.key: versions.current(project.project_id, spec.key) for spec in plan.sections}
     ids = sorted({i for v in current.values() if v for i in v.evidence_ids})
@@ -96,7 +98,7 @@ def from_project(
         n.evidence_id: n.card
         for n in (manual_note(x.text, x.summary_type) for x in projects.notes(project.project_id))
     }
-    relevance = topic_relevance(store, project.topic, list(cards.values()), settings)
+    relevance = topic_relevance(store, query, list(cards.values()), settings)
     for spec, section in zip(plan.sections, exported.document.sections, strict=False):
         version = current.get(spec.key)
         checked = SectionUnderCheck(

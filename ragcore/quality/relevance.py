@@ -16,10 +16,10 @@ from ragcore.library.cards import Card
 from ragcore.library.snapshot import relevance, unit
 from ragcore.library.store import CardStore
 from ragcore.retrieval.hybrid import (
+    Query,
     _dense_weight,  # the one definition of how the channels are weighed
     effective_fusion,
     is_multilingual,
-    prepare_query,
     topic_floor,
     topical_coverage,
 )
@@ -28,12 +28,12 @@ from ragcore.settings import Settings
 
 
 def topic_relevance(
-    store: CardStore, topic: str, cards: Sequence[Card], settings: Settings
+    store: CardStore, query: Query, cards: Sequence[Card], settings: Settings
 ) -> dict[str, float]:
-    """card id -> relevance to `topic` in [0, 1]; cards not in the store are left out."""
+    """card id -> relevance to the query's topic in [0, 1]; cards not in the store are left
+    out. `query` is `prepare_query`'s (the topic embedded once for this and `project_floor`)."""
     if not cards:
         return {}
-    query = prepare_query(store, topic, settings.retrieval.fusion)
     fusion = effective_fusion(settings.retrieval.fusion, query.lang, store.embedder.name)
     snapshot = query.snapshot or store.snapshot()
     lexical = index_for(store, snapshot)
@@ -53,8 +53,7 @@ def topic_relevance(
 
 
 def project_floor(
-    store: CardStore, topic: str, settings: Settings, papers: AbstractSet[str] | None
+    store: CardStore, query: Query, settings: Settings, papers: AbstractSet[str] | None
 ) -> float:
     """The floor the project's retrieval applied (`topic_floor`): what "off topic" means here."""
-    query = prepare_query(store, topic, settings.retrieval.fusion)
     return topic_floor(store, query, settings=settings, papers=papers).floor

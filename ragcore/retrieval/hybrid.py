@@ -383,7 +383,6 @@ class TopicFloor:
     """What "on topic" means for one topic in this library."""
 
     floor: float  # the relevance a card needs: absolute floor or a share of the best card
-    best: float  # the topic's best card of any type
     covered: bool  # some card is on topic at all (the best clears the absolute floor)
 
 
@@ -427,7 +426,7 @@ def _best_key(
 def floor_of(best: float, settings: Settings) -> TopicFloor:
     absolute = settings.retrieval.relevance_floor
     floor = max(absolute, settings.retrieval.relative_floor * best)
-    return TopicFloor(floor, best, best >= absolute)
+    return TopicFloor(floor, covered=best >= absolute)
 
 
 class _BestCache:
