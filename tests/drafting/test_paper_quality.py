@@ -15,7 +15,7 @@ from ragcore.commands.cli import app
 from ragcore.documents.paper import parse_paper
 from ragcore.drafting.brief import save_brief
 from ragcore.drafting.pipeline import draft_project, export_text, project_paper
-from ragcore.drafting.projects import ProjectStore
+from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.review import review_hand_edit
 from ragcore.drafting.section_evidence import project_section
 from ragcore.library.cards import Card, Paper, SummaryType
@@ -109,13 +109,19 @@ def test_the_offline_paper_uses_each_whole_english_sentence_once(home: Settings)
     assert "Recall@1" in outcome.brief.metrics
 
 
-def test_weak_evidence_is_a_backup_and_says_so_outside_the_paper(
-    home: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _every_card_weak(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> tuple[Settings, CardStore, ProjectStore, Project]:
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "1.0")  # every card is weak
     settings = load_settings()
     store, projects = CardStore.open(settings), ProjectStore.from_settings(settings)
-    project = projects.create(TOPIC, lang="en")
+    return settings, store, projects, projects.create(TOPIC, lang=lang)
+
+
+def test_weak_evidence_is_a_backup_and_says_so_outside_the_paper(
+    home: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, store, projects, project = _every_card_weak(monkeypatch, "en")
     section = project_section(store, projects, project, "method", settings=settings)
     assert not any(item.included for item in section.evidence.items)  # all backups, off
     assert 0 < len(section.built.items) <= 3  # written from the nearest cards ...
@@ -141,10 +147,7 @@ def test_a_chinese_paper_notes_its_weak_evidence_in_chinese(
     home: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The section's notes reach Draft and the review appendix: in the paper's language."""
-    monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "1.0")  # every card is weak
-    settings = load_settings()
-    store, projects = CardStore.open(settings), ProjectStore.from_settings(settings)
-    project = projects.create(TOPIC, lang="zh")
+    settings, store, projects, project = _every_card_weak(monkeypatch, "zh")
     warnings = project_section(store, projects, project, "method", settings=settings).built.warnings
     assert any(w.startswith("证据较弱：本节没有高于相关性阈值的卡片") for w in warnings)
     assert any(w.startswith("方法：没有高于相关性阈值的卡片") for w in warnings)
