@@ -10,12 +10,50 @@ from ragcore.ingest.model import Block, ParsedDocument
 
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
+_OWN_LINE = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|\||\$\$|```|~~~|<)")
+_WHOLE_LINE = re.compile(r"^\s*(?:\||\$\$|```|~~~|<)")  # nothing joins onto these
+_CAPTION = re.compile(r"^(?:Table:|:)\s+(?=\S)")  # pandoc's table caption
+# `[text](url "title")`: the reader sees the text (a bare link's text is its address).
+_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
+_IMAGE = re.compile(r"^!\[(.*)\]\([^)]*\)(?:\{[^}]*\})?\s*$", re.S)
+_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
-def _flush(lines: list[str], blocks: list[Block]) -> None:
-    text = "\n".join(lines).strip("\n")
+def unwrap(lines: list[str]) -> str:
+    """A paragraph's lines as Markdown reads them: a soft line break is a space (CommonMark),
+    so a paper wrapped at 72 columns (pandoc, Manubot, R Markdown) reads as whole sentences,
+    not one fragment per line. A list item, table row, display formula, fence or HTML line
+    starts its own line (a list item's wrapped lines join it), as does a line after a hard
+    break (two spaces or a backslash).
+    Chinese lines join without a space. Written here because the block splitting is ours: a
+    Markdown library would give us HTML or a token stream to walk back into the same text."""
+    out: list[str] = []
+    hard_break = True  # the first line starts a line
+    for line in lines:
+        piece = line.strip()
+        previous = out[-1] if out else ""
+        if hard_break or _OWN_LINE.match(line) or _WHOLE_LINE.match(previous) or not piece:
+            out.append(line.rstrip())
+        else:
+            glue = "" if _CJK_END.search(previous) and _CJK_START.match(piece) else " "
+            out[-1] = previous + glue + piece
+        hard_break = line.endswith(("  ", "\\"))
+        out[-1] = out[-1].removesuffix("\\")
+    return "\n".join(out)
+
+
+def _flush(lines: list[str], blocks: list[Block], *, fenced: bool = False) -> None:
+    text = ("\n".join(lines) if fenced else unwrap(lines)).strip("\n")
     if text.strip():
-        blocks.append(Block(text))
+        caption = None if fenced else _CAPTION.match(text)
+        image = None if fenced else _IMAGE.match(text)
+        if caption:  # a table's caption, not running text (as the JATS reader keeps it)
+            blocks.append(Block(f"[Table: {text[caption.end() :]}]", kind="caption"))
+        elif image:
+            blocks.append(Block(f"[Figure: {' '.join(image.group(1).split())}]", kind="caption"))
+        else:
+            blocks.append(Block(text if fenced else _LINK.sub(r"\1", text)))
     lines.clear()
 
 
@@ -27,8 +65,12 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
     in_fence = False
     for line in text.replace("\r\n", "\n").split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
+            if not in_fence:
+                _flush(pending, blocks)
             in_fence = not in_fence
             pending.append(line)
+            if not in_fence:  # a fence is one block, its lines as written
+                _flush(pending, blocks, fenced=True)
             continue
         heading = None if in_fence else _ATX.match(line)
         if heading:
