@@ -219,3 +219,25 @@ def test_markdown_wrapped_lines_are_one_paragraph(tmp_path: Path) -> None:
     ]
     results = next(s for s in split_sections(doc) if s.heading == "Results")
     assert "approximately 2-3 kb" in results.text and "Table:" not in results.text
+
+
+def test_latex_wrapped_lines_are_one_paragraph(tmp_path: Path) -> None:
+    """TeX reads a single line break as a space: a wrapped LaTeX paragraph is whole sentences,
+    an `itemize` item keeps its own line."""
+    path = tmp_path / "wrapped.tex"
+    path.write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\section{Introduction}\n"
+        "Shotgun sequencing of microbial communities is an important\ntechnique for studying "
+        "microbiomes~\\cite{x}. By sampling the genomic\ncontent, it characterizes communities.\n\n"
+        "Our contributions are:\n\\begin{itemize}\n\\item a sketch that\nsupports containment;\n"
+        "\\item a fast search.\n\\end{itemize}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    intro = next(s for s in split_sections(parse_file(path)) if s.role == "introduction")
+    paragraphs = intro.text.split("\n\n")
+    assert paragraphs[0] == (
+        "Shotgun sequencing of microbial communities is an important technique for studying "
+        "microbiomes. By sampling the genomic content, it characterizes communities."
+    )
+    assert "a sketch that supports containment;" in intro.text
+    assert "\n" not in paragraphs[0]

@@ -5,42 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ragcore.ingest.formats.plaintext import check_binary, decode_text
+from ragcore.ingest.formats.plaintext import check_binary, decode_text, unwrap
 from ragcore.ingest.model import Block, ParsedDocument
 
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
-_OWN_LINE = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|\||\$\$|```|~~~|<)")
-_WHOLE_LINE = re.compile(r"^\s*(?:\||\$\$|```|~~~|<)")  # nothing joins onto these
 _CAPTION = re.compile(r"^(?:Table:|:)\s+(?=\S)")  # pandoc's table caption
 # `[text](url "title")`: the reader sees the text (a bare link's text is its address).
 _LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
 _IMAGE = re.compile(r"^!\[(.*)\]\([^)]*\)(?:\{[^}]*\})?\s*$", re.S)
-_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
-_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-def unwrap(lines: list[str]) -> str:
-    """A paragraph's lines as Markdown reads them: a soft line break is a space (CommonMark),
-    so a paper wrapped at 72 columns (pandoc, Manubot, R Markdown) reads as whole sentences,
-    not one fragment per line. A list item, table row, display formula, fence or HTML line
-    starts its own line (a list item's wrapped lines join it), as does a line after a hard
-    break (two spaces or a backslash).
-    Chinese lines join without a space. Written here because the block splitting is ours: a
-    Markdown library would give us HTML or a token stream to walk back into the same text."""
-    out: list[str] = []
-    hard_break = True  # the first line starts a line
-    for line in lines:
-        piece = line.strip()
-        previous = out[-1] if out else ""
-        if hard_break or _OWN_LINE.match(line) or _WHOLE_LINE.match(previous) or not piece:
-            out.append(line.rstrip())
-        else:
-            glue = "" if _CJK_END.search(previous) and _CJK_START.match(piece) else " "
-            out[-1] = previous + glue + piece
-        hard_break = line.endswith(("  ", "\\"))
-        out[-1] = out[-1].removesuffix("\\")
-    return "\n".join(out)
 
 
 def _flush(lines: list[str], blocks: list[Block], *, fenced: bool = False) -> None:
