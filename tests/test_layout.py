@@ -13,7 +13,7 @@ RAGCORE = REPO_ROOT / "ragcore"
 # modules. Function-level imports (lazy loading, e.g. the studio page helpers) are
 # allowed: they do not make import loops.
 STAGES = [
-    {"errors", "progress", "text", "settings", "redaction"},
+    {"errors", "progress", "text", "settings", "redaction", "wording"},
     {"library"},
     {"documents"},
     {"llm"},

@@ -23,7 +23,7 @@ class Finding:
 
     @classmethod
     def of(cls, section: str, text: str, why: Phrase) -> Finding:
-        return cls(section, text, why.code, why.values)
+        return cls(section, text, Code(why.code), why.values)
 
     @property
     def detail(self) -> str:

@@ -1,24 +1,28 @@
 """The scorecard's words. A finding, a "not judged" reason and a note carry a stable `Code` and
-the values they quote (numbers, sentences, titles); they are worded here, at the edge, in the
-language asked for: `describe(phrase, "zh")`. The CLI and `--json` word them in English, the
-studio in the interface language. Each code has a wording in every language of `WORDINGS`
-(tests/quality/test_wordings.py checks it).
-
-Templates are `str.format` strings over the phrase's values, with three additions (`_Formatter`):
-a value that is itself a `Phrase` is worded in the same language; a tuple is joined with the
-language's list separator (`{x:quoted}` quotes each item as `!r` does); `{n:plural:one:many}`
-writes "1 entry" / "3 entries".
+the values they quote (numbers, sentences, titles); they are worded at the edge, in the
+language asked for, by `ragcore.wording.describe` (re-exported here): `describe(phrase, "zh")`.
+The CLI and `--json` word them in English, the studio in the interface language. Each code has a
+wording in every language of `WORDINGS` (tests/quality/test_wordings.py checks it).
 """
 
 from __future__ import annotations
 
-import string
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol, Union
 
-Value = Union[str, int, float, tuple[str, ...], "Phrase"]
+from ragcore.wording import SEPARATORS, Coded, Phrase, Value, describe, plain_values, register
+
+__all__ = [
+    "EN",
+    "SEPARATORS",
+    "WORDINGS",
+    "ZH",
+    "Code",
+    "Coded",
+    "Phrase",
+    "Value",
+    "describe",
+    "plain_values",
+]
 
 
 class Code(StrEnum):
@@ -105,43 +109,6 @@ class Code(StrEnum):
     FILE_LIMITS = "note.file_limits"
     NOT_A_PAPER = "note.not_a_paper"
     NOT_UTF8 = "note.not_utf8"
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """One thing the scorecard says: a code and the values it quotes."""
-
-    code: Code
-    values: Mapping[str, Value] = field(default_factory=dict, hash=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code.value, "values": plain_values(self.values)}
-
-    def __str__(self) -> str:
-        return describe(self, "en")
-
-
-class Coded(Protocol):
-    """A finding or a phrase: anything with a code and its values."""
-
-    @property
-    def code(self) -> Code: ...
-
-    @property
-    def values(self) -> Mapping[str, Value]: ...
-
-
-def plain_values(values: Mapping[str, Value]) -> dict[str, Any]:
-    """The values as JSON: a phrase as its code and values, a tuple as a list."""
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, Phrase):
-            out[name] = value.to_dict()
-        elif isinstance(value, tuple):
-            out[name] = list(value)
-        else:
-            out[name] = value
-    return out
 
 
 EN: dict[Code, str] = {
@@ -305,28 +272,4 @@ ZH: dict[Code, str] = {
 }
 
 WORDINGS: dict[str, dict[Code, str]] = {"en": EN, "zh": ZH}
-SEPARATORS = {"en": ", ", "zh": "、"}
-
-
-class _Formatter(string.Formatter):
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Phrase):
-            return describe(value, self.lang)
-        if isinstance(value, tuple):
-            items = [repr(v) if format_spec == "quoted" else str(v) for v in value]
-            return SEPARATORS[self.lang].join(items)
-        if format_spec.startswith("plural:") and self.lang == "en":
-            one, many = format_spec.split(":")[1:3]
-            return f"{value} {one if value == 1 else many}"
-        if format_spec.startswith("plural:"):
-            return str(value)
-        return str(super().format_field(value, format_spec))
-
-
-def describe(item: Coded, lang: str) -> str:
-    """A finding, note or "not judged" reason worded in `lang` ("zh" or "en"; others: English)."""
-    table = WORDINGS.get(lang, EN)
-    return _Formatter(lang if lang in WORDINGS else "en").format(table[item.code], **item.values)
+register(Code, WORDINGS)
