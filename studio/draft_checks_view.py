@@ -11,6 +11,7 @@ from ragcore.drafting.pipeline import prepare_sections
 from ragcore.drafting.projects import Project
 from ragcore.drafting.review import SectionReview
 from ragcore.drafting.undo import EvidenceChange, last_evidence_change, undo_last_evidence_change
+from ragcore.wording import word_note
 from studio.card_view import type_name
 from studio.common import projects, section_plan, settings, store, t
 from studio.papers_view import paper_label
@@ -24,8 +25,11 @@ def is_new(project: Project) -> bool:
 
 
 def finding_lines(review: SectionReview, lang: str) -> list[str]:
-    """Citation issues, then one line per sentence with the claims not found in the evidence."""
-    lines = [issue.message(lang) for issue in review.citation_issues]
+    """The writer's notes (weak or borrowed evidence, short, citations removed), citation
+    issues, then one line per sentence with the claims not found in the evidence; all in `lang`
+    (the interface language; a note saved before notes were coded as it was written)."""
+    lines = [word_note(note, lang) for note in review.warnings]
+    lines += [issue.message(lang) for issue in review.citation_issues]
     by_sentence: dict[str, list[str]] = {}
     for flag in review.unsupported:
         claims = by_sentence.setdefault(flag.sentence, [])

@@ -10,6 +10,7 @@ import typer
 
 from ragcore.errors import InputError
 from ragcore.settings import load_settings
+from ragcore.wording import describe
 
 if TYPE_CHECKING:
     from ragcore.drafting.projects import Project, ProjectStore
@@ -217,8 +218,8 @@ def project_papers(
         typer.echo(f"{found.name}: {len(selection.papers)} paper(s)")
         for paper_id in sorted(selection.papers):
             typer.echo(f"  {paper_id}  {titles.get(paper_id, '')}".rstrip())
-    if selection.dropped:
-        typer.secho(f"note: {selection.note()}", err=True, fg=typer.colors.YELLOW)
+    if (note := selection.note()) is not None:  # this listing is in English, as the CLI is
+        typer.secho(f"note: {describe(note, 'en')}", err=True, fg=typer.colors.YELLOW)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from ragcore.commands.support import progress_bar
 from ragcore.documents.listing import Listing, ListingCard, ListingSection
 from ragcore.errors import InputError
 from ragcore.settings import load_settings
+from ragcore.wording import describe
 
 if TYPE_CHECKING:
     from ragcore.retrieval.hybrid import Retrieval
@@ -113,8 +114,8 @@ def context_command(
         _echo_json(built.to_dict())
         return
     typer.echo(built.text, nl=False)
-    for warning in built.warnings:
-        typer.secho(f"note: {warning}", err=True, fg=typer.colors.YELLOW)
+    for warning in built.warnings:  # in the paper's language, as the context itself
+        typer.secho(f"note: {describe(warning, built.lang)}", err=True, fg=typer.colors.YELLOW)
 
 
 def eval_retrieval_command(

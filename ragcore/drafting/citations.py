@@ -19,7 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ragcore.drafting.notes import DraftNote
 from ragcore.text import split_sentences
+from ragcore.wording import Phrase, Value, describe
 
 # `[1]`, `[1, 2]`, `[1，2]`, `[1-3]`, `[1–3, 5]`; never a Markdown link `[text](url)`.
 _GROUP = re.compile(r"\[\s*(\d{1,4}(?:\s*(?:[-–—~]|[,，、;；]\s*)\s*\d{1,4})*)\s*\](?!\()")
@@ -37,21 +39,12 @@ class CitationIssue:
     key: str
     sentence: str
 
+    def phrase(self) -> Phrase:
+        values: dict[str, Value] = {"k": self.key} if self.kind != "no_citations" else {}
+        return Phrase(DraftNote(f"citation.{self.kind}"), values)
+
     def message(self, lang: str = "zh") -> str:
-        texts = {
-            "unknown": (
-                "引用 [{k}] 不对应任何证据，未列入参考文献",
-                "citation [{k}] matches no evidence and is not listed in the references",
-            ),
-            "out_of_range": (
-                "引用 [{k}] 超出证据编号范围，未列入参考文献",
-                "citation [{k}] is outside the evidence numbers and is not listed in the references",
-            ),
-            "repeated": ("引用 [{k}] 在同一处重复出现", "citation [{k}] is repeated in one place"),
-            "no_citations": ("本节没有任何引用", "this section cites no evidence"),
-        }
-        zh, en = texts[self.kind]
-        return (en if lang == "en" else zh).format(k=self.key)
+        return describe(self.phrase(), lang)
 
 
 @dataclass
@@ -188,13 +181,10 @@ def _numbers_of(spec: str) -> list[int] | None:
     return group[0].numbers
 
 
-def normalise_citations(
-    text: str, keys: Mapping[str, str], lang: str = "en"
-) -> tuple[str, list[str]]:
+def normalise_citations(text: str, keys: Mapping[str, str]) -> tuple[str, list[Phrase]]:
     """A model's citations as this section's keys `[1]`, `[1, 2]`; returns the text and one
-    warning per citation that was removed (it names what it was, in the paper's language)."""
-    warnings: list[str] = []
-    en = lang == "en"
+    note per citation that was removed (it names what it was)."""
+    warnings: list[Phrase] = []
     by_paper = {paper: key for key, paper in keys.items()}
 
     def paren(match: re.Match[str]) -> str:
@@ -211,21 +201,13 @@ def normalise_citations(
             dropped = [str(n) for n in dict.fromkeys(numbers) if str(n) not in keys]
             if dropped:
                 cited = ", ".join(dropped)
-                warnings.append(
-                    f"removed citation [{cited}]: no such evidence key"
-                    if en
-                    else f"已删除引用 [{cited}]：没有这个编号的证据"
-                )
+                warnings.append(Phrase(DraftNote.REMOVED_NUMBER, {"cited": cited}))
             return f"{lead}[{', '.join(known)}]" if known else ""
         parts = [p.strip() for p in re.split(r"[;；,，]\s*(?=[^\d\s])", inner)]
         if all(p in by_paper for p in parts):
             return lead + "[" + ", ".join(by_paper[p] for p in dict.fromkeys(parts)) + "]"
         if _ID_LIKE.match(inner) or all(_ID_LIKE.match(p) for p in parts):
-            warnings.append(
-                f"removed citation [{inner}]: it names no evidence of this section"
-                if en
-                else f"已删除引用 [{inner}]：它不指向本节的任何证据"
-            )
+            warnings.append(Phrase(DraftNote.REMOVED_NAME, {"cited": inner}))
             return ""
         return match.group(0)
 

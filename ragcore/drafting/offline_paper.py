@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from ragcore.drafting.notes import DraftNote
 from ragcore.library.cards import SummaryType
 from ragcore.llm.composer import (
     ComposedSentence,
@@ -33,6 +34,7 @@ from ragcore.llm.composer import (
 )
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.text import NearDuplicates, count_words, detect_lang
+from ragcore.wording import Phrase
 
 # The order in which a section's evidence is told; types not listed follow in plan order.
 RHETORICAL_ORDER: dict[str, tuple[SummaryType, ...]] = {
@@ -69,8 +71,8 @@ class SectionEvidenceBlocks:
 @dataclass
 class PlannedSection:
     composed: ComposedText
-    warnings: list[str] = field(default_factory=list)
-    failure: str = ""  # why nothing could be written (empty text only)
+    warnings: list[Phrase] = field(default_factory=list)
+    failure: Phrase | None = None  # why nothing could be written (empty text only)
     # Evidence the text uses beyond the section's own context: keys of borrowed papers
     # (key -> paper id), borrowed cards' ids, and the borrowed or raw texts the sentences
     # come from. The writer records them with the version, so checks see what was used.
@@ -236,38 +238,6 @@ def _remaining(target: tuple[int, int], chosen: Sequence[_Candidate]) -> tuple[i
     return max(0, target[0] - used), max(0, target[1] - used)
 
 
-def _message(key: str, lang: str, **values: object) -> str:
-    texts = {
-        "borrowed": (
-            "本节没有自己的证据：由其他章节未用的最相近证据写成，请补充证据",
-            "no evidence of its own: written from the nearest unused evidence of other "
-            "sections; add evidence for it",
-        ),
-        "brief": (
-            "本节没有可用的证据：仅由论文纲要写成，请补充证据",
-            "no usable evidence: written from the paper brief only; add evidence for it",
-        ),
-        "empty": (
-            "本节没有可用的证据（没有切题且为本文语言的证据），纲要中也没有剩余的句子：没有写出任何"
-            "内容；请补充证据（其他语言的证据只能通过语言模型使用）",
-            "no usable evidence (none on topic in the paper's language) and nothing left in the "
-            "brief: nothing could be written; add evidence for it (evidence in another language "
-            "is used through a language model only)",
-        ),
-        "short": (
-            "篇幅不足：{words} 字，目标 {low}-{high} 字；现有证据只够这么多",
-            "short: {words} words against a target of {low}-{high}; the evidence allows no more",
-        ),
-        "other_lang": (
-            "{n} 条证据不是本文的语言，离线模型不使用（可通过语言模型使用）",
-            "{n} evidence texts are not in the paper's language; the offline model leaves them "
-            "out (a language model can use them)",
-        ),
-    }
-    zh, en = texts[key]
-    return (en if lang == "en" else zh).format(**values)
-
-
 def _other_language(section: SectionEvidenceBlocks, lang: str) -> int:
     return sum(1 for b in section.blocks if b.key is not None and detect_lang(b.text) != lang)
 
@@ -319,7 +289,7 @@ def plan_paper(
         more = _fill_from_raw(section, lang, chosen[key], used, keys)
         chosen[key] += more
         used |= {c.fingerprint for c in more}
-    warnings: dict[str, list[str]] = {s.spec.key: [] for s in sections}
+    warnings: dict[str, list[Phrase]] = {s.spec.key: [] for s in sections}
     added_keys: dict[str, dict[str, str]] = {s.spec.key: {} for s in sections}
     for section in sections:  # 4. a section with nothing borrows the nearest unused evidence
         key = section.spec.key
@@ -337,7 +307,7 @@ def plan_paper(
         used |= {c.fingerprint for c in chosen[key]}
         added_keys[key] = _rekey(section, chosen[key])
         if chosen[key]:
-            warnings[key].append(_message("borrowed", lang))
+            warnings[key].append(Phrase(DraftNote.BORROWED))
     planned: dict[str, PlannedSection] = {}
     for section in sections:
         key = section.spec.key
@@ -346,22 +316,23 @@ def plan_paper(
             (c.sentence for c in chosen[key]),
             key=lambda s: (order.index(s.section) if s.section in order else UNFIT, s.position),
         )
-        failure = ""
+        failure = None
         if not sentences:  # 5. the brief, said plainly
             sentences = _brief_sentences(brief, lang, used, keys)
             if sentences:
-                warnings[key].append(_message("brief", lang))
+                warnings[key].append(Phrase(DraftNote.BRIEF_ONLY))
             else:
-                failure = _message("empty", lang)
+                failure = Phrase(DraftNote.NOTHING_USABLE)
         composed = ComposedText(
             render_sentences(sentences, lang), sentences, lang, section.spec.words
         )
         low, high = section.spec.words
         words = sum(count_words(s.text) for s in sentences)  # as the export counts: no markers
         if sentences and words < low:
-            warnings[key].append(_message("short", lang, words=words, low=low, high=high))
+            short = {"words": words, "low": low, "high": high}
+            warnings[key].append(Phrase(DraftNote.SHORT, short))
         if other := _other_language(section, lang):
-            warnings[key].append(_message("other_lang", lang, n=other))
+            warnings[key].append(Phrase(DraftNote.OTHER_LANGUAGE, {"n": other}))
         own_blocks = {id(b) for b in section.blocks}
         foreign = [c.block for c in chosen[key] if id(c.block) not in own_blocks]
         planned[key] = PlannedSection(

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ragcore.drafting.notes import DraftNote
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.errors import InputError
+from ragcore.wording import Phrase
 
 if TYPE_CHECKING:  # Chroma takes a second to import; the Projects page imports this module
     from ragcore.library.store import CardStore
@@ -33,17 +35,13 @@ class PaperSelection:
     def restricted(self) -> bool:
         return self.papers is not None
 
-    def note(self) -> str:
-        """What the user is told about dropped papers (empty when none were)."""
+    def note(self) -> Phrase | None:
+        """What the user is told about dropped papers (None when none were)."""
         if not self.dropped:
-            return ""
-        names = ", ".join(self.dropped)
-        left = (
-            "no selected paper is left, so no card is used; choose papers or use all papers"
-            if self.papers is not None and not self.papers
-            else "the other selected papers are still used"
-        )
-        return f"no longer in the library, left out of this project's papers: {names}; {left}"
+            return None
+        none_left = self.papers is not None and not self.papers
+        code = DraftNote.PAPERS_GONE_NONE_LEFT if none_left else DraftNote.PAPERS_GONE
+        return Phrase(code, {"papers": self.dropped})
 
 
 def library_paper_ids(store: CardStore) -> set[str]:

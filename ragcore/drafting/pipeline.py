@@ -28,6 +28,7 @@ from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec
 from ragcore.retrieval.snippets import fill_passages
 from ragcore.settings import Settings
 from ragcore.text import split_sentences
+from ragcore.wording import Phrase
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway
@@ -39,7 +40,7 @@ class PreparedSection:
     built: BuiltContext
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Phrase]:
         return self.built.warnings
 
 
@@ -49,7 +50,7 @@ class DraftOutcome:
     brief: Brief
     brief_version: int
     sections: dict[str, SectionVersion]
-    warnings: dict[str, list[str]] = field(default_factory=dict)  # context warnings per section
+    warnings: dict[str, list[Phrase]] = field(default_factory=dict)  # context notes per section
     wall_seconds: float = 0.0
 
     @property

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from ragcore.drafting.citations import CitationIssue, check_citations
 from ragcore.drafting.grounding import GroundingFlag, check_grounding
+from ragcore.drafting.notes import DraftNote
+from ragcore.retrieval import notes as _context_notes  # noqa: F401  (registers their codes)
+from ragcore.wording import Note, Phrase, note_from_json, note_to_json, word_note
 
 if TYPE_CHECKING:  # versions imports this module for its review type
     from ragcore.drafting.versions import SectionVersion
@@ -25,7 +28,9 @@ class SectionReview:
     claims_checked: int = 0
     # What the writer has to say about the section (weak or missing evidence, short, citations
     # it mapped or removed): shown on Draft and in the review appendix, never in the text.
-    warnings: list[str] = field(default_factory=list)
+    # Codes with values (`drafting.notes`, `retrieval.notes`), worded where shown; a version
+    # saved before notes were coded holds finished sentences, kept as they are.
+    warnings: list[Note] = field(default_factory=list)
 
     @property
     def no_citations(self) -> bool:
@@ -36,7 +41,9 @@ class SectionReview:
         return not self.citation_issues and not self.unsupported
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["warnings"] = [note_to_json(w) for w in self.warnings]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SectionReview:
@@ -45,23 +52,27 @@ class SectionReview:
             cited_keys=list(data.get("cited_keys", [])),
             unsupported=[GroundingFlag(**d) for d in data.get("unsupported", [])],
             claims_checked=int(data.get("claims_checked", 0)),
-            warnings=[str(w) for w in data.get("warnings", [])],
+            warnings=[note_from_json(w) for w in data.get("warnings", [])],
         )
 
-    def lines(self, lang: str = "zh") -> list[str]:
-        """One plain line per finding, for the CLI, the studio and the review appendix."""
-        out = list(self.warnings) + [issue.message(lang) for issue in self.citation_issues]
-        template = (
-            "未在证据中找到：{c}（{s}）" if lang != "en" else "not in the evidence: {c} ({s})"
-        )
+    def notes(self) -> list[Note]:
+        """The notes, then the citation issues, then one per sentence with claims found in no
+        evidence: everything `lines` words."""
         claims: dict[str, list[str]] = {}  # one line per flagged sentence
         for flag in self.unsupported:
             claims.setdefault(flag.sentence, [])
             if flag.claim not in claims[flag.sentence]:
                 claims[flag.sentence].append(flag.claim)
-        sep = ", " if lang == "en" else "、"
-        out += [template.format(c=sep.join(c), s=s) for s, c in claims.items()]
-        return out
+        grounding = [
+            Phrase(DraftNote.NOT_IN_EVIDENCE, {"claims": tuple(c), "sentence": s})
+            for s, c in claims.items()
+        ]
+        return [*self.warnings, *(i.phrase() for i in self.citation_issues), *grounding]
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """One plain line per finding, for the CLI and the review appendix (in the paper's
+        language) and the studio (in the interface language)."""
+        return [word_note(note, lang) for note in self.notes()]
 
 
 def review_section(
@@ -70,7 +81,7 @@ def review_section(
     evidence_texts: Iterable[str],
     allowed_terms: Iterable[str] = (),
     *,
-    warnings: Iterable[str] = (),
+    warnings: Iterable[Note] = (),
 ) -> SectionReview:
     citations = check_citations(text, keys)
     grounding = check_grounding(text, evidence_texts, allowed_terms)

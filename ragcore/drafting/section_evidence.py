@@ -66,8 +66,8 @@ def project_section(
         find_snippets=find_snippets,
         papers=selection.papers,
     )
-    if selection.dropped:
-        built.warnings.insert(0, selection.note())
+    if (note := selection.note()) is not None:
+        built.warnings.insert(0, note)
     return ProjectSection(spec, state, evidence, built, selection)
 
 

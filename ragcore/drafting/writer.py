@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ragcore.documents.section_context import SectionContext
 from ragcore.drafting.brief import Brief
 from ragcore.drafting.citations import normalise_citations
+from ragcore.drafting.notes import DraftNote
 from ragcore.drafting.offline_paper import PlannedSection, SectionEvidenceBlocks, plan_paper
 from ragcore.drafting.review import review_section
 from ragcore.drafting.versions import SectionVersion, Status, VersionStore
@@ -30,6 +31,7 @@ from ragcore.llm.records import CallRecord
 from ragcore.progress import ProgressCallback, report
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.text import cjk_count, count_words, ends_properly
+from ragcore.wording import Phrase, describe
 
 if TYPE_CHECKING:  # the gateway loads LiteLLM (seconds); only its type is needed here
     from ragcore.llm.gateway import Gateway
@@ -76,7 +78,7 @@ class SectionInput:
     edited_texts: dict[str, str] = field(default_factory=dict)
     # The same context as structure: what the offline composer reads (no text re-parsing).
     structured: SectionContext | None = None
-    warnings: list[str] = field(default_factory=list)  # about the evidence, for the review
+    warnings: list[Phrase] = field(default_factory=list)  # about the evidence, for the review
     # Raw section text of the section's on-topic papers: what the offline composer fills a
     # short section from (a model is sent the context only).
     raw: list[EvidenceBlock] = field(default_factory=list)
@@ -177,15 +179,6 @@ def join_continuation(text: str, more: str) -> str:
         if (size >= 8 or cjk_count(overlap) >= 2) and tail.endswith(overlap):
             return text + head[size:]
     return text + more
-
-
-def _no_evidence(lang: str) -> str:
-    if lang == "en":
-        return (
-            "no evidence for this section: written from the paper brief only; pin cards, add a "
-            "manual note or retrieve again, then regenerate"
-        )
-    return "本节没有证据：仅根据论文纲要写成；请固定卡片、添加手工笔记或重新检索后再生成"
 
 
 def section_template_id(prompts: PromptLibrary, section_key: str, chosen: str = "") -> str:
@@ -305,15 +298,15 @@ class SectionWriter:
                 self._compose_offline(request, section, attempt, on_delta, planned)
             else:
                 if not section.citation_keys:
-                    warnings.append(_no_evidence(request.lang))
+                    warnings.append(Phrase(DraftNote.NO_EVIDENCE))
                 self._stream(request, section, rendered, attempt, delta, cancel)
-                attempt.text, fixed = normalise_citations(
-                    attempt.text, section.citation_keys, request.lang
-                )
+                attempt.text, fixed = normalise_citations(attempt.text, section.citation_keys)
                 warnings += fixed
             status, message = self._judge(attempt, request.lang)
             if planned is not None and planned.failure and not attempt.text.strip():
-                message = planned.failure  # why the offline plan had nothing to write
+                # why the offline plan had nothing to write; a version's message is a
+                # sentence in the paper's language (as a model's error is the model's)
+                message = describe(planned.failure, request.lang)
         except LLMError as error:
             attempt.text = (
                 join_continuation(attempt.text, error.partial_text)
@@ -433,7 +426,7 @@ class SectionWriter:
         attempt: _Attempt,
         status: Status,
         message: str,
-        warnings: Sequence[str] = (),
+        warnings: Sequence[Phrase] = (),
     ) -> SectionVersion:
         record = attempt.record
         review = review_section(

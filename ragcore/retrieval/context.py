@@ -35,11 +35,13 @@ from ragcore.library.cards import SummaryType
 from ragcore.library.store import CardStore
 from ragcore.retrieval.evidence import EvidenceChoices, EvidenceItem, SectionEvidence
 from ragcore.retrieval.hybrid import retrieve_section
+from ragcore.retrieval.notes import ContextNote, type_term
 from ragcore.retrieval.sectionplan import SectionPlan, SectionSpec, load_plan
 from ragcore.retrieval.snippets import Snippet, best_snippets
 from ragcore.retrieval.trends import trend_lines, type_trends
 from ragcore.settings import Settings
 from ragcore.text import is_truncated, normalize_space
+from ragcore.wording import Phrase, Value, describe
 
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -97,10 +99,12 @@ class BuiltContext:
     budget: int
     dropped: list[EvidenceItem] = field(default_factory=list)  # over budget, lowest rank first
     dropped_snippets: int = 0
-    warnings: list[str] = field(default_factory=list)
+    # What the builder has to say about the evidence, as codes (`retrieval.notes`), worded
+    # where shown; a project's paper selection may add one (`drafting.paper_selection`).
+    warnings: list[Phrase] = field(default_factory=list)
     # How a section without on-topic cards is written: "nearest" (its nearest cards, nothing in
     # the library being on topic), "others" (no card of its own: other sections' evidence or
-    # the brief), "" (its own cards). The warnings say the same in the paper's language.
+    # the brief), "" (its own cards). The warnings say the same.
     fallback: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,7 +118,8 @@ class BuiltContext:
             "items": [{**item.to_dict(), "text": item.text} for item in self.items],
             "dropped": [item.evidence_id for item in self.dropped],
             "dropped_snippets": self.dropped_snippets,
-            "warnings": self.warnings,
+            "warnings": [describe(w, self.lang) for w in self.warnings],
+            "notes": [w.to_dict() for w in self.warnings],
             "fallback": self.fallback,
             "text": self.text,
         }
@@ -143,53 +148,13 @@ def _requirements(section: SectionSpec, lang: str) -> list[str]:
 NEAREST_CARDS = 3  # a section with no card above the floor is written from this many
 
 
-# The section's notes in the paper's language: they reach Draft and the export's review
-# appendix, which a Chinese paper writes in Chinese.
-_NOTES = {
-    "weak_type": (
-        "{type}：没有高于相关性阈值的卡片；较弱的卡片作为备选，默认不用",
-        "{type}: no card above the relevance floor; the weak ones are backups, switched off",
-    ),
-    "no_card": ("{type}：文献库中没有这类卡片", "{type}: no card found in the library"),
-    "weak_section": (
-        "证据较弱：本节没有高于相关性阈值的卡片；由最相近的 {n} 张卡片写成（相关性最高 {top}），"
-        "请检查，固定更好的卡片或添加笔记",
-        "weak evidence: no card above the relevance floor for this section; written from the "
-        "{n} nearest cards (relevance at most {top}); check them, pin better ones or add a note",
-    ),
-    "none_own": (
-        "本节没有高于相关性阈值的卡片：不引用离题的卡片，由其他章节的证据或论文纲要写成，请补充证据",
-        "no card of this section above the relevance floor: no off-topic card is cited; it is "
-        "written from other sections' evidence or the brief; add evidence for it",
-    ),
-    "over_budget": (
-        "上下文有 {tokens} 个词元，超出 {budget} 的预算，只剩固定的卡片和笔记",
-        "the context is {tokens} tokens, over the budget of {budget}, with only pinned cards "
-        "and notes left",
-    ),
-    "dropped": (
-        "因词元预算未用：论文 {paper} 的{type}卡片（相关性 {relevance}）",
-        "left out for the token budget: {type} card of paper {paper} (relevance {relevance})",
-    ),
-}
-
-
-def _note(key: str, lang: str, **values: object) -> str:
-    zh, en = _NOTES[key]
-    return (en if lang == "en" else zh).format(**values)
-
-
-def _type_name(summary_type: SummaryType, lang: str) -> str:
-    return summary_type.label if lang == "en" else summary_type.zh
-
-
 def _pick(
-    evidence: SectionEvidence, section: SectionSpec, lang: str
-) -> tuple[list[EvidenceItem], list[str], str]:
+    evidence: SectionEvidence, section: SectionSpec
+) -> tuple[list[EvidenceItem], list[Phrase], str]:
     """Included, non-weak items (weak ones only when pinned or switched on), the plan's count
     per type (plus what the user pinned or switched on), no duplicate text. A section left
     with nothing is written from its nearest cards (weak, said in a warning)."""
-    warnings = []
+    warnings: list[Phrase] = []
     seen_text: set[str] = set()
     chosen: list[EvidenceItem] = []
     types = list(section.types) + [t for t in SummaryType if t not in section.types]
@@ -199,9 +164,9 @@ def _pick(
         strong = [i for i in of_type if i.pinned or i.chosen or i.kind == "note" or not i.weak]
         retrieved = [i for i in evidence.by_type(summary_type) if i.kind == "card"]
         if summary_type in section.types and retrieved and not strong:
-            warnings.append(_note("weak_type", lang, type=_type_name(summary_type, lang)))
+            warnings.append(Phrase(ContextNote.WEAK_TYPE, {"type": type_term(summary_type)}))
         elif summary_type in section.types and not retrieved:
-            warnings.append(_note("no_card", lang, type=_type_name(summary_type, lang)))
+            warnings.append(Phrase(ContextNote.NO_CARD, {"type": type_term(summary_type)}))
         taken = 0
         for item in strong:
             key = normalize_space(item.text)
@@ -215,14 +180,14 @@ def _pick(
     if not chosen and evidence.topic_covered:
         # Other sections have on-topic evidence: this one borrows theirs (offline) or is written
         # from the brief (a model), never from off-topic cards of its own types.
-        warnings.append(_note("none_own", lang))
+        warnings.append(Phrase(ContextNote.NONE_OWN))
         fallback = "others"
     elif not chosen:  # nothing in the library is on topic: the nearest cards, said plainly
         chosen = _nearest(evidence, section)
         fallback = "nearest" if chosen else ""
         if chosen:
             top = max(i.relevance for i in chosen)
-            warnings.append(_note("weak_section", lang, n=len(chosen), top=f"{top:.2f}"))
+            warnings.append(Phrase(ContextNote.WEAK_SECTION, {"n": len(chosen), "top": top}))
     return chosen, warnings, fallback
 
 
@@ -315,7 +280,7 @@ def build_context(
 ) -> BuiltContext:
     """Render the section's context within `budget` tokens."""
     lang = "en" if lang == "en" else "zh"
-    items, warnings, fallback = _pick(evidence, section, lang)
+    items, warnings, fallback = _pick(evidence, section)
     trends = _trends(items, lang) if section.trends else []
     snippets = list(snippets)
     dropped: list[EvidenceItem] = []
@@ -335,13 +300,14 @@ def build_context(
         items.remove(lowest)
         dropped.append(lowest)
     if tokens > budget:
-        warnings.append(_note("over_budget", lang, tokens=tokens, budget=budget))
+        warnings.append(Phrase(ContextNote.OVER_BUDGET, {"tokens": tokens, "budget": budget}))
     for item in dropped:
-        type_name = _type_name(item.summary_type, lang)
-        relevance = f"{item.relevance:.2f}"
-        warnings.append(
-            _note("dropped", lang, type=type_name, paper=item.paper_id, relevance=relevance)
-        )
+        values: dict[str, Value] = {
+            "type": type_term(item.summary_type),
+            "paper": item.paper_id,
+            "relevance": item.relevance,
+        }
+        warnings.append(Phrase(ContextNote.DROPPED, values))
     return BuiltContext(
         section=section,
         lang=lang,

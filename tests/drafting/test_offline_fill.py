@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ragcore.drafting.notes import DraftNote
 from ragcore.drafting.offline_paper import SectionEvidenceBlocks, plan_paper
 from ragcore.library.cards import Card, SummaryType
 from ragcore.llm.composer import EvidenceBlock, is_whole_sentence, sentence_fingerprint
@@ -16,6 +17,7 @@ from ragcore.retrieval.hybrid import topical_coverage
 from ragcore.retrieval.lexical import TypeIndex, tokenize
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.text import count_words, formula_debris, split_sentences, text_gap
+from ragcore.wording import codes_of, describe
 
 T = SummaryType
 CARD = (
@@ -61,13 +63,15 @@ def test_a_short_section_is_filled_from_raw_text_with_whole_cited_sentences() ->
     # Raw passages keep their own paragraphs.
     assert text.count("\n\n") >= 2
     # Everything usable was used and it is still short of 100: said outside the text.
-    assert any(w.startswith("short:") for w in planned.warnings)
+    assert DraftNote.SHORT in codes_of(planned.warnings)
+    short = next(w for w in planned.warnings if w.code == DraftNote.SHORT)
+    assert describe(short, "en").startswith("short: ") and "target of 100-" in describe(short, "en")
 
 
 def test_the_fill_stops_at_the_target_and_a_section_at_target_takes_no_raw_text() -> None:
     at_target = plan_paper([_section((15, 30))], "en")["introduction"]
     assert not at_target.evidence_texts
-    assert not any(w.startswith("short:") for w in at_target.warnings)
+    assert DraftNote.SHORT not in codes_of(at_target.warnings)
     filled = plan_paper([_section((25, 30))], "en")["introduction"]
     assert filled.evidence_texts
     assert sum(count_words(s.text) for s in filled.composed.sentences) <= 30
@@ -124,7 +128,8 @@ def test_a_borrowed_sentence_is_cited_with_the_borrowing_sections_key() -> None:
         assert sentence.key != "1"
         assert method.citation_keys[sentence.key] == sentence.source
     assert "c1" in method.evidence_ids or "c0" in method.evidence_ids
-    assert any("no evidence of its own" in w for w in method.warnings)
+    assert codes_of(method.warnings)[0] == DraftNote.BORROWED
+    assert describe(method.warnings[0], "en").startswith("no evidence of its own")
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from ragcore.commands.cli import app
 from ragcore.documents.paper import parse_paper
 from ragcore.drafting.brief import save_brief
+from ragcore.drafting.notes import DraftNote
 from ragcore.drafting.pipeline import draft_project, export_text, project_paper
 from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.review import review_hand_edit
@@ -21,9 +22,11 @@ from ragcore.drafting.section_evidence import project_section
 from ragcore.library.cards import Card, Paper, SummaryType
 from ragcore.library.store import CardStore
 from ragcore.llm.composer import sentence_fingerprint
+from ragcore.retrieval.notes import ContextNote
 from ragcore.settings import Settings, load_settings
 from ragcore.testing import FakeOpenAIServer
 from ragcore.text import cjk_count, split_sentences
+from ragcore.wording import codes_of, describe
 from tests.drafting.conftest import BRIEF, server_gateway
 
 TOPIC = "contrastive learning for text-video retrieval"
@@ -97,10 +100,9 @@ def test_the_offline_paper_uses_each_whole_english_sentence_once(home: Settings)
     assert "median rank" in texts["experiments"] and "Sinkhorn" in texts["method"]
     assert "Future work" in texts["conclusion"] and "recurrent encoders" in texts["related_work"]
     experiments = outcome.sections["experiments"]
-    assert any(w.startswith("short:") for w in experiments.checks.warnings)
-    assert any(
-        "not in the paper's language" in w for w in outcome.sections["introduction"].checks.warnings
-    )
+    assert DraftNote.SHORT in codes_of(experiments.checks.warnings)
+    intro_notes = outcome.sections["introduction"].checks.warnings
+    assert DraftNote.OTHER_LANGUAGE in codes_of(intro_notes)
     paper = export_text(project_paper(home, project), "md")
     assert "short:" not in paper and "[?]" not in paper and "[nce]" not in paper
     # The brief: datasets named as datasets, never the table's column acronyms.
@@ -125,19 +127,20 @@ def test_weak_evidence_is_a_backup_and_says_so_outside_the_paper(
     section = project_section(store, projects, project, "method", settings=settings)
     assert not any(item.included for item in section.evidence.items)  # all backups, off
     assert 0 < len(section.built.items) <= 3  # written from the nearest cards ...
-    assert any(w.startswith("weak evidence") for w in section.built.warnings)  # ... said so
+    assert ContextNote.WEAK_SECTION in codes_of(section.built.warnings)  # ... said so
     switched_on = section.evidence.by_type(T.METHODOLOGY)[0].evidence_id
     state = section.state.model_copy(deep=True)
     state.set_included(switched_on, True)
     projects.set_section_state(project.project_id, state)
     chosen = project_section(store, projects, project, "method", settings=settings)
     assert [i.evidence_id for i in chosen.built.items] == [switched_on]
-    assert not any(w.startswith("weak evidence") for w in chosen.built.warnings)
+    assert ContextNote.WEAK_SECTION not in codes_of(chosen.built.warnings)
 
     outcome = draft_project(settings, project)
     assert outcome.brief.datasets == [] and outcome.brief.metrics == []  # no on-topic evidence
     intro = outcome.sections["introduction"]
-    assert any(w.startswith("weak evidence") for w in intro.checks.warnings)
+    assert ContextNote.WEAK_SECTION in codes_of(intro.checks.warnings)
+    assert any(line.startswith("weak evidence") for line in intro.checks.lines("en"))
     body = export_text(project_paper(settings, project), "md")
     with_review = export_text(project_paper(settings, project, review_appendix=True), "md")
     assert "weak evidence" not in body and "weak evidence" in with_review
@@ -146,12 +149,16 @@ def test_weak_evidence_is_a_backup_and_says_so_outside_the_paper(
 def test_a_chinese_paper_notes_its_weak_evidence_in_chinese(
     home: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The section's notes reach Draft and the review appendix: in the paper's language."""
+    """The section's notes reach the review appendix in the paper's language (and Draft in
+    the interface language): a Chinese paper's notes are worded in Chinese."""
     settings, store, projects, project = _every_card_weak(monkeypatch, "zh")
-    warnings = project_section(store, projects, project, "method", settings=settings).built.warnings
+    built = project_section(store, projects, project, "method", settings=settings).built
+    warnings = [describe(w, built.lang) for w in built.warnings]
     assert any(w.startswith("证据较弱：本节没有高于相关性阈值的卡片") for w in warnings)
     assert any(w.startswith("方法：没有高于相关性阈值的卡片") for w in warnings)
     assert not any("relevance floor" in w for w in warnings)
+    with_review = export_text(project_paper(settings, project, review_appendix=True), "md")
+    assert "relevance floor" not in with_review
 
 
 def test_draft_exits_zero_with_warnings_and_non_zero_only_when_nothing_is_written(

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from ragcore.drafting.notes import DraftNote
 from ragcore.drafting.versions import VersionStore
 from ragcore.drafting.writer import SectionInput, SectionWriter, join_continuation
 from ragcore.llm import Gateway
@@ -16,6 +17,7 @@ from ragcore.retrieval.sectionplan import SectionPlan
 from ragcore.testing import FakeOpenAIServer
 from ragcore.testing.openai_server import Behaviour
 from ragcore.text import split_sentences
+from ragcore.wording import codes_of
 from tests.drafting.conftest import request, section_input, server_gateway
 
 WriterFactory = Callable[..., SectionWriter]
@@ -49,7 +51,8 @@ def test_offline_generate_all_plans_the_paper_once(
     assert method.checks.citation_issues == []
     assert "[3]" in results["conclusion"].text  # Innovations fits Conclusion before Intro
     intro = results["introduction"]  # no card fits it: written from the brief, said so
-    assert any("纲要" in w for w in intro.checks.warnings) and "纲要" not in intro.text
+    assert DraftNote.BRIEF_ONLY in codes_of(intro.checks.warnings) and "纲要" not in intro.text
+    assert any("纲要" in line for line in intro.checks.lines("zh"))
     assert events[-1].stage == "draft" and events[-1].done == events[-1].total == len(inputs)
     assert {e.stage for e in events} >= {f"section:{s.spec.key}" for s in inputs}
 
@@ -60,9 +63,8 @@ def test_offline_composition_follows_the_rhetorical_order(
     version = make_writer(Gateway()).write(request(), section_input(plan, "method"))
     text = version.text
     assert text.index("自适应边缘损失") < text.index("微调自监督")  # Methodology, then Innovations
-    assert "short" in " ".join(version.checks.warnings) or "篇幅不足" in " ".join(
-        version.checks.warnings
-    )  # three cards cannot fill 800 words, and the review says so
+    # three cards cannot fill 800 words, and the review says so
+    assert DraftNote.SHORT in codes_of(version.checks.warnings)
 
 
 def test_streamed_section_sends_the_brief_and_records_everything(
@@ -207,10 +209,17 @@ def test_model_citations_are_normalised_and_unknown_ones_removed_with_a_warning(
         "微调主干网络更好[3]。三种方法互补[1, 2, 3]。同样见于[1]。另有研究。还有。"
     )
     assert version.checks.citation_issues == []
-    # Said in the paper's language (a Chinese paper's review appendix is Chinese).
-    removed = [w for w in version.checks.warnings if w.startswith("已删除引用")]
-    assert len(removed) == 2 and "arxiv:2212.11772" in removed[0] and "[9]" in removed[1]
-    assert not any("removed citation" in w for w in version.checks.warnings)
+    # Noted as codes; worded in the paper's language (a Chinese paper's review appendix is
+    # Chinese) or in the interface language on Draft.
+    notes = version.checks.warnings
+    assert codes_of(notes) == [DraftNote.REMOVED_NAME, DraftNote.REMOVED_NUMBER]
+    removed = [line for line in version.checks.lines("zh") if line.startswith("已删除引用")]
+    assert removed == [
+        "已删除引用 [arxiv:2212.11772]：它不指向本节的任何证据",
+        "已删除引用 [9]：没有这个编号的证据",
+    ]
+    assert not any("removed citation" in line for line in version.checks.lines("zh"))
+    assert "removed citation [9]: no such evidence key" in version.checks.lines("en")
     paper = export_paper(
         title="t", topic="t", lang="zh", plan=plan, versions={"method": version},
         papers=lambda pid: Paper(paper_id=pid, title=f"Title of {pid}"),

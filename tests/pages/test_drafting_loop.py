@@ -10,6 +10,7 @@ from ragcore.drafting.brief import current_brief
 from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.versions import VersionStore
 from ragcore.settings import load_settings
+from ragcore.wording import word_note
 from tests.pages.conftest import (
     assert_clean,
     create_project,
@@ -142,7 +143,12 @@ def test_brief_open_with_its_evidence_and_findings_one_line_per_sentence(
         from studio.draft_checks_view import finding_lines
 
         lines = finding_lines(current.checks, "zh")
-        assert len(lines) == len(current.checks.citation_issues) + len(sentences)
+        notes = len(current.checks.warnings) + len(current.checks.citation_issues)
+        assert len(lines) == notes + len(sentences)
+        assert lines[: len(current.checks.warnings)] == [
+            word_note(note, "zh")
+            for note in current.checks.warnings  # the interface language
+        ]
 
 
 def test_undo_the_last_evidence_change(drafted: tuple[AppTest, str]) -> None:
@@ -173,3 +179,15 @@ def test_two_claims_of_one_sentence_make_one_line() -> None:
         ]
     )
     assert finding_lines(review, "en") == [f"not in the evidence: 95.1%, ImageNet — “{sentence}”"]
+
+
+def test_draft_words_coded_notes_in_the_interface_language_and_old_ones_as_written() -> None:
+    from ragcore.drafting.notes import DraftNote
+    from ragcore.drafting.review import SectionReview
+    from ragcore.wording import Phrase
+    from studio.draft_checks_view import finding_lines
+
+    old = "篇幅不足：40 字，目标 300-500 字；现有证据只够这么多"  # saved before notes were coded
+    review = SectionReview(warnings=[Phrase(DraftNote.REMOVED_NUMBER, {"cited": "9"}), old])
+    assert finding_lines(review, "en") == ["removed citation [9]: no such evidence key", old]
+    assert finding_lines(review, "zh") == ["已删除引用 [9]：没有这个编号的证据", old]

@@ -5,8 +5,10 @@ from ragcore.library.cards import Card, SummaryType
 from ragcore.library.store import CardStore
 from ragcore.retrieval.context import build_context, clean_card_text, count_tokens, section_context
 from ragcore.retrieval.evidence import EvidenceChoices, EvidenceItem, SectionEvidence, manual_note
+from ragcore.retrieval.notes import ContextNote
 from ragcore.retrieval.sectionplan import load_plan
 from ragcore.settings import Settings
+from ragcore.wording import codes_of, describe
 
 SENTENCE = "这是一个完整的句子，用来测试上下文的预算。"
 
@@ -82,7 +84,9 @@ def test_duplicates_weak_and_excluded_cards_are_left_out() -> None:
     evidence.apply(EvidenceChoices(excluded={excluded.evidence_id}))
     built = build_context(evidence, section, lang="zh", budget=5000)
     assert [c.paper_id for _, c in built.context.cards()] == ["p1"]
-    assert any(w.startswith("核心挑战：文献库中没有这类卡片") for w in built.warnings)
+    missing = [w for w in built.warnings if w.code == ContextNote.NO_CARD]
+    assert any(describe(w, "zh").startswith("核心挑战：文献库中没有这类卡片") for w in missing)
+    assert any(describe(w, "en").startswith("Challenges: no card found") for w in missing)
 
 
 def test_pins_edits_and_notes_reach_the_context() -> None:
@@ -112,7 +116,9 @@ def test_budget_drops_lowest_ranked_whole_cards() -> None:
     assert built.tokens <= budget
     assert [i.paper_id for i in built.dropped] == ["p4"]
     assert [c.text for _, c in built.context.cards()] == texts[:4]  # whole, uncut
-    assert any("p4" in w for w in built.warnings)
+    dropped = [w for w in built.warnings if w.code == ContextNote.DROPPED]
+    assert [w.values["paper"] for w in dropped] == ["p4"]
+    assert describe(dropped[0], "zh") == "因词元预算未用：论文 p4 的方法卡片（相关性 0.50）"
     assert count_tokens(built.text) == built.tokens
 
 
@@ -158,11 +164,12 @@ def test_a_section_without_on_topic_cards_cites_no_off_topic_card_when_the_topic
     assert SectionEvidence.from_dict(evidence(True).to_dict()).topic_covered
     covered = build_context(evidence(True), section, lang="zh", budget=5000)
     assert covered.items == []
-    assert any(
-        w.startswith("本节没有高于相关性阈值的卡片：不引用离题的卡片") for w in covered.warnings
+    assert ContextNote.NONE_OWN in codes_of(covered.warnings)
+    assert describe(covered.warnings[-1], "zh").startswith(
+        "本节没有高于相关性阈值的卡片：不引用离题的卡片"
     )
     uncovered = build_context(evidence(False), section, lang="en", budget=5000)
     assert [i.paper_id for i in uncovered.items] == ["other"] and uncovered.fallback == "nearest"
-    assert any(
-        w.startswith("weak evidence: no card above the relevance floor") for w in uncovered.warnings
-    )
+    weak = [w for w in uncovered.warnings if w.code == ContextNote.WEAK_SECTION]
+    assert describe(weak[0], "en").startswith("weak evidence: no card above the relevance floor")
+    assert "from the 1 nearest cards (relevance at most 0.26)" in describe(weak[0], "en")

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from ragcore.drafting.notes import DraftNote
 from ragcore.drafting.paper_selection import paper_selection, set_paper_selection
 from ragcore.drafting.projects import ProjectStore
 from ragcore.drafting.section_evidence import project_section
@@ -17,6 +18,7 @@ from ragcore.library.cards import SummaryType
 from ragcore.library.store import CardStore
 from ragcore.retrieval.hybrid import prepare_query, search_type
 from ragcore.settings import Settings
+from ragcore.wording import describe
 from tests.conftest import Run
 
 ALLOWED = {"img-vit", "gpu-cluster"}
@@ -113,9 +115,13 @@ def test_a_deleted_paper_drops_out_with_a_note(
         library, projects, projects.get(project_id), "method", settings=retrieval_settings
     )
     assert {i.paper_id for i in section.evidence.items} == {"img-vit"}
-    assert any(
-        "gpu-cluster" in w and "no longer in the library" in w for w in section.built.warnings
+    gone = section.built.warnings[0]
+    assert gone.code == DraftNote.PAPERS_GONE and gone.values["papers"] == ("gpu-cluster",)
+    assert describe(gone, "en") == (
+        "no longer in the library, left out of this project's papers: gpu-cluster; "
+        "the other selected papers are still used"
     )
+    assert describe(gone, "zh").startswith("已不在文献库中，已从本项目的论文中去掉：gpu-cluster；")
 
 
 def test_cli_sets_shows_and_applies_the_selection(
