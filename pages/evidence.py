@@ -24,6 +24,7 @@ from studio.evidence_view import (
     SectionView,
     bump_tables,
     column_config,
+    context_notes,
     save_returned_changes,
     save_table_edits,
     section_view,
@@ -31,7 +32,7 @@ from studio.evidence_view import (
     type_table,
 )
 from studio.paper_selection_view import paper_selection_editor, selection_summary
-from studio.papers_view import lang_label, paper_label
+from studio.papers_view import lang_label
 
 
 def type_label(summary_type: SummaryType) -> str:
@@ -138,37 +139,13 @@ def apply_to_library(project: Project, view: SectionView) -> None:
         st.rerun()
 
 
-def context_notes(view: SectionView) -> list[str]:
-    """What the context builder left out, in the interface language (weak and missing types
-    are said under their tables)."""
-    built = view.built
-    notes = []
-    if built.tokens > built.budget:
-        notes.append(t(f"上下文有 {built.tokens} 个词元，超过预算 {built.budget}，只剩置顶卡片和笔记。",
-                       f"The context is {built.tokens} tokens, over the budget of {built.budget}, "
-                       "with only pinned cards and notes left."))  # fmt: skip
-    if built.fallback == "nearest":
-        notes.append(t("证据很弱：本节没有高于相关度阈值的卡片，改用最接近的几张卡片写作；请检查它们，置顶更好的卡片或添加笔记。",
-                       "Weak evidence: no card above the relevance floor for this section; it is written from "
-                       "the nearest cards. Check them, pin better ones or add a note."))  # fmt: skip
-    if built.fallback == "others":
-        notes.append(t("本节没有切题的卡片：不引用离题的卡片，由其他章节的证据或论文纲要写成；请置顶卡片、打开备选卡片或添加笔记。",
-                       "No card of this section is on topic: no off-topic card is cited; it is written from other "
-                       "sections' evidence or the brief. Pin a card, switch on a backup or add a note."))  # fmt: skip
-    for item in built.dropped:
-        notes.append(t(f"因词元预算未用：{type_label(item.summary_type)}卡片，{paper_label(item.paper_id)}（相关度 {item.relevance:.2f}）",
-                       f"Left out for the token budget: {type_label(item.summary_type)} card of "
-                       f"{paper_label(item.paper_id)} (relevance {item.relevance:.2f})"))  # fmt: skip
-    return notes
-
-
 def context_preview(view: SectionView) -> None:
     built = view.built
     col_chars, col_tokens, col_cards = st.columns(3)
     col_chars.metric(t("上下文字符数", "Context characters"), built.chars)
     col_tokens.metric(t("词元数 / 预算", "Tokens / budget"), f"{built.tokens} / {built.budget}")
     col_cards.metric(t("使用的卡片", "Cards used"), len(built.items))
-    for line in context_notes(view):
+    for line in context_notes(built, lang()):
         st.warning(line)
     with st.expander(t("上下文预览", "Context preview"), expanded=False):
         st.code(built.text, language="markdown", wrap_lines=True)

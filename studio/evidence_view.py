@@ -18,10 +18,12 @@ from ragcore.drafting.projects import Project
 from ragcore.drafting.section_evidence import ProjectSection, project_section
 from ragcore.errors import RagcoreError
 from ragcore.library.cards import SummaryType
-from ragcore.retrieval.context import store_retriever, store_snippets
+from ragcore.retrieval.context import BuiltContext, store_retriever, store_snippets
 from ragcore.retrieval.evidence import SectionEvidence
+from ragcore.retrieval.notes import ContextNote
 from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.retrieval.snippets import Snippet
+from ragcore.wording import Phrase, describe
 from studio.common import projects, section_plan, settings, store, t
 from studio.papers_view import paper_label
 
@@ -213,3 +215,28 @@ def save_returned_changes(
         store_.set_section_state(project.project_id, state)
         changed = True
     return changed
+
+
+# The context builder's notes the preview shows; weak and missing types are said under their
+# tables, a paper gone from the selection in the selection's summary.
+_PREVIEW_NOTES = {
+    ContextNote.OVER_BUDGET,
+    ContextNote.WEAK_SECTION,
+    ContextNote.NONE_OWN,
+    ContextNote.DROPPED,
+}
+
+
+def context_notes(built: BuiltContext, lang: str) -> list[str]:
+    """What the context builder left out or fell back on, in the interface language `lang`;
+    a card left out names its paper as the page does."""
+    lines = []
+    for note in built.warnings:
+        if note.code not in _PREVIEW_NOTES:
+            continue
+        if note.code == ContextNote.DROPPED:
+            note = Phrase(
+                note.code, {**note.values, "paper": paper_label(str(note.values["paper"]))}
+            )
+        lines.append(describe(note, lang))
+    return lines

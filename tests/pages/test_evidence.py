@@ -195,3 +195,22 @@ def test_an_empty_paper_choice_is_refused(app: AppTest) -> None:
     app.button(key=f"{key}_save").click().run()
     assert any("至少选择一篇论文" in e for e in values(app.error))
     assert ProjectStore.from_settings(load_settings()).get(project_id).papers is None
+
+
+@pytest.fixture
+def tiny_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAGCORE_DRAFTING__SECTION_TOKEN_BUDGET", "200")
+
+
+@pytest.mark.usefixtures("every_card_relevant", "tiny_budget")
+def test_the_preview_says_what_the_budget_left_out_in_the_interface_language(
+    app: AppTest,
+) -> None:
+    """The context builder's notes (codes) are worded by the page in the interface language;
+    a card left out names its paper as the page does."""
+    open_method_tab(app)
+    warnings = values(app.warning)
+    assert any(w.startswith("上下文有 ") and "超出 200 的预算" in w for w in warnings), warnings
+    left_out = [w for w in warnings if w.startswith("因词元预算未用：论文 ")]
+    assert left_out and all("卡片（相关性 " in w for w in left_out), warnings
+    assert not any("token budget" in w for w in warnings)
