@@ -27,6 +27,7 @@ from ragcore.llm.composer import (
     ComposedText,
     EvidenceBlock,
     clean_sentences,
+    leans_back,
     render_sentences,
     select_sentences,
     sentence_fingerprint,
@@ -166,11 +167,19 @@ def _fill_from_raw(
         size = count_words(candidate.sentence.text)
         if total >= goal:
             break
-        if total + size > high:
+        if total + size > high or not _follows_its_antecedent(candidate, more):
             continue
         more.append(candidate)
         total += size
     return more
+
+
+def _follows_its_antecedent(candidate: _Candidate, taken: Sequence[_Candidate]) -> bool:
+    """A passage sentence leaning on the one before it ("However, ...") comes right after it."""
+    if not leans_back(candidate.sentence.text):
+        return True
+    block, index = candidate.sentence.position
+    return bool(taken) and taken[-1].sentence.position == (block, index - 1)
 
 
 def _rekey(section: SectionEvidenceBlocks, borrowed: Sequence[_Candidate]) -> dict[str, str]:
