@@ -1,10 +1,12 @@
 """The paper scorecard on real material (issue 13); prints markdown tables.
 
-1. A mixed library in a fresh home: the dev PDFs (tests/data/pdfs) and the 16 unarXive Markdown
-   papers (tests/data/papers) ingested with the offline summarizer, and the seeds' cards
+1. A mixed library in a fresh home: the dev PDFs (tests/data/pdfs), the 16 unarXive Markdown
+   papers (tests/data/papers) and four real manuscripts on one topic
+   (tests/data/papers_topics) ingested with the offline summarizer, and the seeds' cards
    imported (tests/data/seeds 000-003) with their BibTeX (data/demo_references.bib, as a
    researcher imports a reference manager's export). Most papers are off every topic below.
-2. Two English and two Chinese topics, each drafted with the offline model and through the test
+2. Three English topics (two with one paper of their own in the library, one with four) and two
+   Chinese topics, each drafted with the offline model and through the test
    server (`FakeOpenAIServer`: a fixed reply per section that cites like a model does, with
    `[1, 2]`, `[1-3]` and `【1】`; it measures how the pipeline handles model output, not writing),
    then scored with `ragcore.quality` (the same code as `ragcore eval paper`).
@@ -39,8 +41,10 @@ from ragcore.testing import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
+TOPIC_PAPERS = DATA / "papers_topics"
 PAIRS = ROOT / "benchmarks" / "data" / "support_pairs" / "support_pairs.jsonl"
 TOPICS = [
+    ("en", "FracMinHash sketching for metagenome analysis"),
     ("en", "n-gram F-score metrics for evaluating grammatical error correction"),
     ("en", "empirically evaluated bug localization approaches"),
     ("zh", "分布式深度学习训练中的梯度稀疏化与通信优化"),
@@ -81,7 +85,11 @@ def build_library(home: Path) -> dict[str, Any]:
     settings = load_settings()
     store = CardStore.open(settings)
     started = time.perf_counter()
-    files = sorted((DATA / "pdfs").glob("*.pdf")) + sorted((DATA / "papers").glob("*.md"))
+    files = (
+        sorted((DATA / "pdfs").glob("*.pdf"))
+        + sorted((DATA / "papers").glob("*.md"))
+        + sorted(TOPIC_PAPERS.glob("manubot-*.md"))
+    )
     reports = ingest_paths(settings, files, IngestOptions(), store=store)
     seeds = sorted((DATA / "seeds").glob("00[0-3]_*.txt"))
     imported = import_files(seeds, store)

@@ -122,6 +122,47 @@ class Flaw(NamedTuple):
     piece: str = ""
 
 
+# An English sentence cannot end on these words: the text was cut after them, or a citation
+# that was part of the sentence ("derived method in [12].") was removed.
+_DANGLING = re.compile(
+    r"\b(?:to|the|of|and|a|an|in|for|with|by|on|from|as|at|or|that|which|such|than|into|via)"
+    r"\s*[.!?]?$"
+)
+
+
+# What is left of an author-year citation cut by extraction or a careless source.
+_STUB = re.compile(
+    r"(?<![A-Za-z])(?!et\b)[a-z]{1,2} al\.,?\s*(?:19|20)\d{2}"  # "t al., 2020"
+    r"|\bet al\s*$|\bet al\.,\s*$"  # a sentence ending on "et al"
+    r"|(?<![A-Za-z])[A-Z][a-z]+ et al(?![.\w])"  # "Deng et al" without its period and year
+)
+
+
+def citation_stub(sentence: str) -> str | None:
+    """The cut author-year citation in a sentence ("t al., 2020", "Deng et al" without its
+    period), or None."""
+    match = _STUB.search(sentence)
+    return match.group(0).strip() if match else None
+
+
+def unopened_parenthesis(sentence: str) -> bool:
+    """True when a closing parenthesis comes before any opening one: a cut-off piece."""
+    opened = 0
+    for ch in sentence:
+        opened += ch in "(（"
+        if ch in ")）":
+            if opened == 0:
+                return True
+            opened -= 1
+    return False
+
+
+def ends_dangling(sentence: str) -> bool:
+    """True when an English sentence ends on a word no sentence ends with ("... method in.")."""
+    stripped = sentence.rstrip()
+    return bool(_DANGLING.search(stripped.rstrip(".!?"))) and cjk_count(stripped) == 0
+
+
 def text_gap(sentence: str) -> Flaw | None:
     """Where an English sentence has a hole where text was removed (None when it has none):
     `gap` (a citation or name removed), `empty_brackets`, `comma_gap` (text before a comma)."""

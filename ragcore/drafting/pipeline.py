@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ragcore.drafting.brief import Brief, current_brief, generate_brief, save_brief
 from ragcore.drafting.export import ExportedPaper, export_paper, to_html
 from ragcore.drafting.projects import Project, ProjectStore
-from ragcore.drafting.section_evidence import project_section
+from ragcore.drafting.section_evidence import ProjectSection, project_section
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.drafting.writer import DraftRequest, SectionDelta, SectionInput, SectionWriter
 from ragcore.errors import InputError
@@ -80,18 +80,46 @@ def section_input(spec: SectionSpec, built: BuiltContext) -> SectionInput:
 
 
 def raw_fill(
-    store: CardStore, vector: Vectors, spec: SectionSpec, built: BuiltContext
-) -> list[EvidenceBlock]:
+    store: CardStore,
+    vector: Vectors,
+    spec: SectionSpec,
+    built: BuiltContext,
+    on_topic_papers: Sequence[str] = (),
+) -> tuple[list[EvidenceBlock], dict[str, str]]:
     """The raw text a short extractive section may be filled from: the role-fitting raw
     sections of the papers the section cites on topic (a card above the relevance floor, or
-    one the user chose), each block keyed as the section cites its paper."""
+    one the user chose), and of the project's other on-topic papers (an offline Methodology
+    card may miss the topic while the paper's method text is on it). Each block is keyed as the
+    section cites its paper; a paper the section does not cite gets the next free number.
+    Returns the blocks and the keys added."""
     keys: dict[str, str] = {}
     for item in built.items:
         on_topic = not item.weak or item.pinned or item.chosen
         if item.kind == "card" and item.citation_key and on_topic:
             keys.setdefault(item.paper_id, item.citation_key)
-    passages = fill_passages(store, vector, list(keys), spec.roles)
-    return [EvidenceBlock("raw", "raw", p.paper_id, keys[p.paper_id], p.text) for p in passages]
+    wanted = list(dict.fromkeys([*keys, *on_topic_papers]))
+    passages = fill_passages(store, vector, wanted, spec.roles)
+    taken = {i.citation_key for i in built.items if i.citation_key}
+    added: dict[str, str] = {}
+    for paper_id in dict.fromkeys(p.paper_id for p in passages):
+        if paper_id not in keys:
+            number = max((int(k) for k in taken | set(added) if k.isdigit()), default=0) + 1
+            keys[paper_id] = str(number)
+            added[str(number)] = paper_id
+    blocks = [EvidenceBlock("raw", "raw", p.paper_id, keys[p.paper_id], p.text) for p in passages]
+    return blocks, added
+
+
+def project_on_topic_papers(sections: Sequence[ProjectSection]) -> list[str]:
+    """Papers any section of the project cites on topic (a card above the floor, or chosen)."""
+    return list(
+        dict.fromkeys(
+            item.paper_id
+            for section in sections
+            for item in section.built.items
+            if item.kind == "card" and (not item.weak or item.pinned or item.chosen)
+        )
+    )
 
 
 def selected_specs(plan: SectionPlan, names: Sequence[str]) -> list[SectionSpec]:
@@ -113,8 +141,7 @@ def prepare_sections(
     """Retrieve and build each section's context with the project's choices, and remember what
     retrieval found in the project's evidence state."""
     plan = projects.plan(project)
-    prepared = []
-    vector: Vectors | None = None
+    sections: list[ProjectSection] = []
     for done, spec in enumerate(specs):
         report(progress, "evidence", done, len(specs), spec.key)
         section = project_section(store, projects, project, spec.key, settings=settings, plan=plan)
@@ -124,11 +151,23 @@ def prepare_sections(
             projects.set_section_state(
                 project.project_id, state.model_copy(update={"retrieved": retrieved})
             )
-        given = section_input(spec, built)
-        if built.items:
+        sections.append(section)
+    # Regenerating one section fills it from the same papers as drafting them all.
+    others = [
+        project_section(store, projects, project, s.key, settings=settings, plan=plan)
+        for s in plan.sections
+        if s.key not in {spec.key for spec in specs}
+    ]
+    on_topic = project_on_topic_papers([*sections, *others])
+    prepared = []
+    vector: Vectors | None = None
+    for section in sections:
+        given = section_input(section.spec, section.built)
+        if section.built.items:
             vector = store.embed_query(project.topic) if vector is None else vector
-            given.raw = raw_fill(store, vector, spec, built)
-        prepared.append(PreparedSection(given, built))
+            given.raw, added = raw_fill(store, vector, section.spec, section.built, on_topic)
+            given.citation_keys.update(added)
+        prepared.append(PreparedSection(given, section.built))
     report(progress, "evidence", len(specs), len(specs))
     return prepared
 

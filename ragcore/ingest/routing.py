@@ -21,6 +21,9 @@ ROUTING_FILE = PROJECT_ROOT / "data" / "summary_routing.yaml"
 class Source:
     role: str
     paragraphs: str | None = None  # cue set a paragraph must match to be used
+    # Read only when the sources before it gave nothing: an IMRaD paper (Methods, Results) has
+    # no experiments section, and the design of its experiments is in its methods.
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Route:
         parts: list[str] = []
         headings: list[str] = []
         for source in self.sources:
+            if source.fallback and parts:
+                break
             for section in sections:
                 if section.role != source.role or not section.text.strip():
                     continue
@@ -76,7 +81,10 @@ def load_routing(path: Path = ROUTING_FILE) -> Routing:
         routes = {}
         for name, entry in raw["types"].items():
             summary_type = SummaryType.parse(name)
-            sources = tuple(Source(s["role"], s.get("paragraphs")) for s in entry["sources"])
+            sources = tuple(
+                Source(s["role"], s.get("paragraphs"), bool(s.get("fallback", False)))
+                for s in entry["sources"]
+            )
             for source in sources:
                 if source.role not in ROLES:
                     raise ValueError(f"type {name}: unknown role {source.role!r}")

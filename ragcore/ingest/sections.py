@@ -125,7 +125,9 @@ def _assign_levels(headings: list[_Heading]) -> None:
     stack: list[int] = []  # last number seen at each depth
     dotted = False  # a paper that writes "2.1" writes top-level numbers bare: "3" is never nested
     roman = False  # the last top-level heading was "IV. …": lettered ones below it nest
-    for heading in headings:
+    for index, heading in enumerate(headings):
+        if _article_not_letter(heading, headings[:index], base):
+            heading.match = HeadingMatch("", heading.line.strip(), "markup")
         number = heading.match.number
         if number and set(number) <= set("IVX"):
             roman = True
@@ -162,6 +164,27 @@ def _assign_levels(headings: list[_Heading]) -> None:
             heading.level = len(stack) + 1 if stack else 1
 
 
+def _article_not_letter(heading: _Heading, before: list[_Heading], base: int) -> bool:
+    """ "### A FracMinHash implementation accurately estimates …" under "## Results" is a
+    subsection whose title starts with the article, not appendix A: a marked-up lettered
+    heading below the top markup level, inside a section that is no appendix."""
+    if heading.match.number != "A" or heading.markup_level in (None, base):
+        return False
+    parent = next(
+        (
+            h
+            for h in reversed(before)
+            if h.markup_level is not None and h.markup_level < heading.markup_level
+        ),
+        None,
+    )
+    return (
+        parent is not None
+        and not parent.match.number[:1].isalpha()
+        and ((parent.role_hint or role_from_words(parent.match.title)) != "appendix")
+    )
+
+
 def _plain_number_level(number: int, stack: list[int], prefer_top: bool) -> int:
     """Deepest level the number continues, or the shallowest for standard headings
     ("5 Experiments" after "4.4" continues the top level, not the run under "4")."""
@@ -195,6 +218,7 @@ def _assign_roles(headings: list[_Heading]) -> None:
         if len(parents) == 1:
             top_level.append(heading)
     _fill_by_position(top_level)
+    _background_opens(top_level)
     for heading in headings:  # parents come before their children
         parent = parent_of[id(heading)]
         # An abstract has no subsections: what follows it under a deeper heading is body text.
@@ -202,6 +226,20 @@ def _assign_roles(headings: list[_Heading]) -> None:
             heading.role = parent.role
         elif heading.role is None:
             heading.role = _nearest_parent_role(headings, heading)
+
+
+_OPENING_BACKGROUND = re.compile(r"^(?:background|研究背景|背景)$", re.IGNORECASE)
+
+
+def _background_opens(top_level: list[_Heading]) -> None:
+    """A paper with no introduction that opens with "Background" (BMC and many life-science
+    journals: Background, Methods, Results, Discussion) is introducing itself there; after an
+    introduction "Background" is related work."""
+    if any(h.role == "introduction" for h in top_level):
+        return
+    body = [h for h in top_level if h.role not in ("abstract", "other") and h.match.title]
+    if body and _OPENING_BACKGROUND.match(body[0].match.title.strip()):
+        body[0].role = "introduction"
 
 
 def _fill_by_position(top_level: list[_Heading]) -> None:

@@ -71,8 +71,10 @@ class Summarizer:
         source, headings = route.source_text(sections, self.routing)
         summary = Summary(route.summary_type, source_headings=headings)
         if not source.strip():
-            roles = " or ".join(s.role for s in route.sources)
-            summary.reason = f"skipped: the paper has no {roles} section"
+            roles = " or ".join(s.role for s in route.sources if not s.fallback)
+            fallbacks = [f"{s.role} text on {s.paragraphs}" for s in route.sources if s.fallback]
+            nor = f" (nor {' or '.join(fallbacks)})" if fallbacks else ""
+            summary.reason = f"skipped: the paper has no {roles} section{nor}"
             return summary
         attempt = self._extractive_attempt if self.offline else self._llm_attempt
         summary.origin = Origin.EXTRACTIVE if self.offline else Origin.GENERATED

@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 
 from ragcore.documents.section_context import SectionContext
 from ragcore.text import (
+    citation_stub,
     count_words,
     detect_lang,
+    ends_dangling,
     formula_debris,
     is_truncated,
     split_sentences,
     text_gap,
+    unopened_parenthesis,
 )
 
 DEFAULT_TARGET = (150, 300)
@@ -64,6 +67,14 @@ _TEMPLATE = re.compile(
 )
 _END_PUNCT = "。！？.!?；;"
 _SOURCE_CITATION = re.compile(r"\s*[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]")
+_BRACKETED_URL = re.compile(r"\[(https?://[^\]\s]+)\]")
+# A citation the sentence reads as a word: after a preposition ("method in [12]", "see [3]"),
+# or as its subject ("[3] showed that ...").
+_CITATION_AS_WORD = re.compile(
+    r"(?:\b(?:in|by|of|see|from|than|to|with|following|cf\.|e\.g\.,?|i\.e\.,?)\s*|^\s*)"
+    r"[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -168,13 +179,20 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
     """Whole, informative sentences of one evidence text, each verbatim after light cleaning."""
     out: list[str] = []
     for line in _statement_lines(text):
-        # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
-        # not ours: kept, they would read as (wrong) citations of our evidence.
-        line = _SOURCE_CITATION.sub("", line)
         sentences = split_sentences(line)
         if sentences and is_truncated(sentences[-1]):
             sentences.pop()  # the card was cut off mid-sentence: drop the stub, keep the rest
-        out.extend(s for s in sentences if _informative(s, min_words) and is_whole_sentence(s))
+        for sentence in sentences:
+            if _CITATION_AS_WORD.search(sentence):
+                continue  # "as in [12]", "[3] showed": without the citation a hole is left
+            # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
+            # not ours: kept, they would read as (wrong) citations of our evidence.
+            sentence = _SOURCE_CITATION.sub("", sentence).strip()
+            # "archived on OSF [https://osf.io/t3fqa/]": in brackets an address reads as a
+            # broken citation of ours.
+            sentence = _BRACKETED_URL.sub(r"(\1)", sentence)
+            if _informative(sentence, min_words) and is_whole_sentence(sentence):
+                out.append(sentence)
     return out
 
 
@@ -268,7 +286,9 @@ def is_whole_sentence(sentence: str) -> bool:
         return False
     if text_gap(text) or formula_debris(text):
         return False
-    if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")):
+    if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")) or ends_dangling(text):
+        return False
+    if citation_stub(text) or unopened_parenthesis(text):
         return False
     return detect_lang(text) != "en" or bool(_LATIN_END.search(text))
 

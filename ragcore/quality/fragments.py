@@ -10,20 +10,17 @@ from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import blocks, split, strip_markers
 from ragcore.quality.wording import Code, Phrase
-from ragcore.text import cjk_count, formula_debris, text_gap
+from ragcore.text import (
+    citation_stub,
+    cjk_count,
+    ends_dangling,
+    formula_debris,
+    text_gap,
+    unopened_parenthesis,
+)
 
 KEY, NAME = "fragments", "Fragments (count)"
 _DEBRIS = re.compile(r"[•▪●◦■□◆◇▶►\uf0a7\uf0b7\ufffd\u200b\x0c]|[\ufb00-\ufb06]|ï¬|â€")
-_STUB = re.compile(
-    r"(?<![A-Za-z])(?!et\b)[a-z]{1,2} al\.,?\s*(?:19|20)\d{2}"  # "t al., 2020"
-    r"|\bet al\s*$|\bet al\.,\s*$"  # a sentence ending on "et al"
-    r"|(?<![A-Za-z])[A-Z][a-z]+ et al(?![.\w])"  # "Deng et al" without its period and year
-)
-# A sentence cannot end on these words (the paragraph was cut after them).
-_DANGLING = re.compile(
-    r"\b(?:to|the|of|and|a|an|in|for|with|by|on|from|as|at|or|that|which|such|than|into|via)"
-    r"\s*[.!?]?$"
-)
 # "(2015), we measure ...": the authors of "Grundkiewicz et al. (2015)" were cut off.
 _CUT_YEAR = re.compile(r"^\s*[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z]")
 # "两方面：(1) A。" promises more items than it holds: the rest was split off or cut.
@@ -62,7 +59,7 @@ def _ends_mid(text: str, lang: str) -> Phrase | None:
     ends = _ZH_END + _EN_END if lang == "zh" or cjk_count(stripped[-3:]) else _EN_END
     if not stripped.endswith(ends) and not stripped.endswith("."):
         return Phrase(Code.ENDS_MID)
-    if _DANGLING.search(stripped.rstrip(".!?")) and cjk_count(stripped) == 0:
+    if ends_dangling(stripped):
         return Phrase(Code.ENDS_DANGLING)
     return None
 
@@ -70,18 +67,13 @@ def _ends_mid(text: str, lang: str) -> Phrase | None:
 def _debris(sentence: str) -> Phrase | None:
     if match := _DEBRIS.search(sentence):
         return Phrase(Code.DEBRIS, {"piece": match.group(0)})
-    if match := _STUB.search(sentence):
-        return Phrase(Code.CITATION_STUB, {"piece": match.group(0).strip()})
+    if piece := citation_stub(sentence):
+        return Phrase(Code.CITATION_STUB, {"piece": piece})
     if flaw := text_gap(sentence) or formula_debris(sentence):
         code = Code(f"fragment.{flaw.kind}")
         return Phrase(code, {"piece": flaw.piece} if flaw.piece else {})
-    opened = 0
-    for ch in sentence:
-        opened += ch in "(（"
-        if ch in ")）":
-            if opened == 0:
-                return Phrase(Code.CLOSING_PARENTHESIS)
-            opened -= 1
+    if unopened_parenthesis(sentence):
+        return Phrase(Code.CLOSING_PARENTHESIS)
     return None
 
 

@@ -52,10 +52,17 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _snippets(version: SectionVersion, cards: list[Evidence], store: CardStore) -> list[Evidence]:
+def _snippets(
+    version: SectionVersion,
+    cards: list[Evidence],
+    store: CardStore,
+    paper_relevance: dict[str, float],
+) -> list[Evidence]:
     """The raw-text passages the section was also written from (`evidence_texts` that are not
     card texts), each attributed to the cited paper whose raw text contains it: a sentence the
-    composer took from a passage is then judged against that passage."""
+    composer took from a passage is then judged against that passage. A passage is as near the
+    topic as its paper's best card in the project's evidence (drafting fills from on-topic
+    papers only)."""
     known = {_squash(e.text) for e in cards}
     passages = [t for t in version.evidence_texts if t.strip() and _squash(t) not in known]
     if not passages:
@@ -66,7 +73,9 @@ def _snippets(version: SectionVersion, cards: list[Evidence], store: CardStore) 
             continue
         raw = _squash(" ".join(chunk.text for chunk in store.get_raw_chunks(paper_id)))
         out += [
-            Evidence("", paper_id, text, "snippet") for text in passages if _squash(text) in raw
+            Evidence("", paper_id, text, "snippet", paper_relevance.get(paper_id))
+            for text in passages
+            if _squash(text) in raw
         ]
     return out
 
@@ -99,6 +108,10 @@ def from_project(
         for n in (manual_note(x.text, x.summary_type) for x in projects.notes(project.project_id))
     }
     relevance = topic_relevance(store, query, list(cards.values()), settings)
+    paper_relevance: dict[str, float] = {}
+    for card_id, value in relevance.items():
+        paper_id = cards[card_id].paper_id
+        paper_relevance[paper_id] = max(value, paper_relevance.get(paper_id, 0.0))
     for spec, section in zip(plan.sections, exported.document.sections, strict=False):
         version = current.get(spec.key)
         checked = SectionUnderCheck(
@@ -109,7 +122,7 @@ def from_project(
             paper.notes.append(Phrase(Code.SECTION_EMPTY, {"heading": section.heading}))
         else:
             checked.evidence = _evidence(version, cards, notes, relevance)
-            checked.evidence += _snippets(version, checked.evidence, store)
+            checked.evidence += _snippets(version, checked.evidence, store, paper_relevance)
             checked.allowed_terms = terms
             if version.review:
                 review = version.checks

@@ -39,12 +39,19 @@ def topic_relevance(
     lexical = index_for(store, snapshot)
     multilingual = is_multilingual(store.embedder.name)
     query_vector = unit(query.vector) if query.vector is not None else None
+    # English cards are scored by the English channel when retrieval used it (`_per_language`):
+    # the floor was applied on that scale.
+    english_vector, english = (
+        (unit(query.english[0]), query.english[1]) if query.english else (None, None)
+    )
     out: dict[str, float] = {}
     for card in cards:
-        vector = snapshot.vectors.get(card.card_id)
+        vector, against = snapshot.vectors.get(card.card_id), query_vector
+        if english is not None and card.card_id in english.cards:
+            vector, against = english.vectors.get(card.card_id), english_vector
         if vector is None:
             continue
-        dense = relevance(float(np.dot(vector, query_vector))) if query_vector is not None else 0.0
+        dense = relevance(float(np.dot(vector, against))) if against is not None else 0.0
         type_index = lexical.by_type.get(card.summary_type)
         coverage = topical_coverage(type_index, query.terms, card.summary_type, card.card_id)
         weight = _dense_weight(fusion, query.lang, card.lang or query.lang, multilingual)

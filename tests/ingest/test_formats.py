@@ -185,3 +185,59 @@ def test_folders_are_walked_for_known_types(tmp_path: Path, en_markdown: Path) -
     (en_markdown.parent / ".hidden" / "c.md").write_text("x")
     found = sorted(p.name for p in collect_files([en_markdown.parent]))
     assert found == ["b.tex", "graphmix.md"]
+
+
+def test_markdown_wrapped_lines_are_one_paragraph(tmp_path: Path) -> None:
+    """Pandoc, Manubot and R Markdown papers wrap at ~72 columns: a soft line break is a space
+    (CommonMark), so a sentence is never cut at a line end; list items, tables, display
+    formulas and hard breaks keep their lines; links read as their text; a pandoc table
+    caption and a lone image are captions, not running text."""
+    path = tmp_path / "wrapped.md"
+    path.write_text(
+        "# Title\n\n## Results\n\ndetection requires a minimum overlap of 2-3 hashes [14]. With the\n"
+        "parameters used, this represents approximately\n2-3 kb of matching sequence.\n\n"
+        "Archived on OSF [https://osf.io/t3fqa/](https://osf.io/t3fqa/) and\n[sourmash](https://x.org/a_(b)).\n\n"
+        "- first item\n  wrapped\n- second item\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "Table: The largest categories in the Sequence\nRead Archive.\n\n"
+        "![A figure\ncaption](fig.png){#fig:a}\n\n中文的句子\n折行了。\n\nAuthors: A  \nLicence: B\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    body = [b.text for b in doc.blocks if b.heading_level is None and b.kind == "body"]
+    assert body[0] == (
+        "detection requires a minimum overlap of 2-3 hashes [14]. With the parameters used, "
+        "this represents approximately 2-3 kb of matching sequence."
+    )
+    assert body[1] == "Archived on OSF https://osf.io/t3fqa/ and sourmash."
+    assert body[2] == "- first item wrapped\n- second item"
+    assert body[3] == "| a | b |\n|---|---|\n| 1 | 2 |"
+    assert body[4:] == ["中文的句子折行了。", "Authors: A\nLicence: B"]
+    captions = [b.text for b in doc.blocks if b.kind == "caption"]
+    assert captions == [
+        "[Table: The largest categories in the Sequence Read Archive.]",
+        "[Figure: A figure caption]",
+    ]
+    results = next(s for s in split_sections(doc) if s.heading == "Results")
+    assert "approximately 2-3 kb" in results.text and "Table:" not in results.text
+
+
+def test_latex_wrapped_lines_are_one_paragraph(tmp_path: Path) -> None:
+    """TeX reads a single line break as a space: a wrapped LaTeX paragraph is whole sentences,
+    an `itemize` item keeps its own line."""
+    path = tmp_path / "wrapped.tex"
+    path.write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\section{Introduction}\n"
+        "Shotgun sequencing of microbial communities is an important\ntechnique for studying "
+        "microbiomes~\\cite{x}. By sampling the genomic\ncontent, it characterizes communities.\n\n"
+        "Our contributions are:\n\\begin{itemize}\n\\item a sketch that\nsupports containment;\n"
+        "\\item a fast search.\n\\end{itemize}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    intro = next(s for s in split_sections(parse_file(path)) if s.role == "introduction")
+    paragraphs = intro.text.split("\n\n")
+    assert paragraphs[0] == (
+        "Shotgun sequencing of microbial communities is an important technique for studying "
+        "microbiomes. By sampling the genomic content, it characterizes communities."
+    )
+    assert "a sketch that supports containment;" in intro.text
+    assert "\n" not in paragraphs[0]

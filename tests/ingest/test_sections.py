@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ragcore.ingest.formats import plaintext
+from ragcore.ingest.formats import markdown, plaintext
 from ragcore.ingest.heading_quality import evaluate
 from ragcore.ingest.headings import match_heading, named_role
 from ragcore.ingest.sections import split_sections
@@ -118,3 +118,28 @@ def test_quality_on_vendored_eval_papers() -> None:
 )
 def test_the_role_a_heading_names_outright(heading: str, role: str | None) -> None:
     assert named_role(heading) == role
+
+
+def _markdown_sections(text: str) -> list[tuple[str, str, int]]:
+    doc = markdown.parse(Path("p.md"), text.encode())
+    return [(s.heading, s.role, s.level) for s in split_sections(doc) if s.heading]
+
+
+def test_subsection_title_starting_with_the_article_a_is_no_appendix() -> None:
+    text = (
+        "# T\n\n## Results\n\nR.\n\n### FracMinHash supports containment\n\nX.\n\n"
+        "### A FracMinHash implementation accurately estimates containment\n\nY.\n\n"
+        "## Discussion\n\nD.\n\n## A Proofs\n\nP.\n"
+    )
+    got = {h: (r, level) for h, r, level in _markdown_sections(text)}
+    assert got["A FracMinHash implementation accurately estimates containment"] == ("results", 2)
+    assert got["A Proofs"] == ("appendix", 1)  # top level: appendix A
+
+
+def test_background_opening_a_paper_without_introduction_introduces_it() -> None:
+    imrad = (
+        "# T\n\n## Abstract\n\nA.\n\n## Background\n\nB.\n\n## Methods\n\nM.\n\n## Results\n\nR.\n"
+    )
+    assert ("Background", "introduction", 1) in _markdown_sections(imrad)
+    cs = "# T\n\n## Introduction\n\nI.\n\n## Background\n\nB.\n\n## Method\n\nM.\n"
+    assert ("Background", "related work", 1) in _markdown_sections(cs)

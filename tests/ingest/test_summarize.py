@@ -75,6 +75,34 @@ def test_missing_sections_skip_the_type_with_a_reason(tmp_path: Path) -> None:
         summaries[SummaryType.BASELINE].reason
         == "skipped: the paper has no experiments or results section"
     )
+    assert summaries[SummaryType.EXPEDESIGN].reason == (
+        "skipped: the paper has no experiments section (nor method text on dataset)"
+    )
+
+
+def test_imrad_paper_describes_its_experiments_in_its_methods(tmp_path: Path) -> None:
+    """No "Experiments" section (Methods, Results): ExpeDesign comes from the methods' paragraphs
+    about data; a paper with an experiments section keeps using only that."""
+    methods = (
+        "## Methods\n\nWe hash every k-mer of each genome with a fixed hash function.\n\n"
+        "The GTDB data set of 47,894 genomes was downloaded and sketched with k-mer size 31, "
+        "and each metagenome sample was collected from the SRA for this evaluation.\n\n"
+    )
+    imrad = tmp_path / "imrad.md"
+    imrad.write_text("# T\n\n" + methods + "## Results\n\nContainment was accurate.\n")
+    with_experiments = tmp_path / "cs.md"
+    with_experiments.write_text(
+        "# T\n\n" + methods + "## Experiments\n\nWe evaluate on three benchmark datasets "
+        "with five random seeds and report the mean of every run in the tables below. "
+        "Each model is trained for ten epochs with the same learning rate and batch size on "
+        "one GPU, and the best checkpoint on the validation split is kept for testing.\n"
+    )
+    summarizer = Summarizer(load_routing())
+    for path, expected in ((imrad, "GTDB data set"), (with_experiments, "three benchmark")):
+        cards = summarizer.summarize(split_sections(parse_file(path)), "T", "en")
+        design = next(s for s in cards if s.summary_type is SummaryType.EXPEDESIGN)
+        assert design.ok and expected in design.text, (path.name, design.reason, design.text)
+        assert "GTDB" not in design.text or path == imrad
 
 
 @pytest.mark.parametrize(

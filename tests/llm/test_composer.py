@@ -231,3 +231,22 @@ def test_fragments_debris_and_source_citations_never_become_sentences() -> None:
     assert is_whole_sentence("图像分类是计算机视觉的基础任务")  # a Chinese card line without 。
     cleaned = clean_sentences("Prior work uses recurrent encoders trained from scratch [23, 24].")
     assert cleaned == ["Prior work uses recurrent encoders trained from scratch."]
+
+
+def test_a_source_citation_read_as_a_word_drops_its_sentence() -> None:
+    """Stripping "[2]" from "the method in [2]." would leave "the method in.": such a
+    sentence is not used; a citation after the claim is stripped and the sentence kept."""
+    from ragcore.llm.composer import clean_sentences
+
+    text = (
+        "FracMinHash estimates distance more accurately than the method in [2]. "
+        "See [3] for these and other analytical details of the sketch. "
+        "[4] showed this first in an early study of hashing. "
+        "FracMinHash scales to very large reference collections [5, 6]. "
+        "Blanca et al, 2021 presented a method to correct the Jaccard estimate. "
+        "The databases are archived on OSF [https://osf.io/t3fqa/] for reuse."
+    )
+    assert clean_sentences(text) == [
+        "FracMinHash scales to very large reference collections.",
+        "The databases are archived on OSF (https://osf.io/t3fqa/) for reuse.",
+    ]

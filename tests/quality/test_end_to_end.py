@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ragcore.drafting.pipeline import draft_project
+from ragcore.drafting.pipeline import draft_project, project_paper
 from ragcore.drafting.projects import ProjectStore
 from ragcore.ingest.importer.run import import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
@@ -77,3 +77,34 @@ def test_offline_drafts_from_real_papers_meet_todays_figures(
         assert length.value is not None and length.value >= (0.4 if lang == "en" else 0.2)
         # Every figure is judged on a project: nothing is left to "not judged" for lack of input.
         assert all(card.figure(key).judged for key in NOT_YET)
+
+
+SEVERAL_ON_TOPIC = sorted((DATA / "papers_topics").glob("manubot-*.md"))
+CLUSTER_TOPIC = "FracMinHash sketching for metagenome analysis"
+
+
+def test_several_real_papers_on_the_topic_give_a_paper_at_every_ideal(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four real working manuscripts on one topic (hard-wrapped Markdown, IMRaD, "Background"
+    for an introduction, a subsection titled "A FracMinHash implementation ...") and two papers
+    off it: the offline draft reaches every section's length target from them, with every
+    other figure at its ideal."""
+    monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
+    settings = load_settings()
+    store = CardStore.open(settings)
+    files = [*SEVERAL_ON_TOPIC, DATA / "papers" / "arxiv-2212.11774.md", DATA / "papers" / "arxiv-2212.11765.md"]  # fmt: skip
+    reports = ingest_paths(settings, files, IngestOptions(lang="en"), store=store)
+    assert len(SEVERAL_ON_TOPIC) == 4 and all(report.cards for report in reports)
+    project = ProjectStore.from_settings(settings).create(CLUSTER_TOPIC, lang="en")
+    outcome = draft_project(settings, project)
+    assert not outcome.failed
+    card = score_project(settings, project)
+    print(render_table(card))
+    for figure in card.figures:
+        assert figure.judged and figure.passed, (figure.key, [(x.text, x.detail) for x in figure.findings[:3]])  # fmt: skip
+    assert card.figure("section_length").value == 1.0
+    # The paper draws on several of the on-topic papers, none of the off-topic ones.
+    cited = {r.paper_id for r in project_paper(settings, project).references}
+    assert len(cited) >= 3
+    assert not any(p.startswith(("a-literature-review", "predicting-companies")) for p in cited)

@@ -156,7 +156,9 @@ def _body_blocks(converter: LatexNodes2Text, body: str) -> list[Block]:
     for match in pattern.finditer(body):
         if match.start() < position:
             continue
-        blocks.extend(paragraphs(_to_text(converter, body[position : match.start()])))
+        blocks.extend(
+            paragraphs(_to_text(converter, body[position : match.start()]), soft_breaks=True)
+        )
         command = match.group(0)
         if match.group(1):
             title, position = _braced(body, match.end())
@@ -171,7 +173,7 @@ def _body_blocks(converter: LatexNodes2Text, body: str) -> list[Block]:
             blocks.append(Block("Abstract", 1, role_hint="abstract"))
         elif command.startswith(("\\begin{thebibliography", "\\bibliography")):
             blocks.append(Block("References", 1, role_hint="references"))
-    blocks.extend(paragraphs(_to_text(converter, body[position:])))
+    blocks.extend(paragraphs(_to_text(converter, body[position:]), soft_breaks=True))
     return [b for b in blocks if b.text.strip()]
 
 

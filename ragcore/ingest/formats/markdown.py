@@ -5,17 +5,28 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ragcore.ingest.formats.plaintext import check_binary, decode_text
+from ragcore.ingest.formats.plaintext import check_binary, decode_text, unwrap
 from ragcore.ingest.model import Block, ParsedDocument
 
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
+_CAPTION = re.compile(r"^(?:Table:|:)\s+(?=\S)")  # pandoc's table caption
+# `[text](url "title")`: the reader sees the text (a bare link's text is its address).
+_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
+_IMAGE = re.compile(r"^!\[(.*)\]\([^)]*\)(?:\{[^}]*\})?\s*$", re.S)
 
 
-def _flush(lines: list[str], blocks: list[Block]) -> None:
-    text = "\n".join(lines).strip("\n")
+def _flush(lines: list[str], blocks: list[Block], *, fenced: bool = False) -> None:
+    text = ("\n".join(lines) if fenced else unwrap(lines)).strip("\n")
     if text.strip():
-        blocks.append(Block(text))
+        caption = None if fenced else _CAPTION.match(text)
+        image = None if fenced else _IMAGE.match(text)
+        if caption:  # a table's caption, not running text (as the JATS reader keeps it)
+            blocks.append(Block(f"[Table: {text[caption.end() :]}]", kind="caption"))
+        elif image:
+            blocks.append(Block(f"[Figure: {' '.join(image.group(1).split())}]", kind="caption"))
+        else:
+            blocks.append(Block(text if fenced else _LINK.sub(r"\1", text)))
     lines.clear()
 
 
@@ -27,8 +38,12 @@ def parse(path: Path, data: bytes) -> ParsedDocument:
     in_fence = False
     for line in text.replace("\r\n", "\n").split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
+            if not in_fence:
+                _flush(pending, blocks)
             in_fence = not in_fence
             pending.append(line)
+            if not in_fence:  # a fence is one block, its lines as written
+                _flush(pending, blocks, fenced=True)
             continue
         heading = None if in_fence else _ATX.match(line)
         if heading:

@@ -36,9 +36,12 @@ def check_binary(path: Path, text: str) -> None:
         raise InputError(f"{path}: this looks like a binary file, not text.")
 
 
-def paragraphs(text: str) -> list[Block]:
+def paragraphs(text: str, *, soft_breaks: bool = False) -> list[Block]:
+    """Blocks between blank lines; with `soft_breaks` (TeX) a paragraph's line breaks are
+    spaces. Plain text keeps its lines: a line there may be a statement of its own."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [Block(part.strip("\n")) for part in _BLANK_LINES.split(text) if part.strip()]
+    parts = [part.strip("\n") for part in _BLANK_LINES.split(text) if part.strip()]
+    return [Block(unwrap(part.split("\n")) if soft_breaks else part) for part in parts]
 
 
 def parse(path: Path, data: bytes) -> ParsedDocument:
@@ -62,3 +65,32 @@ def join_lines(lines: list[str]) -> str:
         else:
             out += " " + line
     return out
+
+
+_OWN_LINE = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|\||\$\$|```|~~~|<)")
+_WHOLE_LINE = re.compile(r"^\s*(?:\||\$\$|```|~~~|<)")  # nothing joins onto these
+_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def unwrap(lines: list[str]) -> str:
+    """A paragraph's lines as Markdown and TeX read them: a soft line break is a space
+    (CommonMark; TeX), so a paper wrapped at 72 columns (pandoc, Manubot, R Markdown, any
+    LaTeX source) reads as whole sentences, not one fragment per line. A list item, table
+    row, display formula, fence or HTML line starts its own line (a list item's wrapped lines
+    join it), as does a line after a hard break (two spaces or a backslash). Chinese lines
+    join without a space. Written here because the block splitting is ours: a Markdown
+    library would give us HTML or a token stream to walk back into the same text."""
+    out: list[str] = []
+    hard_break = True  # the first line starts a line
+    for line in lines:
+        piece = line.strip()
+        previous = out[-1] if out else ""
+        if hard_break or _OWN_LINE.match(line) or _WHOLE_LINE.match(previous) or not piece:
+            out.append(line.rstrip())
+        else:
+            glue = "" if _CJK_END.search(previous) and _CJK_START.match(piece) else " "
+            out[-1] = previous + glue + piece
+        hard_break = line.endswith(("  ", "\\"))
+        out[-1] = out[-1].removesuffix("\\")
+    return "\n".join(out)
