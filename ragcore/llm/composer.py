@@ -503,9 +503,26 @@ def render_sentences(sentences: list[ComposedSentence], lang: str) -> str:
     return "\n\n".join(joiner.join(p) for p in paragraphs)
 
 
+_HAN = "\u4e00-\u9fff"
+_ZH_PUNCT = [
+    (re.compile(rf"(?<=[{_HAN}）)%\d]),(?=[{_HAN}（(])|(?<=[{_HAN}）)]),"), "，"),
+    (re.compile(rf"(?<=[{_HAN}）)]):"), "："),
+    (re.compile(rf"(?<=[{_HAN}）)]);"), "；"),
+    (re.compile(rf"(?<=[{_HAN}）)])\.(?=[{_HAN}（(]|$)"), "。"),
+]
+
+
+def chinese_punctuation(text: str) -> str:
+    """Half-width , : ; . written between Chinese words (CSL records, text converted from
+    PDFs or Word) as a Chinese paper prints them: ，：；。 Numbers ("1,000", "3.5") keep theirs."""
+    for pattern, mark in _ZH_PUNCT:
+        text = pattern.sub(mark, text)
+    return text
+
+
 def _cite(sentence: ComposedSentence, lang: str) -> str:
     """Put the citation before the sentence's final punctuation (adding one if it has none)."""
-    text = sentence.text
+    text = chinese_punctuation(sentence.text) if lang == "zh" else sentence.text
     if text[-1] in "；;":  # a list item ending in a semicolon ends its sentence here
         text = text[:-1] + ("。" if lang == "zh" else ".")
     marker = f"[{sentence.key or sentence.source}]" if (sentence.key or sentence.source) else ""

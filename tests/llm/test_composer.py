@@ -277,3 +277,15 @@ def test_a_sentence_leaning_back_keeps_the_one_before_it() -> None:
     assert [s.text for s in chosen] == [first[0].text]
     chosen = select_sentences({"Background": [first]}, (5, 60))
     assert [s.text for s in chosen] == [s.text for s in first]  # in order, each after its own
+
+
+def test_chinese_paper_prints_chinese_punctuation() -> None:
+    """A CSL record or converted text writes ",." between Chinese words; the Chinese paper
+    prints ，。 (numbers such as 1,000 and 3.5 keep theirs), and cites before the full stop."""
+    from ragcore.llm.composer import ComposedSentence, render_sentences
+
+    text = "分析结果表明:阻尼器可有效控制位移,采用1,000 m和3.5%的参数;误差满足规范要求."
+    rendered = render_sentences([ComposedSentence(text, "p", "2", "ResultAnalysis")], "zh")
+    assert rendered == (
+        "分析结果表明：阻尼器可有效控制位移，采用1,000 m和3.5%的参数；误差满足规范要求[2]。"
+    )
