@@ -323,13 +323,19 @@ def plan_paper(
             more = _pick(section.spec, rest, (low, high))
             chosen[key] += more
             used |= {c.fingerprint for c in more}
+    added_keys: dict[str, dict[str, str]] = {s.spec.key: {} for s in sections}
     for section in sections:  # 3. a short section fills from its papers' raw text
         key = section.spec.key
         more = _fill_from_raw(section, lang, chosen[key], used, keys)
         chosen[key] += more
         used |= {c.fingerprint for c in more}
+        cited = {b.key for b in section.blocks if b.key is not None}
+        # A paper the section cites through its raw text only (another on-topic paper of the
+        # project) was given the section's next number: it joins the section's keys.
+        for candidate in more:
+            if candidate.sentence.key is not None and candidate.sentence.key not in cited:
+                added_keys[key][candidate.sentence.key] = candidate.sentence.source
     warnings: dict[str, list[str]] = {s.spec.key: [] for s in sections}
-    added_keys: dict[str, dict[str, str]] = {s.spec.key: {} for s in sections}
     for section in sections:  # 4. a section with nothing borrows the nearest unused evidence
         key = section.spec.key
         if chosen[key] or not any(candidates.values()):
