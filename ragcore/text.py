@@ -10,11 +10,13 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*|\d+(?:\.\d+)?%?")
 _SPACE = re.compile(r"\s+")
 # Sentence ends: Chinese full stops always; a Chinese semicolon unless an enumeration goes on
 # after it ("两方面：(1) A；(2) B。" is one sentence: split, "(1) A" promises a second item it
-# does not hold); Latin ones when followed by space/end (not 3.14, e.g.).
+# does not hold); Latin ones when followed by space/end (not 3.14, e.g.); a half-width full
+# stop between Chinese characters ("…不言而喻.针对…", as CSL and many converted texts write it).
 _ENUMERATION = r"\s*(?:[(（]\d{1,2}[)）]|\d{1,2}[)）、]|[①-⑳])"
 _SENTENCE_END = re.compile(
     r"(?<=[。！？!?])\s*|(?<=；)(?!" + _ENUMERATION + r")\s*"
     r"|(?<=[.])(?=\s+[A-Z0-9\"'(\[]|\s*$)\s*"
+    r"|(?<=[\u4e00-\u9fff）)”][.])\s*(?=[\u4e00-\u9fff（(“])"
 )
 TRUNCATION_MARKERS = ("...", "…", "……")
 # A full stop after these is no sentence end: "et al. (2015)", "Fig. 3", "e.g. the".

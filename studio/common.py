@@ -61,9 +61,9 @@ def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
         # The first search would otherwise load every card's vector and build the BM25
         # index (and jieba's dictionary): seconds on a large library.
         index_for(library)
-        import jieba
+        from ragcore.retrieval.lexical import load_dictionary
 
-        jieba.initialize()  # a Chinese query needs it even when the library is all English
+        load_dictionary()  # jieba's: a Chinese query needs it even when the library is all English
         import ragcore.llm.gateway  # noqa: F401  (LiteLLM takes seconds to import)
     except Exception:  # the page that needs the store reports the error in plain words
         log.exception("warming up the store failed")

@@ -28,6 +28,7 @@ from ragcore.llm.composer import (
     ComposedText,
     EvidenceBlock,
     clean_sentences,
+    leans_back,
     render_sentences,
     select_sentences,
     sentence_fingerprint,
@@ -168,11 +169,19 @@ def _fill_from_raw(
         size = count_words(candidate.sentence.text)
         if total >= goal:
             break
-        if total + size > high:
+        if total + size > high or not _follows_its_antecedent(candidate, more):
             continue
         more.append(candidate)
         total += size
     return more
+
+
+def _follows_its_antecedent(candidate: _Candidate, taken: Sequence[_Candidate]) -> bool:
+    """A passage sentence leaning on the one before it ("However, ...") comes right after it."""
+    if not leans_back(candidate.sentence.text):
+        return True
+    block, index = candidate.sentence.position
+    return bool(taken) and taken[-1].sentence.position == (block, index - 1)
 
 
 def _rekey(section: SectionEvidenceBlocks, borrowed: Sequence[_Candidate]) -> dict[str, str]:
@@ -284,13 +293,19 @@ def plan_paper(
             more = _pick(section.spec, rest, (low, high))
             chosen[key] += more
             used |= {c.fingerprint for c in more}
+    added_keys: dict[str, dict[str, str]] = {s.spec.key: {} for s in sections}
     for section in sections:  # 3. a short section fills from its papers' raw text
         key = section.spec.key
         more = _fill_from_raw(section, lang, chosen[key], used, keys)
         chosen[key] += more
         used |= {c.fingerprint for c in more}
+        cited = {b.key for b in section.blocks if b.key is not None}
+        # A paper the section cites through its raw text only (another on-topic paper of the
+        # project) was given the section's next number: it joins the section's keys.
+        for candidate in more:
+            if candidate.sentence.key is not None and candidate.sentence.key not in cited:
+                added_keys[key][candidate.sentence.key] = candidate.sentence.source
     warnings: dict[str, list[Phrase]] = {s.spec.key: [] for s in sections}
-    added_keys: dict[str, dict[str, str]] = {s.spec.key: {} for s in sections}
     for section in sections:  # 4. a section with nothing borrows the nearest unused evidence
         key = section.spec.key
         if chosen[key] or not any(candidates.values()):

@@ -86,13 +86,13 @@ def raw_fill(
     spec: SectionSpec,
     built: BuiltContext,
     on_topic_papers: Sequence[str] = (),
-) -> tuple[list[EvidenceBlock], dict[str, str]]:
+) -> list[EvidenceBlock]:
     """The raw text a short extractive section may be filled from: the role-fitting raw
     sections of the papers the section cites on topic (a card above the relevance floor, or
     one the user chose), and of the project's other on-topic papers (an offline Methodology
     card may miss the topic while the paper's method text is on it). Each block is keyed as the
-    section cites its paper; a paper the section does not cite gets the next free number.
-    Returns the blocks and the keys added."""
+    section cites its paper; a paper the section does not cite gets the next free number (the
+    offline plan adds it to the section's keys when it uses that paper's text)."""
     keys: dict[str, str] = {}
     for item in built.items:
         on_topic = not item.weak or item.pinned or item.chosen
@@ -101,14 +101,11 @@ def raw_fill(
     wanted = list(dict.fromkeys([*keys, *on_topic_papers]))
     passages = fill_passages(store, vector, wanted, spec.roles)
     taken = {i.citation_key for i in built.items if i.citation_key}
-    added: dict[str, str] = {}
     for paper_id in dict.fromkeys(p.paper_id for p in passages):
         if paper_id not in keys:
-            number = max((int(k) for k in taken | set(added) if k.isdigit()), default=0) + 1
-            keys[paper_id] = str(number)
-            added[str(number)] = paper_id
-    blocks = [EvidenceBlock("raw", "raw", p.paper_id, keys[p.paper_id], p.text) for p in passages]
-    return blocks, added
+            number = max((int(k) for k in taken | set(keys.values()) if k.isdigit()), default=0)
+            keys[paper_id] = str(number + 1)
+    return [EvidenceBlock("raw", "raw", p.paper_id, keys[p.paper_id], p.text) for p in passages]
 
 
 def project_on_topic_papers(sections: Sequence[ProjectSection]) -> list[str]:
@@ -166,8 +163,7 @@ def prepare_sections(
         given = section_input(section.spec, section.built)
         if section.built.items:
             vector = store.embed_query(project.topic) if vector is None else vector
-            given.raw, added = raw_fill(store, vector, section.spec, section.built, on_topic)
-            given.citation_keys.update(added)
+            given.raw = raw_fill(store, vector, section.spec, section.built, on_topic)
         prepared.append(PreparedSection(given, section.built))
     report(progress, "evidence", len(specs), len(specs))
     return prepared

@@ -72,7 +72,11 @@ class Summarizer:
         summary = Summary(route.summary_type, source_headings=headings)
         if not source.strip():
             roles = " or ".join(s.role for s in route.sources if not s.fallback)
-            fallbacks = [f"{s.role} text on {s.paragraphs}" for s in route.sources if s.fallback]
+            fallbacks = [
+                f"{s.role} text" + (f" on {s.paragraphs}" if s.paragraphs else "")
+                for s in route.sources
+                if s.fallback
+            ]
             nor = f" (nor {' or '.join(fallbacks)})" if fallbacks else ""
             summary.reason = f"skipped: the paper has no {roles} section{nor}"
             return summary

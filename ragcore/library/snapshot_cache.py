@@ -219,9 +219,24 @@ class SnapshotCache:
     def needs(self, *, mapped: bool) -> tuple[int, int]:
         """(cards, bytes) this channel's snapshot takes: its vectors when mapped from the
         persisted files, everything a load from Chroma holds at once otherwise."""
-        cards = self._count()
+        cards = self._mapped_cards() if mapped else None
+        if cards is None:
+            cards = self._count()
         per_card = 4 * self._dimension if mapped else BYTES_PER_CARD + 8 * self._dimension
         return cards, cards * per_card
+
+    def _mapped_cards(self) -> int | None:
+        """The cards a mapped snapshot will hold, at most: the persisted files' rows and the
+        ids the log wrote since (None when the files or the log cannot tell). Known without
+        asking Chroma, whose first read in a process loads its whole index (1.4 s at 100k
+        cards): a first listing from the mapped files needs nothing else from Chroma."""
+        try:
+            manifest = snapshot_files.read_manifest(self._root, self._identity)
+            revision, rows = int(manifest["revision"]), manifest["rows"].values()
+        except (CacheRejected, KeyError, TypeError, ValueError, AttributeError):
+            return None
+        _, written = self._log.since(revision)
+        return None if written is None else sum(int(n) for n in rows) + len(written)
 
     def _persist(self, snapshot: CardSnapshot) -> None:
         """Write the cache in the background (a listing need not wait for ~1 s of writing)."""

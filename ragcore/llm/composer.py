@@ -427,8 +427,55 @@ def select_sentences(
                 break
             picked[name].append(queue.pop(0))
             total += size
+    _keep_antecedents(sections, picked)
     # Chosen round-robin for coverage, written paper by paper so each paragraph reads in order.
     return [s for name in queues for s in sorted(picked[name], key=lambda s: s.position)]
+
+
+# A sentence opening with these leans on the one before it in its source ("However, ...",
+# "These methods ...", "此外，……"): without that sentence just before it, it reads as a
+# reply to something the paper never said.
+_LEANS_BACK = re.compile(
+    r"^(?:(?:However|But|Moreover|Furthermore|In addition|Additionally|Nor|Thus|Therefore|Hence"
+    r"|Also|Consequently|As a result|In contrast|Similarly|Likewise|Instead|Still|Yet|Otherwise"
+    r"|Then|Finally|Second|Secondly|Third|Thirdly|Lastly|On the other hand|Conversely"
+    r"|Accordingly|Meanwhile|At the same time|In particular|For example|For instance"
+    r"|To this end|As such|Nevertheless|Nonetheless|In turn|We then|This|These|Those|Such|It"
+    r"|They|Its|Their)\b(?![-\w])"
+    r"|(?:然而|但是|但|此外|因此|所以|另外|而且|并且|同时|其次|最后|这些|这种|这一|上述|它们?|他们))"
+)
+
+
+def leans_back(sentence: str) -> bool:
+    return bool(_LEANS_BACK.match(sentence))
+
+
+def _keep_antecedents(
+    sections: dict[str, list[list[ComposedSentence]]],
+    picked: dict[str, list[ComposedSentence]],
+) -> None:
+    """A picked sentence that leans back keeps the sentence just before it in its source (added
+    when it was not picked, and so on back); one whose antecedent is not in its block (the
+    block's first, or the sentence went to another section) is left out."""
+    for name, blocks in sections.items():
+        if name not in picked:
+            continue
+        chosen = {id(s) for s in picked[name]}
+        for block in blocks:
+            at = {s.position: s for s in block}
+            # Back to front, so an added antecedent that leans back brings its own; then front
+            # to back, so a sentence whose antecedent could not stay goes too.
+            for sentence in reversed(block):
+                before = at.get((sentence.position[0], sentence.position[1] - 1))
+                leans = id(sentence) in chosen and leans_back(sentence.text)
+                if leans and before is not None and id(before) not in chosen:
+                    chosen.add(id(before))
+                    picked[name].append(before)
+            for sentence in block:
+                before = at.get((sentence.position[0], sentence.position[1] - 1))
+                if leans_back(sentence.text) and (before is None or id(before) not in chosen):
+                    chosen.discard(id(sentence))
+        picked[name] = [s for s in picked[name] if id(s) in chosen]
 
 
 def _round_robin(blocks: list[list[ComposedSentence]]) -> list[ComposedSentence]:
@@ -456,9 +503,26 @@ def render_sentences(sentences: list[ComposedSentence], lang: str) -> str:
     return "\n\n".join(joiner.join(p) for p in paragraphs)
 
 
+_HAN = "\u4e00-\u9fff"
+_ZH_PUNCT = [
+    (re.compile(rf"(?<=[{_HAN}）)%\d]),(?=[{_HAN}（(])|(?<=[{_HAN}）)]),"), "，"),
+    (re.compile(rf"(?<=[{_HAN}）)]):"), "："),
+    (re.compile(rf"(?<=[{_HAN}）)]);"), "；"),
+    (re.compile(rf"(?<=[{_HAN}）)])\.(?=[{_HAN}（(]|$)"), "。"),
+]
+
+
+def chinese_punctuation(text: str) -> str:
+    """Half-width , : ; . written between Chinese words (CSL records, text converted from
+    PDFs or Word) as a Chinese paper prints them: ，：；。 Numbers ("1,000", "3.5") keep theirs."""
+    for pattern, mark in _ZH_PUNCT:
+        text = pattern.sub(mark, text)
+    return text
+
+
 def _cite(sentence: ComposedSentence, lang: str) -> str:
     """Put the citation before the sentence's final punctuation (adding one if it has none)."""
-    text = sentence.text
+    text = chinese_punctuation(sentence.text) if lang == "zh" else sentence.text
     if text[-1] in "；;":  # a list item ending in a semicolon ends its sentence here
         text = text[:-1] + ("。" if lang == "zh" else ".")
     marker = f"[{sentence.key or sentence.source}]" if (sentence.key or sentence.source) else ""

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 import jieba
 
 from ragcore.retrieval.evidence import EvidenceItem
-from ragcore.retrieval.lexical import _chinese_stopwords, _english_stopwords, fold_english
+from ragcore.retrieval.lexical import (
+    _chinese_stopwords,
+    _english_stopwords,
+    fold_english,
+    load_dictionary,
+)
 
 MIN_PAPERS = 2  # a term in one paper is that paper's word, not a trend
 MIN_TOTAL = 3  # with fewer papers every shared word would look like a "trend"
@@ -116,6 +121,7 @@ class TermTrend:
 
 def _chinese_terms(text: str) -> set[str]:
     """Words of two or more characters, plus pairs of adjacent words (深度+学习 → 深度学习)."""
+    load_dictionary()
     stop = _chinese_stopwords()
     terms: set[str] = set()
     previous = ""

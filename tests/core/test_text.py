@@ -64,3 +64,13 @@ def test_an_enumeration_after_a_chinese_semicolon_stays_one_sentence() -> None:
         "方法二很准。",
     ]
     assert split_sentences("包括：①数据；②模型；③训练。") == ["包括：①数据；②模型；③训练。"]
+
+
+def test_half_width_full_stop_between_chinese_sentences_ends_one() -> None:
+    text = "其重要性不言而喻.针对现阶段问题,采用全过程管理模式.结论 疗效较好(P＜0.05).图3.1所示。"
+    assert split_sentences(text) == [
+        "其重要性不言而喻.",
+        "针对现阶段问题,采用全过程管理模式.",
+        "结论 疗效较好(P＜0.05).",
+        "图3.1所示。",
+    ]

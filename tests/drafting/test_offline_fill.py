@@ -92,12 +92,12 @@ def test_each_raw_sentence_is_used_once_in_the_paper() -> None:
 def test_a_sentence_said_again_in_other_words_is_used_once() -> None:
     """An abstract and an introduction say the same in other words; the draft says it once."""
     abstract = (
-        "However, it is not straightforward at all to align learner sentences containing errors "
-        "to their correct sentences."
+        "Aligning learner sentences containing errors to their correct sentences is not "
+        "straightforward at all."
     )
     introduction = (
-        "However, it is not straightforward at all to align source sentences (learner sentences "
-        "containing errors) to their target sentences (correct sentences). "
+        "Aligning source sentences (learner sentences containing errors) to their target "
+        "sentences (correct sentences) is not straightforward at all. "
         "Annotators mark each error and propose a correction for it."
     )
     spec = _spec("introduction", {T.BACKGROUND: 2}, (200, 300))

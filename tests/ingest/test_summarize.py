@@ -70,7 +70,9 @@ def test_missing_sections_skip_the_type_with_a_reason(tmp_path: Path) -> None:
         for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "T", "en")
     }
     assert summaries[SummaryType.BACKGROUND].ok
-    assert summaries[SummaryType.METHODOLOGY].reason == "skipped: the paper has no method section"
+    assert summaries[SummaryType.METHODOLOGY].reason == (
+        "skipped: the paper has no method section (nor abstract text)"
+    )
     assert (
         summaries[SummaryType.BASELINE].reason
         == "skipped: the paper has no experiments or results section"
@@ -241,3 +243,23 @@ def test_server_errors_are_failed_summaries_not_crashes(
     assert not summary.ok and summary.reason.startswith(
         "failed after a retry: the model call failed"
     )
+
+
+def test_a_record_with_an_abstract_only_still_gives_cards(tmp_path: Path) -> None:
+    """A CNKI or reference-manager record has a title and an abstract: its field, method and
+    result are read there (CSL writes half-width full stops between Chinese sentences)."""
+    path = tmp_path / "record.md"
+    path.write_text(
+        "# 基于平方和方法的镇定控制器设计\n\n## 摘要\n\n在镇定控制器设计中,用消去法建立了控制器与"
+        "Lyapunov函数之间的关系,减少了迭代算法求解过程中的迭代次数.提出了基于平方和(SOS)方法的一种"
+        "新的设计方法.仿真结果表明,用这种方法设计镇定控制器简化了设计过程,并且控制器具有较快的响应"
+        "速度和较好的收敛性.\n",
+        encoding="utf-8",
+    )
+    cards = {
+        s.summary_type: s
+        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "T", "zh")
+    }
+    assert cards[SummaryType.BACKGROUND].ok and cards[SummaryType.METHODOLOGY].ok
+    assert "仿真结果表明" in cards[SummaryType.RESULTANALYSIS].text
+    assert cards[SummaryType.EXPEDESIGN].reason.startswith("skipped")

@@ -183,6 +183,21 @@ def test_a_library_larger_than_the_memory_limit_is_refused_in_plain_words(
     assert len(CardStore.open(limited).snapshot()) == 200
 
 
+def test_a_mapped_library_is_sized_from_its_files_and_the_writes_since(settings: Settings) -> None:
+    """Mapping is sized without asking Chroma (its first read loads its whole index): the
+    persisted rows plus the cards the log says were written since they were saved."""
+    store = CardStore.open(settings)
+    store.upsert_cards(_many_cards(1000))  # mapped: 1000 x 256 x 4 bytes, just under 1 MB
+    store.snapshot()
+    store.wait_persisted()
+    limited = settings.model_copy(update={"memory_limit_mb": 1})
+    assert len(CardStore.open(limited).snapshot()) == 1000
+    store.upsert_cards(_many_cards(1030)[1000:])  # after the files were written: over 1 MB
+    with pytest.raises(StoreError) as refused:
+        CardStore.open(limited).snapshot()
+    assert "holds 1,030 cards" in str(refused.value)
+
+
 class _MainFake(FakeEmbedder):
     """The hashing embedder under another name, so the English channel (`fake`) is a second one."""
 

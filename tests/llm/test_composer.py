@@ -250,3 +250,42 @@ def test_a_source_citation_read_as_a_word_drops_its_sentence() -> None:
         "FracMinHash scales to very large reference collections.",
         "The databases are archived on OSF (https://osf.io/t3fqa/) for reuse.",
     ]
+
+
+def test_a_sentence_leaning_back_keeps_the_one_before_it() -> None:
+    """ "However, ..." never opens a paragraph cut from its antecedent: picked, it brings the
+    sentence before it; first in its block, it has none and is left out."""
+    from ragcore.llm.composer import ComposedSentence, select_sentences
+
+    def block(index: int, *texts: str) -> list[ComposedSentence]:
+        return [
+            ComposedSentence(t, "p", "1", "Background", (index, n)) for n, t in enumerate(texts)
+        ]
+
+    first = block(
+        0,
+        "Sketches make very large sequence collections searchable on a laptop.",
+        "Several sketching methods have been proposed for genomes in the last decade.",
+        "However, none of them estimates containment between sets of different sizes.",
+    )
+    second = block(1, "However, this characterization relies on the reference databases used.")
+    chosen = select_sentences({"Background": [first, second]}, (10, 40))
+    texts = [s.text for s in chosen]
+    assert texts == [first[0].text, first[1].text]  # the second block's opening "However" is out
+    # The sentence before it went elsewhere (not in its block here): it cannot stand alone.
+    chosen = select_sentences({"Background": [[first[0], first[2]]]}, (5, 40))
+    assert [s.text for s in chosen] == [first[0].text]
+    chosen = select_sentences({"Background": [first]}, (5, 60))
+    assert [s.text for s in chosen] == [s.text for s in first]  # in order, each after its own
+
+
+def test_chinese_paper_prints_chinese_punctuation() -> None:
+    """A CSL record or converted text writes ",." between Chinese words; the Chinese paper
+    prints ，。 (numbers such as 1,000 and 3.5 keep theirs), and cites before the full stop."""
+    from ragcore.llm.composer import ComposedSentence, render_sentences
+
+    text = "分析结果表明:阻尼器可有效控制位移,采用1,000 m和3.5%的参数;误差满足规范要求."
+    rendered = render_sentences([ComposedSentence(text, "p", "2", "ResultAnalysis")], "zh")
+    assert rendered == (
+        "分析结果表明：阻尼器可有效控制位移，采用1,000 m和3.5%的参数；误差满足规范要求[2]。"
+    )

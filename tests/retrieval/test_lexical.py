@@ -1,3 +1,10 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jieba
 import numpy as np
 import pytest
 
@@ -5,12 +12,43 @@ from ragcore.library.cards import Card, SummaryType
 from ragcore.library.store import CardStore
 from ragcore.retrieval.lexical import LexicalIndex, english_tokens, index_for, tokenize
 from ragcore.settings import Settings
+from tests.conftest import REPO_ROOT
 
 
 def test_chinese_search_mode_tokens_drop_stop_words() -> None:
     tokens = tokenize("基于深度学习的图像分类方法研究")
     assert "图像" in tokens and "分类" in tokens
     assert "的" not in tokens
+
+
+_SENTENCES = [
+    "基于深度学习的图像分类方法研究",
+    "小样本目标检测与迁移学习",
+    "南京市长江大桥的结构健康监测",
+]
+_CHILD = """
+import json, sys
+import jieba
+from ragcore.retrieval.lexical import load_dictionary
+load_dictionary()
+print(json.dumps([list(jieba.cut_for_search(s)) for s in sys.argv[1:]]))
+"""
+
+
+def test_jiebas_dictionary_from_our_pickle_cuts_as_jieba_does(tmp_path: Path) -> None:
+    """A new process reads jieba's dictionary from the pickle the previous one wrote
+    (`parsed_cache`, 4x faster than jieba's own cache); its words are jieba's own."""
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, *_SENTENCES],
+            capture_output=True, text=True, check=True, env=environment, cwd=REPO_ROOT,
+        )  # fmt: skip
+        runs.append(json.loads(done.stdout))
+        assert [p.name.split("-")[0] for p in (tmp_path / "ragcore").iterdir()] == ["jieba"]
+    own = jieba.Tokenizer()  # a tokenizer of its own, loaded jieba's way
+    assert runs[0] == runs[1] == [list(own.cut_for_search(s)) for s in _SENTENCES]
 
 
 def test_english_tokens_fold_plurals_and_drop_stop_words() -> None:
