@@ -154,3 +154,20 @@ def test_own_edits_reach_the_snapshot_as_a_reload_would_see_them(settings: Setti
             after.vectors[card_id], reloaded.vectors[card_id], rtol=1e-5, atol=1e-6
         )
     assert edited.card_id in after.ids() and old.card_id not in after.ids()
+
+
+def test_rows_are_spliced_in_one_pass_as_delete_then_insert_would() -> None:
+    """`_spliced` writes the edited type's matrix once; it must equal np.delete + np.insert for
+    drops and additions anywhere (ends, neighbours, several at one place)."""
+    from ragcore.library.snapshot import _spliced
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(0, 12))
+        matrix = rng.standard_normal((n, 3)).astype(np.float32)
+        gone = sorted(rng.choice(n, size=int(rng.integers(0, n + 1)), replace=False).tolist())
+        kept = n - len(gone)
+        at = sorted(rng.integers(0, kept + 1, size=int(rng.integers(0, 4))).tolist())
+        vectors = rng.standard_normal((len(at), 3)).astype(np.float32)
+        expected = np.insert(np.delete(matrix, gone, axis=0), at, vectors, axis=0)
+        np.testing.assert_array_equal(_spliced(matrix, gone, at, vectors), expected)
