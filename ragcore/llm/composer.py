@@ -440,8 +440,10 @@ _LEANS_BACK = re.compile(
     r"|Also|Consequently|As a result|In contrast|Similarly|Likewise|Instead|Still|Yet|Otherwise"
     r"|Then|Finally|Second|Secondly|Third|Thirdly|Lastly|On the other hand|Conversely"
     r"|Accordingly|Meanwhile|At the same time|In particular|For example|For instance"
-    r"|To this end|As such|Nevertheless|Nonetheless|In turn|We then|This|These|Those|Such|It"
-    r"|They|Its|Their)\b(?![-\w])"
+    r"|To this end|As such|Nevertheless|Nonetheless|In turn|We then"
+    # "This paper proposes ..." names its own paper, as "We propose" does: no antecedent.
+    r"|This(?!\s+(?:paper|work|study|article|thesis|survey|review|research)\b)"
+    r"|These|Those|Such|It|They|Its|Their)\b(?![-\w])"
     r"|(?:然而|但是|但|此外|因此|所以|另外|而且|并且|同时|其次|最后|这些|这种|这一|上述|它们?|他们))"
 )
 

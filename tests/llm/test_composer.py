@@ -289,3 +289,14 @@ def test_chinese_paper_prints_chinese_punctuation() -> None:
     assert rendered == (
         "分析结果表明：阻尼器可有效控制位移，采用1,000 m和3.5%的参数；误差满足规范要求[2]。"
     )
+
+
+def test_a_paper_naming_itself_does_not_lean_back() -> None:
+    from ragcore.llm.composer import leans_back
+
+    assert not leans_back("This paper proposes a sketch for containment queries.")
+    assert not leans_back("This study evaluates twelve tools on industrial projects.")
+    assert leans_back("This permits a variety of convenient operations on the sketches.")
+    assert leans_back("However, none of them estimates containment.")
+    assert leans_back("此外，该方法还降低了通信开销。")
+    assert not leans_back("Thesis statements are short.")
