@@ -66,13 +66,14 @@ _TEMPLATE = re.compile(
     r"##|简洁描述|请提供|请根据|例如，新|继续列出|^[(（]?注[:：]|^[(（]?[Nn]ote:|作为科研论文分析师"
 )
 _END_PUNCT = "。！？.!?；;"
-_SOURCE_CITATION = re.compile(r"\s*[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]")
+_NUMBERED = r"[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]"  # [3], [4, 5], 【1-2】
+_SOURCE_CITATION = re.compile(r"\s*" + _NUMBERED)
 _BRACKETED_URL = re.compile(r"\[(https?://[^\]\s]+)\]")
 # A citation the sentence reads as a word: after a preposition ("method in [12]", "see [3]"),
 # or as its subject ("[3] showed that ...").
 _CITATION_AS_WORD = re.compile(
     r"(?:\b(?:in|by|of|see|from|than|to|with|following|cf\.|e\.g\.,?|i\.e\.,?)\s*|^\s*)"
-    r"[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]",
+    + _NUMBERED,
     re.IGNORECASE,
 )
 

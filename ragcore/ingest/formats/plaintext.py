@@ -69,8 +69,6 @@ def join_lines(lines: list[str]) -> str:
 
 _OWN_LINE = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|\||\$\$|```|~~~|<)")
 _WHOLE_LINE = re.compile(r"^\s*(?:\||\$\$|```|~~~|<)")  # nothing joins onto these
-_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
-_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def unwrap(lines: list[str]) -> str:
@@ -89,7 +87,7 @@ def unwrap(lines: list[str]) -> str:
         if hard_break or _OWN_LINE.match(line) or _WHOLE_LINE.match(previous) or not piece:
             out.append(line.rstrip())
         else:
-            glue = "" if _CJK_END.search(previous) and _CJK_START.match(piece) else " "
+            glue = "" if _CJK_EDGE.match(previous[-1:]) and _CJK_EDGE.match(piece[:1]) else " "
             out[-1] = previous + glue + piece
         hard_break = line.endswith(("  ", "\\"))
         out[-1] = out[-1].removesuffix("\\")
