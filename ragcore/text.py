@@ -148,14 +148,16 @@ def citation_stub(sentence: str) -> str | None:
 
 
 def unopened_parenthesis(sentence: str) -> bool:
-    """True when a closing parenthesis comes before any opening one: a cut-off piece."""
-    opened = 0
-    for ch in sentence:
-        opened += ch in "(（"
-        if ch in ")）":
-            if opened == 0:
-                return True
-            opened -= 1
+    """True when a closing parenthesis or bracket comes before any opening one: a cut-off
+    piece ("... slow to load and search.]", the end of a bracketed figure caption)."""
+    for opening, closing in ("(（", ")）"), ("[【", "]】"):
+        opened = 0
+        for ch in sentence:
+            opened += ch in opening
+            if ch in closing:
+                if opened == 0:
+                    return True
+                opened -= 1
     return False
 
 

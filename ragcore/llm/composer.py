@@ -57,8 +57,9 @@ _LIST_MARK = re.compile(
     r"^(?:#{1,6}\s*|[-*•·]\s+|\d{1,2}[.)、]\s*|[(（]\d{1,2}[)）]\s*|[一二三四五六七八九十]+[、.]\s*)+"
 )
 # "核心思想: ..." / "Core idea: ...": a short label (one CJK term or up to four words).
+# A colon before "//" is an address's ("See https://github.com/..."), not a label's.
 _LABEL = re.compile(
-    r"^(?:[A-Za-z][\w/&-]*(?: [A-Za-z][\w/&-]*){0,3}|[^\s:：。，,；;]{1,16})\s*[:：]\s*(?=\S)"
+    r"^(?:[A-Za-z][\w/&-]*(?: [A-Za-z][\w/&-]*){0,3}|[^\s:：。，,；;]{1,16})\s*[:：](?!//)\s*(?=\S)"
 )
 _TYPE_NOTE = re.compile(r"\s*[(（]\s*(?:类型|[Tt]ype)\s*[:：]\s*\[[^\]]*\]\s*[)）]\s*$")
 # Residue of prompt templates stored as cards (a seed defect) and notes about the summary itself.
@@ -69,6 +70,25 @@ _END_PUNCT = "。！？.!?；;"
 _NUMBERED = r"[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]"  # [3], [4, 5], 【1-2】
 _SOURCE_CITATION = re.compile(r"\s*" + _NUMBERED)
 _BRACKETED_URL = re.compile(r"\[(https?://[^\]\s]+)\]")
+# The source paper's figures, tables, sections and equations: our draft has none of them. An
+# aside that only points at one ("(Table 1)", "(see Methods for details)", "（见图2）") is
+# dropped; a sentence that still names one ("as shown in Figure 2, ...", "本文第三章……") is
+# left out, since it points at something the reader cannot find.
+_FLOAT_LATIN = (
+    r"(?:Supplementary\s+|Suppl\.\s+)?(?:Fig(?:ure)?s?\.?|Tables?|Tabs?\.|Sections?|Secs?\.|§"
+    r"|Eqs?\.|Equations?|Algorithms?|Appendix|Appendices|Listings?)\s*[A-Z]?\d+[A-Za-z]?"
+)
+_FLOAT_CJK = r"[图表]\s*\d+|第\s*[一二三四五六七八九十\d]+\s*[章节]"
+_FLOAT = f"(?:{_FLOAT_LATIN}|{_FLOAT_CJK})"
+_FLOAT_ASIDE = re.compile(
+    r"\s*[(（]\s*(?:(?:see|cf\.|as in|as shown in|见|参见|如)\s*)?(?:"
+    + _FLOAT
+    + r"(?:[A-Za-z]|[-–,，、]\s*\d*[A-Za-z]?|\s*(?:and|&|和)\s*\d+[A-Za-z]?)*"
+    + r"|(?:the\s+)?(?:Methods|Supplementary (?:Material|Information)|Appendix))"
+    + r"(?:\s+(?:for|and)\s+(?:more\s+)?details)?\s*[)）]",
+    re.IGNORECASE,
+)
+_FLOAT_REFERENCE = re.compile(rf"(?<![\w-])(?:{_FLOAT_LATIN})(?!\w)|{_FLOAT_CJK}", re.IGNORECASE)
 # A citation the sentence reads as a word: after a preposition ("method in [12]", "see [3]"),
 # or as its subject ("[3] showed that ...").
 _CITATION_AS_WORD = re.compile(
@@ -192,6 +212,9 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
             # "archived on OSF [https://osf.io/t3fqa/]": in brackets an address reads as a
             # broken citation of ours.
             sentence = _BRACKETED_URL.sub(r"(\1)", sentence)
+            sentence = _FLOAT_ASIDE.sub("", sentence)
+            if _FLOAT_REFERENCE.search(sentence):
+                continue
             if _informative(sentence, min_words) and is_whole_sentence(sentence):
                 out.append(sentence)
     return out
@@ -266,7 +289,7 @@ def _listed(label: str, items: list[str]) -> str:
 # A sentence that starts mid-word or mid-clause ("t al., 2020), Deng et al", ", which ..."),
 # or carries extraction debris (bullets, replacement characters), is a fragment.
 _FRAGMENT_START = re.compile(
-    r"^(?:[a-z]|[,.;:)\]}，。；：）】、]|et al\b|[(（][a-z][)）]\s|\d+\s*[:：]"
+    r"^(?:[a-z]|[,.;:)\]}/，。；：）】、]|et al\b|[(（][a-z][)）]\s|\d+\s*[:：]"
     r"|[(（](?:19|20)\d{2}[a-z]?[)）]\s*[,，]?\s*[a-z])"  # "(2015), we ...": a cut citation
 )
 # Extraction debris: bullets, replacement characters, the commas a removed citation leaves

@@ -199,7 +199,8 @@ def test_markdown_wrapped_lines_are_one_paragraph(tmp_path: Path) -> None:
         "Archived on OSF [https://osf.io/t3fqa/](https://osf.io/t3fqa/) and\n[sourmash](https://x.org/a_(b)).\n\n"
         "- first item\n  wrapped\n- second item\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
         "Table: The largest categories in the Sequence\nRead Archive.\n\n"
-        "![A figure\ncaption](fig.png){#fig:a}\n\n中文的句子\n折行了。\n\nAuthors: A  \nLicence: B\n",
+        "![A figure\ncaption](fig.png){#fig:a}\n\n中文的句子\n折行了。\n\nAuthors: A  \nLicence: B\n\n"
+        "[Figure: **Runtime.** Processing time grows with the\nsubjects searched.]\n",
         encoding="utf-8",
     )
     doc = parse_file(path)
@@ -216,6 +217,7 @@ def test_markdown_wrapped_lines_are_one_paragraph(tmp_path: Path) -> None:
     assert captions == [
         "[Table: The largest categories in the Sequence Read Archive.]",
         "[Figure: A figure caption]",
+        "[Figure: **Runtime.** Processing time grows with the subjects searched.]",
     ]
     results = next(s for s in split_sections(doc) if s.heading == "Results")
     assert "approximately 2-3 kb" in results.text and "Table:" not in results.text

@@ -252,6 +252,32 @@ def test_a_source_citation_read_as_a_word_drops_its_sentence() -> None:
     ]
 
 
+def test_the_source_papers_figures_tables_and_sections_are_not_pointed_at() -> None:
+    """Our draft has none of the source's floats or sections: an aside pointing at one is
+    dropped, a sentence naming one is left out; a cut caption's "]" and an address split at
+    its colon ("//github.com/...") are fragments."""
+    from ragcore.llm.composer import clean_sentences
+
+    text = (
+        "These data sets form a rich resource for synthesis research (Table 1). "
+        "Only matches above the threshold are kept (see Methods for details). "
+        "Twelve baselines are compared on three datasets (Figs. 2A and 3). "
+        "As shown in Figure 3, the method scales linearly with the number of queries. "
+        "This table summarises the results of all the methods. "
+        "Processing time grows with the subjects, which are slow to load and search.]"
+    )
+    assert clean_sentences(text) == [
+        "These data sets form a rich resource for synthesis research.",
+        "Only matches above the threshold are kept.",
+        "Twelve baselines are compared on three datasets.",
+        "This table summarises the results of all the methods.",
+    ]
+    chinese = "实验结果表明该方法显著降低了通信开销（见图2）。本文第三章介绍了方法的实现细节。"
+    assert clean_sentences(chinese) == ["实验结果表明该方法显著降低了通信开销。"]
+    address = "See https://github.com/dib-lab/benchmarking for the figure notebooks."
+    assert clean_sentences(address) == [address]
+
+
 def test_a_sentence_leaning_back_keeps_the_one_before_it() -> None:
     """ "However, ..." never opens a paragraph cut from its antecedent: picked, it brings the
     sentence before it; first in its block, it has none and is left out."""

@@ -11,6 +11,11 @@ from ragcore.ingest.model import Block, ParsedDocument
 _ATX = re.compile(r"^(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 _CAPTION = re.compile(r"^(?:Table:|:)\s+(?=\S)")  # pandoc's table caption
+# A paragraph that is one bracketed caption, "[Figure: ...]" / "[Table: ...]": how converters
+# (unarXive's, ours for JATS and images) leave a float's caption in the running text.
+_BRACKETED_CAPTION = re.compile(
+    r"^\[(?:Figure|Fig\.|Table|Algorithm|Listing|Chart|图|表)\s*\d*\s*[:：.].*\]$", re.S | re.I
+)
 # `[text](url "title")`: the reader sees the text (a bare link's text is its address).
 _LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
 _IMAGE = re.compile(r"^!\[(.*)\]\([^)]*\)(?:\{[^}]*\})?\s*$", re.S)
@@ -21,7 +26,9 @@ def _flush(lines: list[str], blocks: list[Block], *, fenced: bool = False) -> No
     if text.strip():
         caption = None if fenced else _CAPTION.match(text)
         image = None if fenced else _IMAGE.match(text)
-        if caption:  # a table's caption, not running text (as the JATS reader keeps it)
+        if not fenced and _BRACKETED_CAPTION.match(text.strip()):
+            blocks.append(Block(" ".join(text.split()), kind="caption"))
+        elif caption:  # a table's caption, not running text (as the JATS reader keeps it)
             blocks.append(Block(f"[Table: {text[caption.end() :]}]", kind="caption"))
         elif image:
             blocks.append(Block(f"[Figure: {' '.join(image.group(1).split())}]", kind="caption"))
