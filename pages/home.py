@@ -118,7 +118,7 @@ with manage_tab:
 def wait_for_library() -> None:
     if store_ready():
         st.rerun(scope="app")
-    st.info(t("正在加载文献库…", "Loading the library…"), icon="⏳")
+    st.info(t("正在加载文献库…", "Loading the library…"), icon=":material/hourglass_empty:")
 
 
 project_id = require_project_id(stop=False)

@@ -224,14 +224,14 @@ def guarded(action: str = "") -> Iterator[None]:
         yield
     except RagcoreError as error:
         message = redact_urls(str(error))
-        st.error(f"{action}: {message}" if action else message, icon="⚠️")
+        st.error(f"{action}: {message}" if action else message, icon=":material/warning:")
     except Exception as error:  # a bug must still not show a traceback to the user
         log.exception("unexpected error in %s", action or "page")
         st.error(
             t("出错了：", "Something went wrong: ")
             + (f"{action}: " if action else "")
             + f"{type(error).__name__}: {redact_urls(str(error))}",
-            icon="⚠️",
+            icon=":material/warning:",
         )
 
 
@@ -309,7 +309,7 @@ def require_project() -> Any:
             "Create or open a project on the Projects page first.",
         )
     )
-    st.page_link("pages/home.py", label=t("前往项目页", "Go to Projects"), icon="🏠")
+    st.page_link("pages/home.py", label=t("前往项目页", "Go to Projects"), icon=":material/home:")
     st.stop()
     raise RuntimeError  # unreachable: st.stop() raises
 

@@ -27,8 +27,8 @@ from ragcore.llm.composer import (
     ComposedSentence,
     ComposedText,
     EvidenceBlock,
+    antecedent,
     clean_sentences,
-    leans_back,
     render_sentences,
     select_sentences,
     sentence_fingerprint,
@@ -178,10 +178,8 @@ def _fill_from_raw(
 
 def _follows_its_antecedent(candidate: _Candidate, taken: Sequence[_Candidate]) -> bool:
     """A passage sentence leaning on the one before it ("However, ...") comes right after it."""
-    if not leans_back(candidate.sentence.text):
-        return True
-    block, index = candidate.sentence.position
-    return bool(taken) and taken[-1].sentence.position == (block, index - 1)
+    needed = antecedent(candidate.sentence)
+    return needed is None or (bool(taken) and taken[-1].sentence.position == needed)
 
 
 def _rekey(section: SectionEvidenceBlocks, borrowed: Sequence[_Candidate]) -> dict[str, str]:

@@ -135,9 +135,13 @@ def prepare_sections(
     specs: Sequence[SectionSpec],
     settings: Settings,
     progress: ProgressCallback | None = None,
+    *,
+    fill_raw: bool = False,
 ) -> list[PreparedSection]:
     """Retrieve and build each section's context with the project's choices, and remember what
-    retrieval found in the project's evidence state."""
+    retrieval found in the project's evidence state. With `fill_raw` (the offline model, which
+    fills a short section from its papers' raw text; a model is sent the context only), also
+    the raw text each section may be filled from."""
     plan = projects.plan(project)
     sections: list[ProjectSection] = []
     for done, spec in enumerate(specs):
@@ -150,23 +154,35 @@ def prepare_sections(
                 project.project_id, state.model_copy(update={"retrieved": retrieved})
             )
         sections.append(section)
+    prepared = [PreparedSection(section_input(s.spec, s.built), s.built) for s in sections]
+    if fill_raw:
+        _fill_raw(store, projects, project, plan, sections, prepared, settings)
+    report(progress, "evidence", len(specs), len(specs))
+    return prepared
+
+
+def _fill_raw(
+    store: CardStore,
+    projects: ProjectStore,
+    project: Project,
+    plan: SectionPlan,
+    sections: Sequence[ProjectSection],
+    prepared: Sequence[PreparedSection],
+    settings: Settings,
+) -> None:
     # Regenerating one section fills it from the same papers as drafting them all.
+    written = {section.spec.key for section in sections}
     others = [
         project_section(store, projects, project, s.key, settings=settings, plan=plan)
         for s in plan.sections
-        if s.key not in {spec.key for spec in specs}
+        if s.key not in written
     ]
     on_topic = project_on_topic_papers([*sections, *others])
-    prepared = []
     vector: Vectors | None = None
-    for section in sections:
-        given = section_input(section.spec, section.built)
+    for section, given in zip(sections, prepared, strict=True):
         if section.built.items:
             vector = store.embed_query(project.topic) if vector is None else vector
-            given.raw = raw_fill(store, vector, section.spec, section.built, on_topic)
-        prepared.append(PreparedSection(given, section.built))
-    report(progress, "evidence", len(specs), len(specs))
-    return prepared
+            given.input.raw = raw_fill(store, vector, section.spec, section.built, on_topic)
 
 
 def _brief_items(prepared: Sequence[PreparedSection]) -> list[EvidenceItem]:
@@ -263,7 +279,15 @@ def draft_project(
         prompts.version(template_id, version)  # an unknown version fails before any work
     store = CardStore.open(settings)
     specs = selected_specs(projects.plan(project), sections)
-    prepared = prepare_sections(store, projects, project, specs, settings, progress)
+    prepared = prepare_sections(
+        store,
+        projects,
+        project,
+        specs,
+        settings,
+        progress,
+        fill_raw=_may_write_offline(gateway, model),
+    )
     brief_version, brief = ensure_brief(
         projects, project, prepared, gateway=gateway, prompts=prompts, model=model
     )
@@ -299,6 +323,11 @@ def draft_project(
         warnings={p.input.spec.key: p.warnings for p in prepared if p.warnings},
         wall_seconds=time.perf_counter() - started,
     )
+
+
+def _may_write_offline(gateway: Gateway, model: str) -> bool:
+    """The offline composer writes with the model, or when it is one of the model's fallbacks."""
+    return any(gateway.is_offline(m) for m in [model, *gateway.config.fallbacks_for(model)])
 
 
 def unfinished_sections(settings: Settings, project: Project) -> list[str]:

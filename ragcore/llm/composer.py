@@ -453,6 +453,16 @@ def leans_back(sentence: str) -> bool:
     return bool(_LEANS_BACK.match(sentence))
 
 
+def antecedent(sentence: ComposedSentence) -> tuple[int, int] | None:
+    """Where the sentence this one leans on sits (the one just before it in its source), or
+    None when it stands alone. Card selection and raw fill both keep a leaning sentence only
+    right after this one."""
+    if not leans_back(sentence.text):
+        return None
+    block, index = sentence.position
+    return (block, index - 1)
+
+
 def _keep_antecedents(
     sections: dict[str, list[list[ComposedSentence]]],
     picked: dict[str, list[ComposedSentence]],
@@ -469,14 +479,14 @@ def _keep_antecedents(
             # Back to front, so an added antecedent that leans back brings its own; then front
             # to back, so a sentence whose antecedent could not stay goes too.
             for sentence in reversed(block):
-                before = at.get((sentence.position[0], sentence.position[1] - 1))
-                leans = id(sentence) in chosen and leans_back(sentence.text)
-                if leans and before is not None and id(before) not in chosen:
+                needed = antecedent(sentence)
+                before = at.get(needed) if needed and id(sentence) in chosen else None
+                if before is not None and id(before) not in chosen:
                     chosen.add(id(before))
                     picked[name].append(before)
             for sentence in block:
-                before = at.get((sentence.position[0], sentence.position[1] - 1))
-                if leans_back(sentence.text) and (before is None or id(before) not in chosen):
+                needed = antecedent(sentence)
+                if needed and (needed not in at or id(at[needed]) not in chosen):
                     chosen.discard(id(sentence))
         picked[name] = [s for s in picked[name] if id(s) in chosen]
 

@@ -167,3 +167,24 @@ def test_cli_draft_export_and_projects(home: Settings, tmp_path: Path) -> None:
     assert html.exit_code == 0 and html.output.startswith("<!DOCTYPE html>")
     bad = runner.invoke(app, ["export", project_id, "--format", "odt"])
     assert bad.exit_code != 0 and "unknown export format" in str(bad.exception)
+
+
+def test_raw_text_is_gathered_for_the_offline_composer_only(home: Settings) -> None:
+    """A model is sent the context only: its sections get no raw text, and drafting them does
+    not retrieve the other sections' evidence to find the project's papers."""
+    from ragcore.drafting.pipeline import prepare_sections
+    from ragcore.library.records import RawChunk
+
+    store = CardStore.open(home)
+    raw = "".join(TEXTS.values())
+    store.add_raw_chunks(
+        [RawChunk("pA", role, role, f"{TOPIC}。{raw}") for role in ("introduction", "method")]
+    )
+    projects = ProjectStore.from_settings(home)
+    project = projects.create(TOPIC, lang="zh")
+    specs = list(projects.plan(project).sections)
+    offline = prepare_sections(store, projects, project, specs, home, fill_raw=True)
+    model = prepare_sections(store, projects, project, specs, home)
+    assert any(p.input.raw for p in offline)
+    assert {b.source for p in offline for b in p.input.raw} == {"pA"}
+    assert not any(p.input.raw for p in model)

@@ -10,8 +10,12 @@ import sys
 
 from tests.conftest import REPO_ROOT
 
-# Each costs 0.1-1 s to import on the 2-core machine (python -X importtime).
-HEAVY = ("pandas", "pyarrow", "numpy", "jinja2", "chromadb", "litellm", "jieba", "bm25s", "torch")
+# Each costs 0.1-1 s to import on the 2-core machine (python -X importtime); streamlit.emojis is
+# Streamlit's emoji table, imported to validate an emoji used as an icon (~0.1 s).
+HEAVY = (
+    "pandas", "pyarrow", "numpy", "jinja2", "chromadb", "litellm", "jieba", "bm25s", "torch",
+    "streamlit.emojis",
+)  # fmt: skip
 
 PROBE = """
 import sys
@@ -24,8 +28,9 @@ watching = False
 
 def record(event, args):
     # "import" is raised only for modules not yet in sys.modules: a first import.
-    if watching and event == "import" and args[0].split(".")[0] in HEAVY:
-        imported.add((args[0].split(".")[0], threading.current_thread().name))
+    if watching and event == "import":
+        for name in {args[0], args[0].split(".")[0]} & HEAVY:
+            imported.add((name, threading.current_thread().name))
 
 
 sys.addaudithook(record)
