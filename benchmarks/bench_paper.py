@@ -1,15 +1,17 @@
 """The paper scorecard on real material (issue 13); prints markdown tables.
 
 1. A mixed library in a fresh home: the dev PDFs (tests/data/pdfs), the 16 unarXive Markdown
-   papers (tests/data/papers) and four real manuscripts on one topic
-   (tests/data/papers_topics) ingested with the offline summarizer, and the seeds' cards
-   imported (tests/data/seeds 000-003) with their BibTeX (data/demo_references.bib, as a
-   researcher imports a reference manager's export). Most papers are off every topic below.
-2. Three English topics (two with one paper of their own in the library, one with four) and two
-   Chinese topics, each drafted with the offline model and through the test
-   server (`FakeOpenAIServer`: a fixed reply per section that cites like a model does, with
-   `[1, 2]`, `[1-3]` and `【1】`; it measures how the pipeline handles model output, not writing),
-   then scored with `ragcore.quality` (the same code as `ragcore eval paper`).
+   papers (tests/data/papers), four real English manuscripts on one topic and six real Chinese
+   papers on another (tests/data/papers_topics) ingested with the offline summarizer, and the
+   seeds' cards imported (tests/data/seeds 000-003) with their BibTeX
+   (data/demo_references.bib, as a researcher imports a reference manager's export). Most
+   papers are off every topic below.
+2. Three English topics (two with one paper of their own in the library, one with four) and
+   three Chinese topics (two with the seeds' summary cards only, one with six papers), each
+   drafted with the offline model and through the test server (`FakeOpenAIServer`: a fixed
+   reply per section that cites like a model does, with `[1, 2]`, `[1-3]` and `【1】`; it
+   measures how the pipeline handles model output, not writing), then scored with
+   `ragcore.quality` (the same code as `ragcore eval paper`).
 3. The citation-support check's precision/recall on benchmarks/data/support_pairs/.
 
     .venv/bin/python -m benchmarks.bench_paper [--embedder use|fake] [--out results.json]
@@ -49,6 +51,7 @@ TOPICS = [
     ("en", "empirically evaluated bug localization approaches"),
     ("zh", "分布式深度学习训练中的梯度稀疏化与通信优化"),
     ("zh", "开放世界半监督学习中的新类别发现"),
+    ("zh", "汉语学习者文本的中文语法纠错"),
 ]
 REPLIES = {
     "en": (
@@ -89,6 +92,7 @@ def build_library(home: Path) -> dict[str, Any]:
         sorted((DATA / "pdfs").glob("*.pdf"))
         + sorted((DATA / "papers").glob("*.md"))
         + sorted(TOPIC_PAPERS.glob("manubot-*.md"))
+        + sorted(TOPIC_PAPERS.glob("zh-*.md"))
     )
     reports = ingest_paths(settings, files, IngestOptions(), store=store)
     seeds = sorted((DATA / "seeds").glob("00[0-3]_*.txt"))
