@@ -29,13 +29,55 @@ _BULLET = re.compile(r"^\s*(?:[-*•◦▪‣●○■□–]|>)\s+", re.M)
 _TABLE_PIPES = re.compile(r"\s+\|\s+\|\s+(?:-\s+)?")
 # "0 _._ 5": a decimal point set in the math font arrives as its own emphasised span.
 _SPLIT_DECIMAL = re.compile(r"(?<=\d) \. (?=\d)")
-_SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?%)\]}])")
+_SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?%)\]}，。、；：！？）》」』】])")
 _SPACE_AFTER = re.compile(r"([(\[{])[ \t]+")
 _SPLIT_HYPHEN = re.compile(r"(?<=[A-Za-z]) -(?=[A-Za-z])|(?<=[A-Za-z])- (?=[a-z])")
 _CJK_GAP = re.compile(f"(?<=[{_CJK}{_CJK_PUNCT}])[ \t]+(?=[{_CJK}{_CJK_PUNCT}])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # The LaTeX logo is typeset as a raised, shrunk "A": the text layer reads "LA TEX"; one word.
 _LATEX_LOGO = re.compile(r"\bLA\s?TE\s?X\b")
+
+
+# pymupdf4llm marks text in a font with the "monospaced" flag as code (`...`, or a ``` block
+# for a whole box). Chinese fonts are fixed-pitch, so CJK prose and headings get that flag
+# ("1 `引言`"). Its only switch, `ignore_code`, drops the marking for a whole page, real code
+# in a Latin typewriter font included, so code marking is undone only where it wraps CJK text.
+_HAS_CJK = re.compile(f"[{_CJK}{_CJK_PUNCT}]")
+_FENCE = re.compile(r"^```[^\n]*\n(.*?)\n?```[ \t]*$", re.S | re.M)
+
+
+def _unfence(match: re.Match[str]) -> str:
+    """A box whose every line is in a "monospaced" font is a ``` block; Chinese in it means
+    a Chinese font (names and affiliations, prose), not a program listing."""
+    return match.group(1) if _HAS_CJK.search(match.group(1)) else match.group(0)
+
+
+def unmark_cjk_code(markdown: str) -> str:
+    """The layout reader's Markdown without code marks around Chinese text (see above)."""
+    if "`" not in markdown:
+        return markdown
+    return "\n".join(_unmark_line(line) for line in _FENCE.sub(_unfence, markdown).split("\n"))
+
+
+def _unmark_line(line: str) -> str:
+    """Odd parts between backticks are code spans; those with CJK text lose their marks and
+    the padding spaces the reader put around them."""
+    parts = line.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: not the reader's marking
+        return line
+    out = [parts[0]]
+    for index in range(1, len(parts), 2):
+        code, after = parts[index], parts[index + 1]
+        if _HAS_CJK.search(code):
+            # The padding goes unless it separates the span from a Latin word or number.
+            before = out[-1].rstrip(" ")
+            out[-1] = out[-1] if before[-1:].isascii() and before[-1:].isalnum() else before
+            rest = after.lstrip(" ")
+            after = after if rest[:1].isascii() and rest[:1].isalnum() else rest
+            out += [code.strip(" "), after]
+        else:
+            out += [f"`{code}`", after]
+    return "".join(out)
 
 
 def nfkc(text: str) -> str:

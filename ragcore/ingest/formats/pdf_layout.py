@@ -17,6 +17,7 @@ from typing import Any
 
 import pymupdf4llm
 
+from ragcore.ingest.formats.pdf_clean import unmark_cjk_code
 from ragcore.ingest.roles import ORDER, role_from_words
 
 _MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers live
@@ -93,7 +94,8 @@ def _check_coverage(number: int, page: Any, markdown: str) -> None:
 def _box(page: int, raw: dict[str, Any], text: str) -> LayoutBox:
     start, stop = raw["pos"]
     x0, y0, x1, y1 = raw["bbox"]
-    return LayoutBox(page, str(raw["class"]), x0, y0, x1, y1, text[start:stop])
+    markdown = unmark_cjk_code(text[start:stop])
+    return LayoutBox(page, str(raw["class"]), x0, y0, x1, y1, markdown)
 
 
 def _add_styles(page: Any, boxes: list[LayoutBox]) -> None:
