@@ -14,6 +14,7 @@ import pymupdf
 
 from ragcore.errors import InputError
 from ragcore.ingest.formats import pdf_meta
+from ragcore.ingest.formats.pdf_cjk_glyphs import decoded, latin_as_cjk
 from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
 from ragcore.ingest.formats.pdf_layout import LayoutBox, LayoutError, read_boxes, split_furniture
 from ragcore.ingest.formats.pdf_plain import parse_plain
@@ -97,6 +98,15 @@ def parse(path: Path, data: bytes, on_page: PageCallback | None = None) -> Parse
         parsed.warnings.append(
             "the PDF's text layer maps some glyphs (often the fi/ff ligatures) to wrong "
             f"characters, so words like {', '.join(garbled[:3])} are garbled"
+        )
+    as_cjk = latin_as_cjk(parsed.full_text)
+    if as_cjk:
+        examples = ", ".join(f"{run} (probably “{decoded(run)}”)" for run in as_cjk[:3])
+        parsed.warnings.append(
+            "the PDF's text layer turns English words and numbers into Chinese characters "
+            f"(its fonts lack a correct character map): {examples}; the Chinese text reads "
+            "correctly, but English terms, numbers and citations in this paper are garbled. "
+            "A copy of the paper from another source may read correctly"
         )
     return parsed
 
