@@ -13,6 +13,7 @@ checks this, hence the code here.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -66,7 +67,7 @@ def decoded(run: str) -> str:
 
 def _looks_garbled(run: str, frequency: Counter[str]) -> bool:
     rare = sum(1 for char in run if frequency[char] < _RARE)
-    steps = [ord(b) - ord(a) for a, b in zip(run, run[1:], strict=False)]
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(run)]
     chart = sum(1 for step in steps if step == 1) * 2 >= len(steps)  # "嬱嬲嬳嬴": a code chart
     return rare * 2 >= len(run) and not chart and re.search(r"[A-Za-z]", decoded(run)) is not None
 

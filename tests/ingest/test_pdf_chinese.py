@@ -1,0 +1,73 @@
+"""Real Chinese conference PDFs (CCL 2022, tests/data/pdfs/ccl2022.jsonl): Chinese fonts that
+the layout reader takes for code, and a text layer that turns Latin text into Chinese
+characters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from ragcore.ingest.formats import parse_file
+from ragcore.ingest.formats.pdf_cjk_glyphs import decoded, latin_as_cjk
+from ragcore.ingest.formats.pdf_clean import unmark_cjk_code
+from ragcore.ingest.model import ParsedDocument
+from ragcore.ingest.pdf_evaluation import heading_key, score_headings
+from ragcore.ingest.sections import split_sections
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PDFS = DATA / "pdfs"
+ENTRIES = {e["file"]: e for e in map(json.loads, (PDFS / "ccl2022.jsonl").read_text().splitlines())}
+CLEAN = "zh_ccl2022_cltc_track1_spelling.pdf"
+GARBLED = "zh_ccl2022_cltc_track5_garbled_latin.pdf"
+
+
+@pytest.fixture(scope="module")
+def clean() -> ParsedDocument:
+    return parse_file(PDFS / CLEAN)
+
+
+def test_chinese_headings_and_text_carry_no_code_marks(clean: ParsedDocument) -> None:
+    sections = split_sections(clean)
+    gold = [(g["heading"], g["level"]) for g in ENTRIES[CLEAN]["gold_headings"]]
+    score = score_headings(sections, gold)
+    assert score.recall >= 0.95, score.missed
+    assert score.precision >= 0.9, score.extra
+    headings = [s.heading for s in sections if s.heading]
+    assert heading_key("1 引言") in [heading_key(h) for h in headings]
+    assert not [h for h in headings if "`" in h]
+    # Only the e-mail line, set in a real typewriter font, may stay code.
+    marked = [s.text for s in sections if "`" in s.text and "@" not in s.text]
+    assert not marked, marked[:2]
+    assert not any("Chinese characters" in w for w in clean.warnings)
+
+
+def test_latin_text_turned_into_chinese_characters_is_reported() -> None:
+    doc = parse_file(PDFS / GARBLED)
+    warning = next(w for w in doc.warnings if "into Chinese characters" in w)
+    assert "English words and numbers" in warning and "garbled" in warning
+    assert "“baseline”" in warning or "probably" in warning
+    assert decoded("奢奡女奥奬奩奮奥") == "baseline"
+
+
+def test_real_chinese_text_is_not_reported_as_garbled(clean: ParsedDocument) -> None:
+    assert latin_as_cjk(clean.full_text) == []
+    # The thesis prints a table of rare characters (consecutive code points): still real text.
+    thesis = pymupdf.open(PDFS / "zh_ucasthesis_sample_thesis.pdf")
+    assert latin_as_cjk("\n".join(page.get_text() for page in thesis)) == []
+    papers = sorted((DATA / "papers_topics").glob("zh-*.md"))
+    assert papers
+    for paper in papers:
+        assert latin_as_cjk(paper.read_text(encoding="utf-8")) == [], paper.name
+
+
+def test_code_marks_go_only_around_chinese_text() -> None:
+    markdown = "# **1** **`引言`**\n`文本` ( `张宝林` , 2013) `，` use `torch.nn` with `x`"
+    assert unmark_cjk_code(markdown) == (
+        "# **1** **引言**\n文本(张宝林, 2013)， use `torch.nn` with `x`"
+    )
+    assert unmark_cjk_code("```\n计算语言学\n```") == "计算语言学"
+    listing = "```\nx = 1\ny = 2\n```"
+    assert unmark_cjk_code(listing) == listing
