@@ -272,7 +272,17 @@ def _drop_front_matter(structure: Structure) -> None:
     )
     if anchor is None:
         return
-    for candidate in structure.headings[: structure.headings.index(anchor)]:
+    # A bilingual paper (Chinese papers) prints its front matter twice: title, authors,
+    # 摘要, then the English title and authors, Abstract. Lines up to the last abstract
+    # heading before the body's first section are front matter too.
+    end = structure.headings.index(anchor)
+    for index in range(end + 1, len(structure.headings)):
+        candidate = structure.headings[index]
+        if candidate.number or role_from_words(candidate.text) == "introduction":
+            break
+        if candidate.keyword and role_from_words(candidate.text) == "abstract":
+            end = index
+    for candidate in structure.headings[:end]:
         if candidate.keyword or candidate.level:
             continue  # "Authors", "Abstract", outline entries: real even before the anchor
         block = next(b for b in structure.blocks if b.text == candidate.text and b.heading_level)
