@@ -219,13 +219,39 @@ def _assign_roles(headings: list[_Heading]) -> None:
             top_level.append(heading)
     _fill_by_position(top_level)
     _background_opens(top_level)
+    inherited: set[int] = set()  # headings whose role is their parent's, not their own words'
     for heading in headings:  # parents come before their children
         parent = parent_of[id(heading)]
         # An abstract has no subsections: what follows it under a deeper heading is body text.
         if parent is not None and parent.role not in (None, "other", "abstract"):
-            heading.role = parent.role
+            named = None if id(parent) in inherited else _subsection_named_role(heading)
+            if {named, parent.role} == {"experiments", "results"}:
+                named = None  # one stage of the paper, read by the same card types
+            heading.role = named or parent.role
+            if not named:
+                inherited.add(id(heading))
         elif heading.role is None:
             heading.role = _nearest_parent_role(headings, heading)
+
+
+# "4.5 Summary" / "本章小结" sums up its own section, not the paper.
+_SECTION_SUMMARY = {"summary", "小结", "本章小结"}
+
+
+def _subsection_named_role(heading: _Heading) -> str | None:
+    """The role a subsection's heading names outright ("2.2 相关工作" under "2 背景", "4.1
+    Results" under "4 Experiments"), else None: the subsection then keeps its parent's role (a
+    related-work "2.1 Model compression" is no method). Same rule as `headings.named_role`,
+    applied only under a section whose role is its own (a review's "4 Discussion > 1 BLUiR >
+    1 Methodology" discusses BLUiR) and never to method words: a "Notation" or "模型"
+    subsection describes what its section is about, it does not start the paper's method."""
+    title = heading.match.title.strip()
+    if heading.role_hint:
+        return heading.role_hint
+    if not is_keyword_heading(title) or title.lower() in _SECTION_SUMMARY:
+        return None
+    role = role_from_words(title)
+    return None if role == "method" else role
 
 
 _OPENING_BACKGROUND = re.compile(r"^(?:background|研究背景|背景)$", re.IGNORECASE)
