@@ -24,6 +24,17 @@ class Source:
     # Read only when the sources before it gave nothing: an IMRaD paper (Methods, Results) has
     # no experiments section, and the design of its experiments is in its methods.
     fallback: bool = False
+    # The section is about this type (a conclusion section for the Conclusion card): every
+    # sentence of it may be chosen, the cue phrases only rank them. Elsewhere a sentence needs
+    # a cue phrase (a Metric card takes the sentences of the experiments that name a metric).
+    topical: bool = False
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    text: str
+    heading: str
+    topical: bool
 
 
 @dataclass(frozen=True)
@@ -34,10 +45,9 @@ class Route:
     sentences: int
     cues: tuple[str, ...]  # cue set names
 
-    def source_text(self, sections: list[Section], routing: Routing) -> tuple[str, list[str]]:
-        """The text this type is summarised from, and the headings it came from."""
-        parts: list[str] = []
-        headings: list[str] = []
+    def source_parts(self, sections: list[Section], routing: Routing) -> list[SourcePart]:
+        """The sections (or their matching paragraphs) this type is summarised from, in order."""
+        parts: list[SourcePart] = []
         for source in self.sources:
             if source.fallback and parts:
                 break
@@ -49,9 +59,14 @@ class Route:
                     matcher = routing.matcher(source.paragraphs)
                     text = "\n\n".join(p for p in text.split("\n\n") if matcher.search(p))
                 if text.strip():
-                    parts.append(text)
-                    headings.append(section.heading or section.role)
-        return "\n\n".join(parts), headings
+                    heading = section.heading or section.role
+                    parts.append(SourcePart(text, heading, source.topical))
+        return parts
+
+    def source_text(self, sections: list[Section], routing: Routing) -> tuple[str, list[str]]:
+        """The text this type is summarised from, and the headings it came from."""
+        parts = self.source_parts(sections, routing)
+        return "\n\n".join(p.text for p in parts), [p.heading for p in parts]
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,12 @@ def load_routing(path: Path = ROUTING_FILE) -> Routing:
         for name, entry in raw["types"].items():
             summary_type = SummaryType.parse(name)
             sources = tuple(
-                Source(s["role"], s.get("paragraphs"), bool(s.get("fallback", False)))
+                Source(
+                    s["role"],
+                    s.get("paragraphs"),
+                    bool(s.get("fallback", False)),
+                    bool(s.get("topical", False)),
+                )
                 for s in entry["sources"]
             )
             for source in sources:
