@@ -9,7 +9,9 @@ import re
 from ragcore.ingest.routing import Route, Routing, SourcePart
 from ragcore.text import cjk_count, split_sentences
 
-_NOISE = re.compile(r"^\[|\\[a-z]+|\$|REF\b|<cit\.>")
+# A sentence glued to a figure or table caption ("… defined.][Figure: Normalized …") is no
+# sentence of the running text.
+_NOISE = re.compile(r"^\[|\\[a-z]+|\$|REF\b|<cit\.>|\[(?:Figure|Table):")
 _ENDS = tuple(".!?。！？")
 _MAX_CHARS = {"zh": 600, "en": 1100}
 
