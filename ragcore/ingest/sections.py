@@ -225,8 +225,6 @@ def _assign_roles(headings: list[_Heading]) -> None:
         # An abstract has no subsections: what follows it under a deeper heading is body text.
         if parent is not None and parent.role not in (None, "other", "abstract"):
             named = None if id(parent) in inherited else _subsection_named_role(heading)
-            if {named, parent.role} == {"experiments", "results"}:
-                named = None  # one stage of the paper, read by the same card types
             heading.role = named or parent.role
             if not named:
                 inherited.add(id(heading))
@@ -238,20 +236,26 @@ def _assign_roles(headings: list[_Heading]) -> None:
 _SECTION_SUMMARY = {"summary", "小结", "本章小结"}
 
 
+# Roles a subsection may name for itself: what lies outside the paper's own work. A subsection
+# named for a part of that work describes its section's subject: "II. METHOD > A. Data" is the
+# method's data, "4 Experiments > 4.1 Results" one stage of the experiments, "Notation" or "模型"
+# no start of the method.
+_OWN_ROLES = {"related work", "discussion", "conclusion", "appendix", "references"}
+
+
 def _subsection_named_role(heading: _Heading) -> str | None:
-    """The role a subsection's heading names outright ("2.2 相关工作" under "2 背景", "4.1
-    Results" under "4 Experiments"), else None: the subsection then keeps its parent's role (a
-    related-work "2.1 Model compression" is no method). Same rule as `headings.named_role`,
-    applied only under a section whose role is its own (a review's "4 Discussion > 1 BLUiR >
-    1 Methodology" discusses BLUiR) and never to method words: a "Notation" or "模型"
-    subsection describes what its section is about, it does not start the paper's method."""
+    """The role a subsection's heading names outright ("2.2 相关工作" under "2 背景" or under a
+    "2 任务介绍" placed by position), else None: the subsection then keeps its parent's role (a
+    related-work "2.1 Model compression" is no method). As `headings.named_role`, applied only
+    under a section whose role is its own (a review's "4 Discussion > 1 BLUiR > 1 Related
+    work" discusses BLUiR) and only for the roles in `_OWN_ROLES`."""
     title = heading.match.title.strip()
     if heading.role_hint:
         return heading.role_hint
     if not is_keyword_heading(title) or title.lower() in _SECTION_SUMMARY:
         return None
     role = role_from_words(title)
-    return None if role == "method" else role
+    return role if role in _OWN_ROLES else None
 
 
 _OPENING_BACKGROUND = re.compile(r"^(?:background|研究背景|背景)$", re.IGNORECASE)

@@ -163,7 +163,8 @@ def test_chinese_background_after_an_introduction_is_related_work() -> None:
 
 def test_a_subsection_named_for_a_role_takes_that_role() -> None:
     # "2 任务介绍" names no role (position makes it method); its "2.2 相关工作" names one, and
-    # so do "2.3 评价指标" (experiments) and "4.2 讨论" under 实验.
+    # so does "4.2 讨论" under 实验. Parts of the paper's own work stay in their section
+    # ("2.3 评价指标" is the task's metric, "4.1 实验结果" a stage of the experiments).
     text = (
         "# 标题\n\n## 1 引言\n\n引言。\n\n## 2 任务介绍\n\n### 2.1 拼写检查\n\n任务。\n\n"
         "### 2.2 相关工作\n\n已有工作。\n\n### 2.3 评价指标\n\n指标。\n\n## 3 方法\n\n"
@@ -173,23 +174,24 @@ def test_a_subsection_named_for_a_role_takes_that_role() -> None:
     got = {h: r for h, r, _ in _markdown_sections(text)}
     assert got["2.1 拼写检查"] == "method"
     assert got["2.2 相关工作"] == "related work"
-    assert got["2.3 评价指标"] == "experiments"
+    assert got["2.3 评价指标"] == "method"
     assert got["3.1 模型"] == "method"
-    assert got["4.1 实验结果"] == "experiments"  # one stage with its parent: kept as it was
+    assert got["4.1 实验结果"] == "experiments"
     assert got["4.2 讨论"] == "discussion"
     assert got["5 结语"] == "conclusion"
 
 
 def test_a_named_subsection_under_an_inherited_one_keeps_the_inherited_role() -> None:
-    # A review discusses each system under its own heading: "1 Methodology" there is BLUiR's.
+    # A review discusses each system under its own heading: the "Related work" there is BLUiR's.
     text = (
         "# T\n\n## 1 Introduction\n\nI.\n\n## 2 Discussion\n\n### 2.1 BLUiR\n\n"
-        "#### Methodology\n\nM.\n\n#### Evaluation\n\nE.\n\n### 2.2 Related work\n\nR.\n\n"
-        "## 3 Conclusion\n\nC.\n"
+        "#### Methodology\n\nM.\n\n#### Related work\n\nE.\n\n### 2.2 Related work\n\nR.\n\n"
+        "## 3 Conclusion\n\nC.\n\n### 3.1 Future work\n\nF.\n"
     )
     got = {h: r for h, r, _ in _markdown_sections(text)}
-    assert got["Methodology"] == got["Evaluation"] == "discussion"
+    assert got["Methodology"] == got["Related work"] == "discussion"
     assert got["2.2 Related work"] == "related work"
+    assert got["3.1 Future work"] == "conclusion"
 
 
 def test_tagger_ensemble_paper_has_a_related_work_section() -> None:
