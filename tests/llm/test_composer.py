@@ -278,6 +278,30 @@ def test_the_source_papers_figures_tables_and_sections_are_not_pointed_at() -> N
     assert clean_sentences(address) == [address]
 
 
+def test_the_source_papers_author_year_citations_are_dropped_as_its_numbered_ones() -> None:
+    """An aside of author-year citations points into the source's bibliography: it goes, as
+    "[23]" does; a narrative "Grundkiewicz et al. (2015) measure ..." and an aside that is no
+    citation keep their words."""
+    from ragcore.llm.composer import clean_sentences
+
+    assert clean_sentences(
+        "SIGHAN于2013-2015年举办了三次拼写检查评测任务(Wu et al., 2013; Yu et al., 2014b)。"
+        "语法纠错任务受到关注较多(张生盛et al., 2021; Zhang et al., 2022)。"
+    ) == ["SIGHAN于2013-2015年举办了三次拼写检查评测任务。", "语法纠错任务受到关注较多。"]
+    kept = [
+        "Grundkiewicz et al. (2015) measure the correlation with human judgements.",
+        "We released the corpus to the community (since 2020) under an open licence.",
+    ]
+    assert clean_sentences(" ".join(kept)) == kept
+    assert clean_sentences(
+        "Metrics compare system edits with human edits (Dahlmeier and Ng, 2012). "
+        "We use the standard split (see Bryant et al., 2019) in all experiments."
+    ) == [
+        "Metrics compare system edits with human edits.",
+        "We use the standard split in all experiments.",
+    ]
+
+
 def test_a_sentence_leaning_back_keeps_the_one_before_it() -> None:
     """ "However, ..." never opens a paragraph cut from its antecedent: picked, it brings the
     sentence before it; first in its block, it has none and is left out."""
