@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ragcore.ingest.routing import Route, Routing, SourcePart
-from ragcore.text import cjk_count, split_sentences
+from ragcore.text import cjk_count, lone_first_item, split_sentences
 
 # A sentence glued to a figure or table caption ("… defined.][Figure: Normalized …") is no
 # sentence of the running text.
@@ -23,6 +23,8 @@ def _usable(sentence: str, lang: str) -> bool:
         return False
     if _MID_START.match(sentence):
         return False  # starts mid-sentence: a paragraph cut by the file, not by its author
+    if lone_first_item(sentence):
+        return False  # "流程为：（1）……": a list whose other items are sentences of their own
     letters = sum(c.isalpha() for c in sentence)
     return letters >= len(sentence) * 0.6  # formulas and tables are mostly symbols
 

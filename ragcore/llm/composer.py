@@ -28,6 +28,7 @@ from ragcore.text import (
     ends_dangling,
     formula_debris,
     is_truncated,
+    lone_first_item,
     split_sentences,
     text_gap,
     unopened_parenthesis,
@@ -325,7 +326,7 @@ def is_whole_sentence(sentence: str) -> bool:
         return False
     if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")) or ends_dangling(text):
         return False
-    if citation_stub(text) or unopened_parenthesis(text):
+    if citation_stub(text) or unopened_parenthesis(text) or lone_first_item(text):
         return False
     return detect_lang(text) != "en" or bool(_LATIN_END.search(text))
 

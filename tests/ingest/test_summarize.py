@@ -349,3 +349,23 @@ def test_the_cltc_overview_has_a_conclusion_card_and_the_tagger_paper_a_related_
     made = {s.summary_type: s for s in summarizer.summarize(tagger, "t", "zh")}
     assert made[SummaryType.RELATEDWORK].ok
     assert "2.2 相关工作" in made[SummaryType.RELATEDWORK].source_headings
+
+
+def test_the_first_item_of_a_list_is_no_sentence_on_its_own(tmp_path: Path) -> None:
+    # "流程为：（1）……。（2）……。": the items are sentences of their own; item (1) alone in a
+    # card reads as a list cut off after its first item.
+    path = tmp_path / "list.md"
+    path.write_text(
+        "# 标题\n\n## 1 引言\n\n中文语法纠错旨在自动检测并修改学习者写作中的各种语法错误。\n\n"
+        "## 2 方法\n\n具体训练流程为：（1）使用序列到序列模型在平行语料上训练并保留得分较高的修改结果。"
+        "（2）使用序列到编辑模型在同一语料上训练并输出每个字的编辑标签。"
+        "最后我们把两个模型的输出按照编辑投票的方式合并成系统的最终结果。\n",
+        encoding="utf-8",
+    )
+    made = {
+        s.summary_type: s
+        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "t", "zh")
+    }
+    method = made[SummaryType.METHODOLOGY]
+    assert method.ok, method.reason
+    assert "（1）" not in method.text and "（2）使用序列到编辑模型" in method.text

@@ -225,8 +225,11 @@ def test_fragments_debris_and_source_citations_never_become_sentences() -> None:
         "Its goal is to create parameters of the vector in (REF ) from data.",
         "Without loss of generality we write $\\eta (i)$ as a product here.",
         "• the encoder is shared across all the modalities here.",
+        # The first item of a list whose other items are sentences of their own.
+        "具体训练流程为：（1）对于序列到序列的纠错模型，我们使用预训练模型进行初始化。",
     ]
     assert not [f for f in fragments if is_whole_sentence(f)]
+    assert is_whole_sentence("流程分两步：（1）预训练，（2）微调，两步使用同一份词表。")
     assert is_whole_sentence("We propose a loss (e.g. a margin loss) for open-world learning.")
     assert is_whole_sentence("图像分类是计算机视觉的基础任务")  # a Chinese card line without 。
     cleaned = clean_sentences("Prior work uses recurrent encoders trained from scratch [23, 24].")
