@@ -161,6 +161,17 @@ def unopened_parenthesis(sentence: str) -> bool:
     return False
 
 
+# The first item of an enumeration after a colon or comma, and the second item.
+_FIRST_ITEM = re.compile(r"(?:^|(?<=[:：;；,，、]))\s*(?:[(（]1[)）]|①)")
+_SECOND_ITEM = re.compile(r"[(（]2[)）]|②")
+
+
+def lone_first_item(sentence: str) -> bool:
+    """True for "流程为：（1）……。" with no "（2）" in it: the opening of a list whose other
+    items are sentences of their own; quoted alone it reads as a list cut after one item."""
+    return bool(_FIRST_ITEM.search(sentence)) and not _SECOND_ITEM.search(sentence)
+
+
 def ends_dangling(sentence: str) -> bool:
     """True when an English sentence ends on a word no sentence ends with ("... method in.")."""
     stripped = sentence.rstrip()

@@ -11,6 +11,7 @@ import yaml
 
 from ragcore.errors import InputError
 from ragcore.ingest.model import ROLES, Section
+from ragcore.ingest.roles import role_from_words
 from ragcore.library.cards import SummaryType
 from ragcore.settings import PROJECT_ROOT
 
@@ -24,6 +25,18 @@ class Source:
     # Read only when the sources before it gave nothing: an IMRaD paper (Methods, Results) has
     # no experiments section, and the design of its experiments is in its methods.
     fallback: bool = False
+    # A section of this role whose heading names it is about this type (a conclusion section
+    # for the Conclusion card): every sentence of it may be chosen, the cue phrases only rank
+    # them. Elsewhere a sentence needs a cue phrase (a Metric card takes the sentences of the
+    # experiments that name a metric).
+    topical: bool = False
+
+
+@dataclass(frozen=True)
+class SourcePart:
+    text: str
+    heading: str
+    topical: bool
 
 
 @dataclass(frozen=True)
@@ -34,10 +47,9 @@ class Route:
     sentences: int
     cues: tuple[str, ...]  # cue set names
 
-    def source_text(self, sections: list[Section], routing: Routing) -> tuple[str, list[str]]:
-        """The text this type is summarised from, and the headings it came from."""
-        parts: list[str] = []
-        headings: list[str] = []
+    def source_parts(self, sections: list[Section], routing: Routing) -> list[SourcePart]:
+        """The sections (or their matching paragraphs) this type is summarised from, in order."""
+        parts: list[SourcePart] = []
         for source in self.sources:
             if source.fallback and parts:
                 break
@@ -49,9 +61,18 @@ class Route:
                     matcher = routing.matcher(source.paragraphs)
                     text = "\n\n".join(p for p in text.split("\n\n") if matcher.search(p))
                 if text.strip():
-                    parts.append(text)
-                    headings.append(section.heading or section.role)
-        return "\n\n".join(parts), headings
+                    heading = section.heading or section.role
+                    # Topical only when its own heading says so ("6 总结", "2.2 研究进展"): a
+                    # subsection that inherited the role ("2.1 评测内容" under "2 背景") may be
+                    # about something else.
+                    topical = source.topical and role_from_words(heading) == source.role
+                    parts.append(SourcePart(text, heading, topical))
+        return parts
+
+    def source_text(self, sections: list[Section], routing: Routing) -> tuple[str, list[str]]:
+        """The text this type is summarised from, and the headings it came from."""
+        parts = self.source_parts(sections, routing)
+        return "\n\n".join(p.text for p in parts), [p.heading for p in parts]
 
 
 @dataclass(frozen=True)
@@ -63,10 +84,16 @@ class Routing:
         return _compile(self.cue_sets[cue_set])
 
 
+# An English cue starts a word: not after a Latin letter or digit. (Not `\b`: a Chinese
+# character counts as a word character, so "的F1值" or "与baseline相比" would never match.)
+_WORD_START = r"(?<![A-Za-z0-9])"
+
+
 @lru_cache(maxsize=64)
 def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
     parts = [
-        re.escape(p) if re.search(r"[\u4e00-\u9fff]", p) else r"\b" + re.escape(p) for p in phrases
+        re.escape(p) if re.search(r"[\u4e00-\u9fff]", p) else _WORD_START + re.escape(p)
+        for p in phrases
     ]
     return re.compile("|".join(parts), re.IGNORECASE)
 
@@ -82,7 +109,12 @@ def load_routing(path: Path = ROUTING_FILE) -> Routing:
         for name, entry in raw["types"].items():
             summary_type = SummaryType.parse(name)
             sources = tuple(
-                Source(s["role"], s.get("paragraphs"), bool(s.get("fallback", False)))
+                Source(
+                    s["role"],
+                    s.get("paragraphs"),
+                    bool(s.get("fallback", False)),
+                    bool(s.get("topical", False)),
+                )
                 for s in entry["sources"]
             )
             for source in sources:

@@ -219,13 +219,43 @@ def _assign_roles(headings: list[_Heading]) -> None:
             top_level.append(heading)
     _fill_by_position(top_level)
     _background_opens(top_level)
+    inherited: set[int] = set()  # headings whose role is their parent's, not their own words'
     for heading in headings:  # parents come before their children
         parent = parent_of[id(heading)]
         # An abstract has no subsections: what follows it under a deeper heading is body text.
         if parent is not None and parent.role not in (None, "other", "abstract"):
-            heading.role = parent.role
+            named = None if id(parent) in inherited else _subsection_named_role(heading)
+            heading.role = named or parent.role
+            if not named:
+                inherited.add(id(heading))
         elif heading.role is None:
             heading.role = _nearest_parent_role(headings, heading)
+
+
+# "4.5 Summary" / "本章小结" sums up its own section, not the paper.
+_SECTION_SUMMARY = {"summary", "小结", "本章小结"}
+
+
+# Roles a subsection may name for itself: what lies outside the paper's own work. A subsection
+# named for a part of that work describes its section's subject: "II. METHOD > A. Data" is the
+# method's data, "4 Experiments > 4.1 Results" one stage of the experiments, "Notation" or "模型"
+# no start of the method.
+_OWN_ROLES = {"related work", "discussion", "conclusion", "appendix", "references"}
+
+
+def _subsection_named_role(heading: _Heading) -> str | None:
+    """The role a subsection's heading names outright ("2.2 相关工作" under "2 背景" or under a
+    "2 任务介绍" placed by position), else None: the subsection then keeps its parent's role (a
+    related-work "2.1 Model compression" is no method). As `headings.named_role`, applied only
+    under a section whose role is its own (a review's "4 Discussion > 1 BLUiR > 1 Related
+    work" discusses BLUiR) and only for the roles in `_OWN_ROLES`."""
+    title = heading.match.title.strip()
+    if heading.role_hint:
+        return heading.role_hint
+    if not is_keyword_heading(title) or title.lower() in _SECTION_SUMMARY:
+        return None
+    role = role_from_words(title)
+    return role if role in _OWN_ROLES else None
 
 
 _OPENING_BACKGROUND = re.compile(r"^(?:background|研究背景|背景)$", re.IGNORECASE)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ragcore.errors import RagcoreError
 from ragcore.ingest.extractive import summarize_extractive
 from ragcore.ingest.model import Section
-from ragcore.ingest.routing import Route, Routing
+from ragcore.ingest.routing import Route, Routing, SourcePart
 from ragcore.ingest.validation import validation_problem
 from ragcore.library.cards import Origin, SummaryType
 from ragcore.llm.prompts import PromptLibrary
@@ -68,8 +68,9 @@ class Summarizer:
         return out
 
     def _one(self, route: Route, sections: list[Section], title: str, paper_lang: str) -> Summary:
-        source, headings = route.source_text(sections, self.routing)
-        summary = Summary(route.summary_type, source_headings=headings)
+        parts = route.source_parts(sections, self.routing)
+        source = "\n\n".join(p.text for p in parts)
+        summary = Summary(route.summary_type, source_headings=[p.heading for p in parts])
         if not source.strip():
             roles = " or ".join(s.role for s in route.sources if not s.fallback)
             fallbacks = [
@@ -85,7 +86,7 @@ class Summarizer:
         summary.lang = paper_lang if self.offline else self.lang
         problem = ""
         for retry in (False, True):
-            text, problem = attempt(route, source, title, paper_lang, retry)
+            text, problem = attempt(route, parts, title, paper_lang, retry)
             if not problem:
                 summary.text = text
                 return summary
@@ -93,18 +94,20 @@ class Summarizer:
         return summary
 
     def _extractive_attempt(
-        self, route: Route, source: str, title: str, paper_lang: str, retry: bool
+        self, route: Route, parts: list[SourcePart], title: str, paper_lang: str, retry: bool
     ) -> tuple[str, str]:
-        # The retry widens the choice: more sentences, from anywhere in the section.
+        # The retry widens the choice: more sentences. (Not position "any": that would keep only
+        # the sentences naming a cue, fewer than a positional route may choose from.)
         if retry:
-            route = dataclasses.replace(route, sentences=route.sentences + 2, position="any")
-        text = summarize_extractive(source, route, self.routing, paper_lang)
+            route = dataclasses.replace(route, sentences=route.sentences + 2)
+        text = summarize_extractive(parts, route, self.routing, paper_lang)
         return text, validation_problem(text, lang=paper_lang) or ""
 
     def _llm_attempt(
-        self, route: Route, source: str, title: str, paper_lang: str, retry: bool
+        self, route: Route, parts: list[SourcePart], title: str, paper_lang: str, retry: bool
     ) -> tuple[str, str]:
         assert self.gateway is not None and self.prompts is not None
+        source = "\n\n".join(p.text for p in parts)
         rendered = self.prompts.render(
             f"summary/{route.summary_type.value}",
             title=title,

@@ -28,6 +28,7 @@ from ragcore.text import (
     ends_dangling,
     formula_debris,
     is_truncated,
+    lone_first_item,
     split_sentences,
     text_gap,
     unopened_parenthesis,
@@ -70,6 +71,18 @@ _END_PUNCT = "。！？.!?；;"
 _NUMBERED = r"[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]"  # [3], [4, 5], 【1-2】
 _SOURCE_CITATION = re.compile(r"\s*" + _NUMBERED)
 _BRACKETED_URL = re.compile(r"\[(https?://[^\]\s]+)\]")
+# An aside of the source's author-year citations, "(Zhang et al., 2022)", "(Wu et al., 2013;
+# Yu et al., 2014b)", "(Smith and Lee, 2020)": like a numbered one it points into the source's
+# bibliography, not ours. Only an aside that is nothing but such citations goes; a narrative
+# "Grundkiewicz et al. (2015) measure ..." keeps its names.
+_ONE_AUTHOR_YEAR = (
+    r"(?:see\s+|e\.g\.,?\s+|cf\.\s+)?[A-Z\u4e00-\u9fff][^()（）;；]{0,59}?"
+    r"(?:et\s+al\.?|and\s+[^()（）;；,]{1,30}|等)"
+    r"?,?\s*(?:19|20)\d{2}[a-z]?"
+)
+_AUTHOR_YEAR_ASIDE = re.compile(
+    rf"\s*[(（]\s*{_ONE_AUTHOR_YEAR}(?:\s*[;；,，]\s*{_ONE_AUTHOR_YEAR})*\s*[)）]"
+)
 # The source paper's figures, tables, sections and equations: our draft has none of them. An
 # aside that only points at one ("(Table 1)", "(see Methods for details)", "（见图2）") is
 # dropped; a sentence that still names one ("as shown in Figure 2, ...", "本文第三章……") is
@@ -209,6 +222,7 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
             # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
             # not ours: kept, they would read as (wrong) citations of our evidence.
             sentence = _SOURCE_CITATION.sub("", sentence).strip()
+            sentence = _AUTHOR_YEAR_ASIDE.sub("", sentence).strip()
             # "archived on OSF [https://osf.io/t3fqa/]": in brackets an address reads as a
             # broken citation of ours.
             sentence = _BRACKETED_URL.sub(r"(\1)", sentence)
@@ -312,7 +326,7 @@ def is_whole_sentence(sentence: str) -> bool:
         return False
     if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")) or ends_dangling(text):
         return False
-    if citation_stub(text) or unopened_parenthesis(text):
+    if citation_stub(text) or unopened_parenthesis(text) or lone_first_item(text):
         return False
     return detect_lang(text) != "en" or bool(_LATIN_END.search(text))
 

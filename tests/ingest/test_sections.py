@@ -143,3 +143,60 @@ def test_background_opening_a_paper_without_introduction_introduces_it() -> None
     assert ("Background", "introduction", 1) in _markdown_sections(imrad)
     cs = "# T\n\n## Introduction\n\nI.\n\n## Background\n\nB.\n\n## Method\n\nM.\n"
     assert ("Background", "related work", 1) in _markdown_sections(cs)
+
+
+def test_chinese_background_after_an_introduction_is_related_work() -> None:
+    # The CCL system-report layout: 引言, 背景 (task and prior work), 系统, 实验, 总结.
+    text = (
+        "# 标题\n\n## 摘要\n\n摘要。\n\n## 1 引言\n\n引言。\n\n## 2 背景\n\n"
+        "### 2.1 参赛任务\n\n任务。\n\n### 2.2 相关工作\n\n已有工作。\n\n## 3 系统\n\n系统。\n\n"
+        "## 4 实验\n\n实验。\n\n## 5 总结\n\n总结。\n"
+    )
+    got = {h: r for h, r, _ in _markdown_sections(text)}
+    assert got["2 背景"] == "related work"
+    assert got["2.2 相关工作"] == "related work"
+    assert got["3 系统"] == "method"  # named nothing: position between related work and 实验
+    # Like English: a paper that opens with 背景 introduces itself there.
+    opening = "# 标题\n\n## 1 背景\n\n背景。\n\n## 2 方法\n\n方法。\n\n## 3 结论\n\n结论。\n"
+    assert ("1 背景", "introduction", 1) in _markdown_sections(opening)
+
+
+def test_a_subsection_named_for_a_role_takes_that_role() -> None:
+    # "2 任务介绍" names no role (position makes it method); its "2.2 相关工作" names one, and
+    # so does "4.2 讨论" under 实验. Parts of the paper's own work stay in their section
+    # ("2.3 评价指标" is the task's metric, "4.1 实验结果" a stage of the experiments).
+    text = (
+        "# 标题\n\n## 1 引言\n\n引言。\n\n## 2 任务介绍\n\n### 2.1 拼写检查\n\n任务。\n\n"
+        "### 2.2 相关工作\n\n已有工作。\n\n### 2.3 评价指标\n\n指标。\n\n## 3 方法\n\n"
+        "### 3.1 模型\n\n模型。\n\n## 4 实验\n\n### 4.1 实验结果\n\n结果。\n\n### 4.2 讨论\n\n讨论。\n\n"
+        "## 5 结语\n\n结语。\n"
+    )
+    got = {h: r for h, r, _ in _markdown_sections(text)}
+    assert got["2.1 拼写检查"] == "method"
+    assert got["2.2 相关工作"] == "related work"
+    assert got["2.3 评价指标"] == "method"
+    assert got["3.1 模型"] == "method"
+    assert got["4.1 实验结果"] == "experiments"
+    assert got["4.2 讨论"] == "discussion"
+    assert got["5 结语"] == "conclusion"
+
+
+def test_a_named_subsection_under_an_inherited_one_keeps_the_inherited_role() -> None:
+    # A review discusses each system under its own heading: the "Related work" there is BLUiR's.
+    text = (
+        "# T\n\n## 1 Introduction\n\nI.\n\n## 2 Discussion\n\n### 2.1 BLUiR\n\n"
+        "#### Methodology\n\nM.\n\n#### Related work\n\nE.\n\n### 2.2 Related work\n\nR.\n\n"
+        "## 3 Conclusion\n\nC.\n\n### 3.1 Future work\n\nF.\n"
+    )
+    got = {h: r for h, r, _ in _markdown_sections(text)}
+    assert got["Methodology"] == got["Related work"] == "discussion"
+    assert got["2.2 Related work"] == "related work"
+    assert got["3.1 Future work"] == "conclusion"
+
+
+def test_tagger_ensemble_paper_has_a_related_work_section() -> None:
+    path = Path(__file__).parents[1] / "data" / "papers_topics"
+    file = path / "zh-cltc2022-track3-tagger-ensemble.md"
+    doc = markdown.parse(file, file.read_bytes())
+    roles = {s.heading: s.role for s in split_sections(doc)}
+    assert roles["2.2 相关工作"] == "related work"

@@ -12,7 +12,7 @@ import yaml
 from ragcore.ingest.formats import parse_file
 from ragcore.ingest.routing import Routing, load_routing
 from ragcore.ingest.sections import split_sections
-from ragcore.ingest.summarize import Summarizer
+from ragcore.ingest.summarize import Summarizer, Summary
 from ragcore.ingest.validation import validation_problem
 from ragcore.library.cards import Origin, SummaryType
 from ragcore.llm import Gateway, load_llm_config
@@ -263,3 +263,109 @@ def test_a_record_with_an_abstract_only_still_gives_cards(tmp_path: Path) -> Non
     assert cards[SummaryType.BACKGROUND].ok and cards[SummaryType.METHODOLOGY].ok
     assert "仿真结果表明" in cards[SummaryType.RESULTANALYSIS].text
     assert cards[SummaryType.EXPEDESIGN].reason.startswith("skipped")
+
+
+# A Chinese system report as the CCL 2022 template lays it out. Its conclusion and related-work
+# sentences use none of the cue phrases ("本文", "总结", "未来" ...): a section about the type gives
+# its sentences anyway, where elsewhere a sentence must name a cue.
+ZH_REPORT = """# 一种面向汉语学习者文本的语法纠错系统
+
+## 1 引言
+
+汉语学习者文本语法纠错旨在自动检测并修改学习者写作中的赘余、遗漏、误用和错序错误。\
+近年来，这一任务在教育领域越来越受到关注，也出现了一些有实际价值的应用。
+
+## 2 背景
+
+### 2.1 评测内容
+
+此次评测涉及四种类型的错误，分别是缺失、赘余、误用与乱序，每个句子可能同时包含多种错误。\
+参赛队伍需要对误用和缺失两类错误给出正确的修改结果，而对另外两类只需指出位置。
+
+### 2.2 相关工作
+
+早期的中文语法纠错系统依靠人工编写的规则对句子进行诊断，覆盖的错误类型十分有限。\
+随后序列到序列的生成模型把纠错看作翻译任务，在大规模平行语料上训练后效果明显改善。\
+序列到编辑的标注模型只预测每个字上的编辑操作，推理速度比生成模型快得多。
+
+## 3 系统
+
+我们的系统由一个序列到编辑的标注模型和一个序列到序列的生成模型组成，两者的输出按编辑投票合并。\
+标注模型以预训练的中文编码器初始化，生成模型以中文预训练生成模型初始化。
+
+## 4 实验
+
+我们在官方训练集上训练两个模型，并在开发集上选择最好的检查点用于测试。\
+评测时先按字抽取每个句子的编辑，再对照参考答案计算精确率与召回率。\
+在测试集上，合并后的系统的F0.5值比单个模型高出两个百分点，与baseline相比提升明显。
+
+## 5 总结
+
+两个模型的输出互为补充，合并后的系统在测试集上排在第三位，说明编辑投票是有效的合并方式。\
+长距离的语序错误仍然很难纠正，合并后的系统在这类错误上的召回依旧很低。\
+后续我们会把合成数据加入预训练，并在更多领域的学习者文本上检验这套系统。
+"""
+
+
+def _zh_report_summaries(tmp_path: Path) -> dict[SummaryType, Summary]:
+    path = tmp_path / "report.md"
+    path.write_text(ZH_REPORT, encoding="utf-8")
+    sections = split_sections(parse_file(path))
+    return {s.summary_type: s for s in Summarizer(load_routing()).summarize(sections, "t", "zh")}
+
+
+def test_a_chinese_conclusion_section_gives_a_conclusion_card(tmp_path: Path) -> None:
+    summaries = _zh_report_summaries(tmp_path)
+    conclusion = summaries[SummaryType.CONCLUSION]
+    assert conclusion.ok, conclusion.reason
+    assert conclusion.source_headings == ["5 总结"]
+    assert "编辑投票是有效的合并方式" in conclusion.text
+    related = summaries[SummaryType.RELATEDWORK]
+    assert related.ok, related.reason
+    # From the subsection that names itself related work, not the task description beside it.
+    assert "序列到编辑的标注模型" in related.text
+    assert "四种类型的错误" not in related.text
+
+
+def test_english_cue_words_inside_chinese_text_count(tmp_path: Path) -> None:
+    # "的F0.5值" and "与baseline相比": a Chinese character before the Latin word is no letter.
+    matcher = load_routing().matcher("metric")
+    assert matcher.search("合并后的系统的F0.5值比单个模型高出两个百分点")
+    assert load_routing().matcher("baseline").search("与baseline相比提升明显")
+    assert not load_routing().matcher("metric").search("a mismatched mesh")  # still word starts
+    summaries = _zh_report_summaries(tmp_path)
+    assert "F0.5值" in summaries[SummaryType.METRIC].text
+
+
+def test_the_cltc_overview_has_a_conclusion_card_and_the_tagger_paper_a_related_work_card() -> None:
+    folder = Path(__file__).parents[1] / "data" / "papers_topics"
+    summarizer = Summarizer(load_routing())
+    overview = split_sections(parse_file(folder / "zh-cltc2022-overview.md"))
+    made = {s.summary_type: s for s in summarizer.summarize(overview, "t", "zh")}
+    assert made[SummaryType.CONCLUSION].ok and made[SummaryType.CONCLUSION].source_headings == [
+        "6 总结"
+    ]
+    tagger = split_sections(parse_file(folder / "zh-cltc2022-track3-tagger-ensemble.md"))
+    made = {s.summary_type: s for s in summarizer.summarize(tagger, "t", "zh")}
+    assert made[SummaryType.RELATEDWORK].ok
+    assert "2.2 相关工作" in made[SummaryType.RELATEDWORK].source_headings
+
+
+def test_the_first_item_of_a_list_is_no_sentence_on_its_own(tmp_path: Path) -> None:
+    # "流程为：（1）……。（2）……。": the items are sentences of their own; item (1) alone in a
+    # card reads as a list cut off after its first item.
+    path = tmp_path / "list.md"
+    path.write_text(
+        "# 标题\n\n## 1 引言\n\n中文语法纠错旨在自动检测并修改学习者写作中的各种语法错误。\n\n"
+        "## 2 方法\n\n具体训练流程为：（1）使用序列到序列模型在平行语料上训练并保留得分较高的修改结果。"
+        "（2）使用序列到编辑模型在同一语料上训练并输出每个字的编辑标签。"
+        "最后我们把两个模型的输出按照编辑投票的方式合并成系统的最终结果。\n",
+        encoding="utf-8",
+    )
+    made = {
+        s.summary_type: s
+        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "t", "zh")
+    }
+    method = made[SummaryType.METHODOLOGY]
+    assert method.ok, method.reason
+    assert "（1）" not in method.text and "（2）使用序列到编辑模型" in method.text

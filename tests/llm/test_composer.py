@@ -225,8 +225,11 @@ def test_fragments_debris_and_source_citations_never_become_sentences() -> None:
         "Its goal is to create parameters of the vector in (REF ) from data.",
         "Without loss of generality we write $\\eta (i)$ as a product here.",
         "• the encoder is shared across all the modalities here.",
+        # The first item of a list whose other items are sentences of their own.
+        "具体训练流程为：（1）对于序列到序列的纠错模型，我们使用预训练模型进行初始化。",
     ]
     assert not [f for f in fragments if is_whole_sentence(f)]
+    assert is_whole_sentence("流程分两步：（1）预训练，（2）微调，两步使用同一份词表。")
     assert is_whole_sentence("We propose a loss (e.g. a margin loss) for open-world learning.")
     assert is_whole_sentence("图像分类是计算机视觉的基础任务")  # a Chinese card line without 。
     cleaned = clean_sentences("Prior work uses recurrent encoders trained from scratch [23, 24].")
@@ -276,6 +279,30 @@ def test_the_source_papers_figures_tables_and_sections_are_not_pointed_at() -> N
     assert clean_sentences(chinese) == ["实验结果表明该方法显著降低了通信开销。"]
     address = "See https://github.com/dib-lab/benchmarking for the figure notebooks."
     assert clean_sentences(address) == [address]
+
+
+def test_the_source_papers_author_year_citations_are_dropped_as_its_numbered_ones() -> None:
+    """An aside of author-year citations points into the source's bibliography: it goes, as
+    "[23]" does; a narrative "Grundkiewicz et al. (2015) measure ..." and an aside that is no
+    citation keep their words."""
+    from ragcore.llm.composer import clean_sentences
+
+    assert clean_sentences(
+        "SIGHAN于2013-2015年举办了三次拼写检查评测任务(Wu et al., 2013; Yu et al., 2014b)。"
+        "语法纠错任务受到关注较多(张生盛et al., 2021; Zhang et al., 2022)。"
+    ) == ["SIGHAN于2013-2015年举办了三次拼写检查评测任务。", "语法纠错任务受到关注较多。"]
+    kept = [
+        "Grundkiewicz et al. (2015) measure the correlation with human judgements.",
+        "We released the corpus to the community (since 2020) under an open licence.",
+    ]
+    assert clean_sentences(" ".join(kept)) == kept
+    assert clean_sentences(
+        "Metrics compare system edits with human edits (Dahlmeier and Ng, 2012). "
+        "We use the standard split (see Bryant et al., 2019) in all experiments."
+    ) == [
+        "Metrics compare system edits with human edits.",
+        "We use the standard split in all experiments.",
+    ]
 
 
 def test_a_sentence_leaning_back_keeps_the_one_before_it() -> None:
