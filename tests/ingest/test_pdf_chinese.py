@@ -44,6 +44,14 @@ def test_chinese_headings_and_text_carry_no_code_marks(clean: ParsedDocument) ->
     assert not any("Chinese characters" in w for w in clean.warnings)
 
 
+def test_authors_merged_with_their_affiliation_are_read(clean: ParsedDocument) -> None:
+    """The reader merged the bold author line with the affiliation under it
+    ("**马延美 陈政华 付钰楚 张杰**北京方寸无忧科技发展有限公司"): the names are still read, so
+    the paper's reference is complete."""
+    assert clean.authors == ["马延美", "陈政华", "付钰楚", "张杰"]
+    assert clean.hints["title"].replace(" ", "") == "CCL2022-CLTC赛道一:中文拼写检查"
+
+
 def test_latin_text_turned_into_chinese_characters_is_reported() -> None:
     doc = parse_file(PDFS / GARBLED)
     warning = next(w for w in doc.warnings if "into Chinese characters" in w)

@@ -34,6 +34,7 @@ _AFFILIATION = re.compile(
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|\band\b|&)\s*")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+_LEADING_BOLD = re.compile(r"^\s*(?:#{1,6}\s*)?\*\*(.+?)\*\*", re.S)
 _FRONT_END = re.compile(
     r"^(?:abstract|摘\s*要|introduction|引\s*言|key\s*words|关键词|(?:1|I)\.?\s+introduction)\b",
     re.I,
@@ -146,6 +147,11 @@ def find_authors(
         label = _LABEL.match(text)
         if label:
             return _names(label.group(1))
+        if _AFFILIATION.search(text) and (names_first := _LEADING_BOLD.match(box.markdown)):
+            # "**马延美 陈政华 付钰楚 张杰**北京方寸无忧科技发展有限公司": the reader merged the
+            # (bold) author line with the affiliation under it; the bold run is the names.
+            # Its own spaces are kept: they separate Chinese names (markdown_to_text joins them).
+            text = " ".join(_strip_sup(names_first.group(1)).replace("*", " ").split())
         if not text or _AFFILIATION.search(text) or _ORCID.search(text):
             continue
         names = _names(text)
