@@ -136,13 +136,16 @@ def _one_line(text: str) -> str:
 def _section_body(version: SectionVersion | None, numbers: Mapping[str, int], lang: str) -> str:
     if version is None:
         return _label("missing", lang)
-    lines = [_label("extractive", lang)] if version.origin == "extractive" else []
+    # "Assembled from evidence sentences" describes text: a section that wrote none has only its
+    # reason.
+    extractive = version.origin == "extractive" and version.text.strip()
+    lines = [_label("extractive", lang)] if extractive else []
     if version.status != "complete":
         why = redact_urls(version.message or version.status)
         label = "failed" if version.status == "failed" else "incomplete"
         lines.append(_label(label, lang).format(why=" ".join(why.split()).replace("<", "&lt;")))
     body = safe_section_text(renumber(version.text.strip(), version.citation_keys, numbers))
-    return "\n\n".join([*lines, body]) if lines else body
+    return "\n\n".join(part for part in [*lines, body] if part)
 
 
 def _review_body(plan: SectionPlan, versions: Mapping[str, SectionVersion], lang: str) -> str:

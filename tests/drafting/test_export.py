@@ -95,6 +95,15 @@ def test_markdown_parses_back_in_the_seed_layout(plan: SectionPlan) -> None:
     assert "另见。" in bodies["相关工作"] and "[?]" not in exported.markdown  # flagged: dropped
     assert bodies["方法"].startswith("> 抽取式草稿") and "[1]" in bodies["方法"]
     assert "本节未完成：正文在句子中间结束" in bodies["实验评价"]
+    empty = sample(plan) | {
+        "method": version(
+            "method", "", {}, origin="extractive", status="failed", message="本节没有可用的证据"
+        )
+    }
+    method = export_paper(
+        title="T", topic="t", lang="zh", plan=plan, versions=empty, papers=PAPERS.get
+    ).document.sections[2]
+    assert method.body == "> 本节生成失败：本节没有可用的证据"  # no "extractive" label: no text
 
 
 def test_statistics_are_true_values(plan: SectionPlan) -> None:
