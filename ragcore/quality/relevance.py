@@ -23,7 +23,7 @@ from ragcore.retrieval.hybrid import (
     topic_floor,
     topical_coverage,
 )
-from ragcore.retrieval.lexical import index_for
+from ragcore.retrieval.lexical import chinese_phrases, index_for
 from ragcore.settings import Settings
 
 
@@ -44,6 +44,7 @@ def topic_relevance(
     english_vector, english = (
         (unit(query.english[0]), query.english[1]) if query.english else (None, None)
     )
+    phrases = chinese_phrases(query.text)
     out: dict[str, float] = {}
     for card in cards:
         vector, against = snapshot.vectors.get(card.card_id), query_vector
@@ -53,7 +54,7 @@ def topic_relevance(
             continue
         dense = relevance(float(np.dot(vector, against))) if against is not None else 0.0
         type_index = lexical.by_type.get(card.summary_type)
-        coverage = topical_coverage(type_index, query.terms, card.summary_type, card.card_id)
+        coverage = topical_coverage(type_index, query.terms, card.summary_type, card, phrases)
         weight = _dense_weight(fusion, query.lang, card.lang or query.lang, multilingual)
         out[card.card_id] = min(1.0, max(0.0, weight * dense + (1 - weight) * coverage))
     return out

@@ -10,6 +10,7 @@ snapshot (`ragcore.library.snapshot`): after a write only the summary types that
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -72,6 +73,31 @@ def chinese_tokens(text: str) -> list[str]:
     load_dictionary()
     stop = _chinese_stopwords()
     return [t for t in jieba.cut_for_search(text) if t.strip() and t not in stop]
+
+
+@cache
+def chinese_phrases(text: str) -> tuple[str, ...]:
+    """The Chinese topic's two-word phrases: each pair of neighbouring words (jieba's precise
+    cut, stop words aside) as written in the topic, "开放世界", "半监督", "类别发现". Terms alone
+    match a card that has the words apart ("扩大开放中融入世界" for 开放世界): a phrase found
+    as written is the proximity evidence ordered-bigram models in IR add to term matching."""
+    load_dictionary()
+    stop = _chinese_stopwords()
+    phrases: list[str] = []
+    for run in _CJK_RUN.finditer(text):
+        words = [w for w in jieba.cut(run.group()) if w.strip()]
+        for first, second in itertools.pairwise(words):
+            if first not in stop and second not in stop:
+                phrases.append(first + second)
+    return tuple(dict.fromkeys(phrases))
+
+
+def phrase_share(phrases: Sequence[str], text: str) -> float:
+    """The share of `phrases` found as written in `text` (spaces ignored)."""
+    if not phrases:
+        return 0.0
+    compact = "".join(text.split())
+    return sum(1 for phrase in phrases if phrase in compact) / len(phrases)
 
 
 def load_dictionary() -> None:

@@ -193,9 +193,9 @@ def test_the_types_own_words_and_one_shared_word_do_not_make_a_card_on_topic() -
     ]
     index = TypeIndex.build([c.card_id for c in cards], cards)
     terms = tokenize("n-gram F-score metrics for evaluating grammatical error correction")
-    esg, gec = cards[0].card_id, cards[1].card_id
+    esg, gec = cards[0], cards[1]
     # "metrics" is every Metric card's word, "error" one shared word: no topical match.
-    assert index.match_of(terms, esg)[0] > 0
+    assert index.match_of(terms, esg.card_id)[0] > 0
     assert topical_coverage(index, terms, T.METRIC, esg) == 0.0
     assert topical_coverage(index, terms, T.METRIC, gec) > 0.5
     # A short topic keeps single-word matches.
