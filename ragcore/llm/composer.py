@@ -481,7 +481,10 @@ _LEANS_BACK = re.compile(
     r"|To this end|As such|Nevertheless|Nonetheless|In turn|We then"
     # "This paper proposes ..." names its own paper, as "We propose" does: no antecedent.
     r"|This(?!\s+(?:paper|work|study|article|thesis|survey|review|research)\b)"
-    r"|These|Those|Such|It|They|Its|Their)\b(?![-\w])"
+    r"|These|Those|Such|It|They|Its|Their"
+    # "Currently, they are ...": an opening adverb does not make the pronoun stand alone.
+    r"|(?:Currently|Today|Now|Here|Again|Overall|Generally|Typically|Usually|\w+ly),\s+"
+    r"(?:they|it|these|those|such|its|their|this(?!\s+(?:paper|work|study|article)\b)))\b(?![-\w])"
     r"|(?:然而|但是|但|此外|因此|所以|另外|而且|并且|同时|其次|最后|这些|这种|这一|上述|它们?|他们))"
 )
 

@@ -351,5 +351,8 @@ def test_a_paper_naming_itself_does_not_lean_back() -> None:
     assert not leans_back("This study evaluates twelve tools on industrial projects.")
     assert leans_back("This permits a variety of convenient operations on the sketches.")
     assert leans_back("However, none of them estimates containment.")
+    assert leans_back("Currently, they are the representative metrics for the task.")
+    assert not leans_back("Currently, this paper is the only study of the task.")
+    assert not leans_back("Currently, metrics are computed from aligned edits.")
     assert leans_back("此外，该方法还降低了通信开销。")
     assert not leans_back("Thesis statements are short.")
