@@ -46,8 +46,9 @@ MAX_K = 100
 # card is on the topic, against its terms found anywhere. Measured on CSL with
 # benchmarks/relative_floor.py (relevant in the top 100 kept / irrelevant in the top 10 passing
 # the floor): 0 → 0.62 / 0.64, 0.25 → 0.56 / 0.49, 0.35 → 0.54 / 0.43, 0.5 → 0.42 / 0.34.
-# 0.35 is the knee: beyond it each irrelevant card cut costs more relevant ones. Ranking is
-# unchanged (the phrases only judge relevance); English topics have no phrases.
+# 0.35 is the knee: beyond it each irrelevant card cut costs more relevant ones. The order
+# within a type is unchanged (the phrases judge relevance); a section choosing among its types'
+# cards by relevance can choose differently. English topics have no phrases.
 PHRASE_WEIGHT = 0.35
 DENSE_WEIGHT = 0.5  # measured: 0.3-0.7 all beat either channel on CSL; 0.5 best nDCG@10
 RRF_K = 60
