@@ -61,7 +61,7 @@ def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
         # The first search would otherwise load every card's vector and build the BM25
         # index (and jieba's dictionary): seconds on a large library.
         index_for(library)
-        from ragcore.retrieval.lexical import load_dictionary
+        from ragcore.library.jieba_dictionary import load_dictionary
 
         load_dictionary()  # jieba's: a Chinese query needs it even when the library is all English
         import ragcore.llm.gateway  # noqa: F401  (LiteLLM takes seconds to import)

@@ -69,10 +69,10 @@ class Route:
                     parts.append(SourcePart(text, heading, topical))
         return parts
 
-    def source_text(self, sections: list[Section], routing: Routing) -> tuple[str, list[str]]:
-        """The text this type is summarised from, and the headings it came from."""
-        parts = self.source_parts(sections, routing)
-        return "\n\n".join(p.text for p in parts), [p.heading for p in parts]
+
+def joined_text(parts: list[SourcePart]) -> str:
+    """The source parts as one text, a paragraph break between parts."""
+    return "\n\n".join(part.text for part in parts)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ragcore.errors import RagcoreError
 from ragcore.ingest.extractive import summarize_extractive
 from ragcore.ingest.model import Section
-from ragcore.ingest.routing import Route, Routing, SourcePart
+from ragcore.ingest.routing import Route, Routing, SourcePart, joined_text
 from ragcore.ingest.validation import validation_problem
 from ragcore.library.cards import Origin, SummaryType
 from ragcore.llm.prompts import PromptLibrary
@@ -69,7 +69,7 @@ class Summarizer:
 
     def _one(self, route: Route, sections: list[Section], title: str, paper_lang: str) -> Summary:
         parts = route.source_parts(sections, self.routing)
-        source = "\n\n".join(p.text for p in parts)
+        source = joined_text(parts)
         summary = Summary(route.summary_type, source_headings=[p.heading for p in parts])
         if not source.strip():
             roles = " or ".join(s.role for s in route.sources if not s.fallback)
@@ -107,7 +107,7 @@ class Summarizer:
         self, route: Route, parts: list[SourcePart], title: str, paper_lang: str, retry: bool
     ) -> tuple[str, str]:
         assert self.gateway is not None and self.prompts is not None
-        source = "\n\n".join(p.text for p in parts)
+        source = joined_text(parts)
         rendered = self.prompts.render(
             f"summary/{route.summary_type.value}",
             title=title,

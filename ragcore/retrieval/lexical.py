@@ -11,7 +11,6 @@ snapshot (`ragcore.library.snapshot`): after a write only the summary types that
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import re
 import threading
@@ -28,12 +27,10 @@ import numpy as np
 
 from ragcore.library import snapshot_files
 from ragcore.library.cards import Card, SummaryType
-from ragcore.library.parsed_cache import load_parsed
+from ragcore.library.jieba_dictionary import load_dictionary
 from ragcore.library.snapshot import CardSnapshot, TypeRows
 from ragcore.retrieval import lexical_files
 from ragcore.retrieval.lexical_update import UpdatingTypeIndex
-
-jieba.setLogLevel(logging.WARNING)
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -98,30 +95,6 @@ def phrase_share(phrases: Sequence[str], text: str) -> float:
         return 0.0
     compact = "".join(text.split())
     return sum(1 for phrase in phrases if phrase in compact) / len(phrases)
-
-
-def load_dictionary() -> None:
-    """Load jieba's default dictionary once per process, from `parsed_cache`'s pickle of it:
-    jieba's own marshal cache takes 1.1-1.3 s of a cold start on 2 cores, the pickle 0.35 s.
-    The same dict either way. A dictionary set through jieba's API loads jieba's way."""
-    tokenizer = jieba.dt
-    if tokenizer.initialized:
-        return
-    with tokenizer.lock:  # jieba's own: a search in another thread waits for this load
-        if tokenizer.initialized or tokenizer.dictionary != jieba.DEFAULT_DICT:
-            tokenizer.check_initialized()
-            return
-        source = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
-        tokenizer.FREQ, tokenizer.total = load_parsed(
-            "jieba-dictionary", [source], jieba.__version__, _jieba_parsed, tuple
-        )
-        tokenizer.initialized = True
-
-
-def _jieba_parsed() -> tuple[dict[str, int], int]:
-    """What jieba loads for its default dictionary (from its marshal cache, or the text file)."""
-    jieba.dt.initialize()
-    return jieba.dt.FREQ, jieba.dt.total
 
 
 def tokenize(text: str) -> list[str]:

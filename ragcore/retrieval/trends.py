@@ -16,13 +16,9 @@ from dataclasses import dataclass
 
 import jieba
 
+from ragcore.library.jieba_dictionary import load_dictionary
 from ragcore.retrieval.evidence import EvidenceItem
-from ragcore.retrieval.lexical import (
-    _chinese_stopwords,
-    _english_stopwords,
-    fold_english,
-    load_dictionary,
-)
+from ragcore.retrieval.lexical import _chinese_stopwords, _english_stopwords, fold_english
 
 MIN_PAPERS = 2  # a term in one paper is that paper's word, not a trend
 MIN_TOTAL = 3  # with fewer papers every shared word would look like a "trend"

@@ -29,7 +29,7 @@ _SENTENCES = [
 _CHILD = """
 import json, sys
 import jieba
-from ragcore.retrieval.lexical import load_dictionary
+from ragcore.library.jieba_dictionary import load_dictionary
 load_dictionary()
 print(json.dumps([list(jieba.cut_for_search(s)) for s in sys.argv[1:]]))
 """

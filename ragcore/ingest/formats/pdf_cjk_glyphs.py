@@ -16,9 +16,8 @@ import functools
 import itertools
 import re
 from collections import Counter
-from pathlib import Path
 
-import jieba
+from ragcore.library.jieba_dictionary import word_frequencies
 
 _IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]{3,}")
 _MIN_RUN = 3
@@ -28,14 +27,12 @@ _MIN_RUNS, _MIN_DISTINCT = 5, 3  # as for other broken glyph maps: more than one
 
 @functools.cache
 def _char_frequency() -> Counter[str]:
-    """How often each character occurs in jieba's dictionary words (weighted by frequency)."""
+    """How often each character occurs in jieba's dictionary words (weighted by frequency);
+    the dictionary retrieval loads too, not a second parse of its text file."""
     counts: Counter[str] = Counter()
-    dictionary = Path(jieba.__file__).parent / "dict.txt"
-    with dictionary.open(encoding="utf-8") as lines:
-        for line in lines:
-            word, frequency = line.split(" ")[:2]
-            for char in word:
-                counts[char] += int(frequency)
+    for word, frequency in word_frequencies().items():
+        for char in word:
+            counts[char] += frequency
     return counts
 
 
