@@ -13,6 +13,7 @@ the sections its text cannot fill are flagged as short).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -84,22 +85,27 @@ def test_offline_drafts_from_real_papers_meet_todays_figures(
 
 SEVERAL_ON_TOPIC = sorted((DATA / "papers_topics").glob("manubot-*.md"))
 CLUSTER_TOPIC = "FracMinHash sketching for metagenome analysis"
+SEVERAL_ON_TOPIC_ZH = sorted((DATA / "papers_topics").glob("zh-*.md"))
+CLUSTER_TOPIC_ZH = "汉语学习者文本的中文语法纠错"
+OFF_TOPIC = [DATA / "papers" / "arxiv-2212.11774.md", DATA / "papers" / "arxiv-2212.11765.md"]
 
 
-def test_several_real_papers_on_the_topic_give_a_paper_at_every_ideal(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+def _draft_at_every_ideal(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    on_topic: list[Path],
+    options: IngestOptions,
+    topic: str,
+    lang: Literal["zh", "en"],
 ) -> None:
-    """Four real working manuscripts on one topic (hard-wrapped Markdown, IMRaD, "Background"
-    for an introduction, a subsection titled "A FracMinHash implementation ...") and two papers
-    off it: the offline draft reaches every section's length target from them, with every
-    other figure at its ideal."""
+    """Ingest the papers on the topic and two off it, draft offline, and check every figure at
+    its ideal (length 1.00), several on-topic papers cited and neither off-topic one."""
     monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
     settings = load_settings()
     store = CardStore.open(settings)
-    files = [*SEVERAL_ON_TOPIC, DATA / "papers" / "arxiv-2212.11774.md", DATA / "papers" / "arxiv-2212.11765.md"]  # fmt: skip
-    reports = ingest_paths(settings, files, IngestOptions(lang="en"), store=store)
-    assert len(SEVERAL_ON_TOPIC) == 4 and all(report.cards for report in reports)
-    project = ProjectStore.from_settings(settings).create(CLUSTER_TOPIC, lang="en")
+    reports = ingest_paths(settings, [*on_topic, *OFF_TOPIC], options, store=store)
+    assert all(report.cards for report in reports)
+    project = ProjectStore.from_settings(settings).create(topic, lang=lang)
     outcome = draft_project(settings, project)
     assert not outcome.failed
     card = score_project(settings, project)
@@ -113,8 +119,16 @@ def test_several_real_papers_on_the_topic_give_a_paper_at_every_ideal(
     assert not any(p.startswith(("a-literature-review", "predicting-companies")) for p in cited)
 
 
-SEVERAL_ON_TOPIC_ZH = sorted((DATA / "papers_topics").glob("zh-*.md"))
-CLUSTER_TOPIC_ZH = "汉语学习者文本的中文语法纠错"
+def test_several_real_papers_on_the_topic_give_a_paper_at_every_ideal(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four real working manuscripts on one topic (hard-wrapped Markdown, IMRaD, "Background"
+    for an introduction, a subsection titled "A FracMinHash implementation ...") and two papers
+    off it: the offline draft reaches every section's length target from them, with every
+    other figure at its ideal."""
+    assert len(SEVERAL_ON_TOPIC) == 4
+    options = IngestOptions(lang="en")
+    _draft_at_every_ideal(settings, monkeypatch, SEVERAL_ON_TOPIC, options, CLUSTER_TOPIC, "en")
 
 
 def test_several_real_chinese_papers_on_the_topic_give_a_paper_at_every_ideal(
@@ -123,20 +137,6 @@ def test_several_real_chinese_papers_on_the_topic_give_a_paper_at_every_ideal(
     """Six real Chinese shared-task papers on one topic (converted from PDF: "背景" for related
     work, "系统" for the method, result tables lost) and two English papers off it: the offline
     Chinese draft reaches every section's length target from them, every figure at its ideal."""
-    monkeypatch.setenv("RAGCORE_HOME", str(settings.home))
-    settings = load_settings()
-    store = CardStore.open(settings)
-    files = [*SEVERAL_ON_TOPIC_ZH, DATA / "papers" / "arxiv-2212.11774.md", DATA / "papers" / "arxiv-2212.11765.md"]  # fmt: skip
-    reports = ingest_paths(settings, files, IngestOptions(), store=store)
-    assert len(SEVERAL_ON_TOPIC_ZH) == 6 and all(report.cards for report in reports)
-    project = ProjectStore.from_settings(settings).create(CLUSTER_TOPIC_ZH, lang="zh")
-    outcome = draft_project(settings, project)
-    assert not outcome.failed
-    card = score_project(settings, project)
-    print(render_table(card))
-    for figure in card.figures:
-        assert figure.judged and figure.passed, (figure.key, [(x.text, x.detail) for x in figure.findings[:3]])  # fmt: skip
-    assert card.figure("section_length").value == 1.0
-    cited = {r.paper_id for r in project_paper(settings, project).references}
-    assert len(cited) >= 3
-    assert not any(p.startswith(("a-literature-review", "predicting-companies")) for p in cited)
+    assert len(SEVERAL_ON_TOPIC_ZH) == 6
+    on_topic, topic = SEVERAL_ON_TOPIC_ZH, CLUSTER_TOPIC_ZH
+    _draft_at_every_ideal(settings, monkeypatch, on_topic, IngestOptions(), topic, "zh")
