@@ -49,10 +49,7 @@ def test_extractive_makes_ten_cards_from_the_papers_own_sentences(en_markdown: P
 
 
 def test_extractive_chinese_paper(zh_text: Path) -> None:
-    sections = split_sections(parse_file(zh_text))
-    summaries = {
-        s.summary_type: s for s in Summarizer(load_routing()).summarize(sections, "t", "zh")
-    }
+    summaries = _summaries(zh_text, "zh")
     assert summaries[SummaryType.METHODOLOGY].ok and summaries[SummaryType.METHODOLOGY].lang == "zh"
     assert "字符编码模块" in summaries[SummaryType.METHODOLOGY].text
     assert "TextCNN" in summaries[SummaryType.BASELINE].text
@@ -65,10 +62,7 @@ def test_missing_sections_skip_the_type_with_a_reason(tmp_path: Path) -> None:
         "However, labelled nodes remain scarce and expensive to obtain for most real graphs today. "
         "This is a major challenge for graph neural networks in many practical applications.\n"
     )
-    summaries = {
-        s.summary_type: s
-        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "T", "en")
-    }
+    summaries = _summaries(path, "en", "T")
     assert summaries[SummaryType.BACKGROUND].ok
     assert summaries[SummaryType.METHODOLOGY].reason == (
         "skipped: the paper has no method section (nor abstract text)"
@@ -256,10 +250,7 @@ def test_a_record_with_an_abstract_only_still_gives_cards(tmp_path: Path) -> Non
         "速度和较好的收敛性.\n",
         encoding="utf-8",
     )
-    cards = {
-        s.summary_type: s
-        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "T", "zh")
-    }
+    cards = _summaries(path, "zh", "T")
     assert cards[SummaryType.BACKGROUND].ok and cards[SummaryType.METHODOLOGY].ok
     assert "仿真结果表明" in cards[SummaryType.RESULTANALYSIS].text
     assert cards[SummaryType.EXPEDESIGN].reason.startswith("skipped")
@@ -307,11 +298,16 @@ ZH_REPORT = """# 一种面向汉语学习者文本的语法纠错系统
 """
 
 
+def _summaries(path: Path, lang: str, title: str = "t") -> dict[SummaryType, Summary]:
+    """The offline summarizer's summaries of a paper file, by type."""
+    sections = split_sections(parse_file(path))
+    return {s.summary_type: s for s in Summarizer(load_routing()).summarize(sections, title, lang)}
+
+
 def _zh_report_summaries(tmp_path: Path) -> dict[SummaryType, Summary]:
     path = tmp_path / "report.md"
     path.write_text(ZH_REPORT, encoding="utf-8")
-    sections = split_sections(parse_file(path))
-    return {s.summary_type: s for s in Summarizer(load_routing()).summarize(sections, "t", "zh")}
+    return _summaries(path, "zh")
 
 
 def test_a_chinese_conclusion_section_gives_a_conclusion_card(tmp_path: Path) -> None:
@@ -339,14 +335,11 @@ def test_english_cue_words_inside_chinese_text_count(tmp_path: Path) -> None:
 
 def test_the_cltc_overview_has_a_conclusion_card_and_the_tagger_paper_a_related_work_card() -> None:
     folder = Path(__file__).parents[1] / "data" / "papers_topics"
-    summarizer = Summarizer(load_routing())
-    overview = split_sections(parse_file(folder / "zh-cltc2022-overview.md"))
-    made = {s.summary_type: s for s in summarizer.summarize(overview, "t", "zh")}
+    made = _summaries(folder / "zh-cltc2022-overview.md", "zh")
     assert made[SummaryType.CONCLUSION].ok and made[SummaryType.CONCLUSION].source_headings == [
         "6 总结"
     ]
-    tagger = split_sections(parse_file(folder / "zh-cltc2022-track3-tagger-ensemble.md"))
-    made = {s.summary_type: s for s in summarizer.summarize(tagger, "t", "zh")}
+    made = _summaries(folder / "zh-cltc2022-track3-tagger-ensemble.md", "zh")
     assert made[SummaryType.RELATEDWORK].ok
     assert "2.2 相关工作" in made[SummaryType.RELATEDWORK].source_headings
 
@@ -362,10 +355,7 @@ def test_the_first_item_of_a_list_is_no_sentence_on_its_own(tmp_path: Path) -> N
         "最后我们把两个模型的输出按照编辑投票的方式合并成系统的最终结果。\n",
         encoding="utf-8",
     )
-    made = {
-        s.summary_type: s
-        for s in Summarizer(load_routing()).summarize(split_sections(parse_file(path)), "t", "zh")
-    }
+    made = _summaries(path, "zh")
     method = made[SummaryType.METHODOLOGY]
     assert method.ok, method.reason
     assert "（1）" not in method.text and "（2）使用序列到编辑模型" in method.text
