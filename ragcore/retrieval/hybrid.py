@@ -223,8 +223,8 @@ def topical_coverage(
 ) -> float:
     """The lexical channel: idf-weighted share of the topic's terms in the card (the type's own
     words left out), 0 when a topic of several terms shares just one word with the card; for a
-    Chinese topic, averaged with the share of its phrases the card has as written
-    (`chinese_phrases`)."""
+    Chinese topic, weighed with the share of its phrases the card has as written
+    (`chinese_phrases`, `PHRASE_WEIGHT`)."""
     return _coverages(type_index, terms, summary_type, card, phrases)[0]
 
 

@@ -26,7 +26,8 @@ def _flush(lines: list[str], blocks: list[Block], *, fenced: bool = False) -> No
     if text.strip():
         caption = None if fenced else _CAPTION.match(text)
         image = None if fenced else _IMAGE.match(text)
-        if not fenced and _BRACKETED_CAPTION.match(text.strip()):
+        bracketed = None if fenced else _BRACKETED_CAPTION.match(text.strip())
+        if bracketed:
             blocks.append(Block(" ".join(text.split()), kind="caption"))
         elif caption:  # a table's caption, not running text (as the JATS reader keeps it)
             blocks.append(Block(f"[Table: {text[caption.end() :]}]", kind="caption"))
