@@ -1,4 +1,4 @@
-"""RAG Paper Studio: `streamlit run app.py`.
+"""RAG Paper Studio: `python -m studio` (or `streamlit run app.py`, without the preload).
 
 Eight pages for the drafting loop. Each page draws the shared sidebar itself (studio.common.begin_page)
 because on the first run of a process Streamlit may run a `pages/` script directly.
@@ -10,7 +10,11 @@ import time
 
 import streamlit as st
 
-from studio.common import t, warm_up
+from studio import preload
+
+preload.wait()  # started by `python -m studio`: the modules below are being imported already
+
+from studio.common import t, warm_up  # noqa: E402
 
 started = time.perf_counter()
 

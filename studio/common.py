@@ -52,7 +52,7 @@ def _store(home: str, embedder: str, chroma_url: str | None) -> CardStore:
 WARM_UP_DELAY_S = 0.5
 
 
-def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
+def _open_store_and_indexes(home: str, embedder: str, chroma_url: str | None) -> None:
     time.sleep(WARM_UP_DELAY_S)
     try:
         library = _store(home, embedder, chroma_url)
@@ -72,7 +72,10 @@ def _preload(home: str, embedder: str, chroma_url: str | None) -> None:
 @st.cache_resource(show_spinner=False)
 def _warm_up(home: str, embedder: str, chroma_url: str | None) -> threading.Thread:
     thread = threading.Thread(
-        target=_preload, args=(home, embedder, chroma_url), name="studio-warm-up", daemon=True
+        target=_open_store_and_indexes,
+        args=(home, embedder, chroma_url),
+        name="studio-warm-up",
+        daemon=True,
     )
     thread.start()
     return thread

@@ -6,16 +6,19 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from ragcore.commands.support import progress_bar
-from ragcore.library.store import CardStore
 from ragcore.redaction import redact_urls
 from ragcore.settings import load_settings
+
+# Chroma (~0.6 s to import) is imported inside the commands: every `ragcore` command, `--help`
+# and `ragcore studio` included, would otherwise pay for it.
 
 
 def reembed() -> None:
     """Re-embed every card and raw chunk with the configured embedder (after switching it)."""
+    from ragcore.library.store import CardStore
+
     settings = load_settings()
     with progress_bar("re-embedding") as callback:
         moved = CardStore.reembed(settings, progress=callback)
@@ -24,6 +27,10 @@ def reembed() -> None:
 
 def info(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Where the store lives, its embedder and its size."""
+    from rich.console import Console
+
+    from ragcore.library.store import CardStore
+
     settings = load_settings()
     store = CardStore.open(settings)
     data = {

@@ -3,8 +3,9 @@
 `.streamlit/config.toml` is read only when Streamlit starts in the repository root; started
 elsewhere, Streamlit listens on every interface and sends usage statistics. This command passes
 the settings on the command line, so they hold wherever it is run: loopback address, no usage
-statistics, uploads limited to the ingest's per-paper limit, no file watcher. Streamlit itself
-is started as a child process (ragcore never imports streamlit).
+statistics, uploads limited to the ingest's per-paper limit, no file watcher. The studio
+(`python -m studio`: Streamlit with the first page's modules preloaded) is started as a child
+process (ragcore never imports streamlit).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def studio_arguments(host: str, port: int, upload_mb: int) -> list[str]:
-    """The `streamlit run` command line with the studio's server settings."""
+    """The studio's command line (`python -m studio`, options as `streamlit run`'s) with its
+    server settings."""
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "app.py"),
+        "studio",
         f"--server.address={host}",
         f"--server.port={port}",
         "--server.headless=true",
@@ -45,7 +45,7 @@ def studio(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
 ) -> None:
     """Start the studio in the browser (Streamlit) on this machine only, with no usage stats."""
-    from ragcore.ingest.formats import MAX_FILE_BYTES
+    from ragcore.ingest.limits import MAX_FILE_BYTES
 
     if host not in LOOPBACK:
         typer.secho(

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 from ragcore.errors import InputError, RagcoreError, StoreError
 from ragcore.ingest.chunks import section_chunks
 from ragcore.ingest.extractive import sentences_of
-from ragcore.ingest.formats import MAX_FILE_BYTES, collect_files, parse_file
+from ragcore.ingest.formats import collect_files, parse_file
 from ragcore.ingest.ledger import DONE, Ledger, LedgerEntry, file_hash
+from ragcore.ingest.limits import MAX_FILE_BYTES
 from ragcore.ingest.metadata import extract_paper
 from ragcore.ingest.model import FailedSummary, FileReport, ParsedDocument, Section
 from ragcore.ingest.pages import PageLocator

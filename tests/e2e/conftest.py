@@ -1,5 +1,6 @@
-"""End-to-end harness: `streamlit run app.py` on a free loopback port with a temporary home,
-driven by the system chromium through Playwright. Screenshots go to test-artifacts/.
+"""End-to-end harness: the studio as the README starts it (`python -m studio`) on a free
+loopback port with a temporary home, driven by the system chromium through Playwright.
+Screenshots go to test-artifacts/.
 
 The server is started once per test module (each module gets its own home) and stopped by its
 PID. Each test gets its own browser context, i.e. its own Streamlit session.
@@ -39,6 +40,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 START_TIMEOUT_S = 90
 STREAMLIT = REPO_ROOT / ".venv" / "bin" / "streamlit"
+PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 
 
 def free_port() -> int:
@@ -73,8 +75,14 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> 
 
 
 def start_server(
-    home: Path, log: Path, extra_env: dict[str, str] | None = None, app: str = "app.py"
+    home: Path,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    app: str = "app.py",
+    preload: bool = True,
 ) -> StudioServer:
+    """The studio as the README starts it (`python -m studio`), or `streamlit run APP` for
+    another script or without the first page's preload."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAGCORE_")}
     env |= {
@@ -84,8 +92,13 @@ def start_server(
         "TRANSFORMERS_OFFLINE": "1",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     } | (extra_env or {})
+    launcher = (
+        [str(PYTHON), "-m", "studio"]
+        if app == "app.py" and preload
+        else [str(STREAMLIT), "run", app]
+    )
     command = [
-        str(STREAMLIT), "run", app,
+        *launcher,
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

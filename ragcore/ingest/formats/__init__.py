@@ -11,10 +11,8 @@ from pathlib import Path
 
 from ragcore.errors import InputError
 from ragcore.ingest.formats import jats, latex, markdown, pdf, plaintext
+from ragcore.ingest.limits import MAX_FILE_BYTES
 from ragcore.ingest.model import ParsedDocument
-
-# Larger than any real paper's text; a PDF with many scans can be big, hence one shared limit.
-MAX_FILE_BYTES = 40 * 1024 * 1024
 
 _PARSERS: dict[str, Callable[[Path, bytes], ParsedDocument]] = {
     ".pdf": pdf.parse,
