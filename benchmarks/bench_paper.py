@@ -35,6 +35,7 @@ from ragcore.ingest.importer.run import import_demo_references, import_files
 from ragcore.ingest.pipeline import IngestOptions, ingest_paths
 from ragcore.library.store import CardStore
 from ragcore.llm import Gateway, load_llm_config
+from ragcore.quality.length import at_target
 from ragcore.quality.model import Scorecard
 from ragcore.quality.scorecard import score_project
 from ragcore.quality.support import THRESHOLD, SupportChecker
@@ -185,8 +186,12 @@ def support_eval(embedder_name: str) -> list[dict[str, Any]]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = "| topic | lang | model | " + " | ".join(short for _, short in FIGURES) + " |"
-    rows = [head, "|---|---|---|" + "---|" * len(FIGURES)]
+    """The scorecard per draft; "at target" is the share of sections within their length
+    target, the library's shortfalls counted as short (the length figure does not count them)."""
+    shorts = [short for _, short in FIGURES]
+    shorts.insert(shorts.index("length") + 1, "at target")
+    head = "| topic | lang | model | " + " | ".join(shorts) + " |"
+    rows = [head, "|---|---|---|" + "---|" * len(shorts)]
     for r in results:
         cells = []
         for key, _ in FIGURES:
@@ -196,6 +201,9 @@ def table(results: list[dict[str, Any]]) -> str:
             else:
                 value = f["value"] if f["unit"] == "count" else f"{f['value']:.2f}"
                 cells.append(f"{value}" + ("" if f["passed"] else " ✗"))
+            if key == "section_length":
+                share = r.get("at_target")
+                cells.append("-" if share is None else f"{share:.2f}")
         rows.append(
             f"| {r['topic'][:40]} | {r['lang']} | {r['model']} | " + " | ".join(cells) + " |"
         )
@@ -282,6 +290,7 @@ def _row(lang: str, topic: str, model: str, card: Scorecard, seconds: float) -> 
         "model": model,
         "seconds": seconds,
         "figures": {f["key"]: f for f in data["figures"]},
+        "at_target": at_target(card.figure("section_length")),
         "notes": data["notes"],
         "findings": {
             f["key"]: [(x["section"], x["text"][:200], x["detail"]) for x in f["findings"][:8]]

@@ -10,6 +10,7 @@ from ragcore.drafting.projects import Project, ProjectStore
 from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.library.cards import Card
 from ragcore.library.store import CardStore
+from ragcore.quality.headroom import unused_words, used_sentences
 from ragcore.quality.relevance import project_floor, topic_relevance
 from ragcore.quality.source import (
     Evidence,
@@ -18,9 +19,12 @@ from ragcore.quality.source import (
     SectionUnderCheck,
     section_body,
 )
+from ragcore.quality.text import without_export_notes
 from ragcore.quality.wording import Code, Phrase
 from ragcore.retrieval.evidence import manual_note
 from ragcore.retrieval.hybrid import prepare_query
+from ragcore.retrieval.sectionplan import SectionPlan
+from ragcore.retrieval.snippets import fill_passages
 from ragcore.settings import Settings
 
 
@@ -80,6 +84,35 @@ def _snippets(
     return out
 
 
+def _measure_unused_evidence(
+    paper: PaperUnderCheck,
+    plan: SectionPlan,
+    store: CardStore,
+    paper_relevance: dict[str, float],
+) -> None:
+    """For each written section: how much of its evidence (its cards, and the role-fitting raw
+    text of the project's on-topic papers, which drafting fills a short section from) the
+    paper leaves unused (`headroom`)."""
+    on_topic = [
+        paper_id
+        for paper_id, relevance in paper_relevance.items()
+        if paper.floor is None or relevance >= paper.floor
+    ]
+    used = used_sentences(without_export_notes(s.body) for s in paper.sections)
+    vector = store.embed_query(paper.topic) if on_topic else None
+    roles = {spec.key: spec.roles for spec in plan.sections}
+    for section in paper.sections:
+        if section.evidence is None:
+            continue
+        raw = (
+            fill_passages(store, vector, on_topic, roles.get(section.key, ()))
+            if vector is not None
+            else []
+        )
+        texts = [e.text for e in section.evidence] + [passage.text for passage in raw]
+        section.unused_evidence = unused_words(texts, used, paper.lang)
+
+
 def from_project(
     settings: Settings, project: Project, store: CardStore | None = None
 ) -> PaperUnderCheck:
@@ -101,7 +134,14 @@ def from_project(
         floor=project_floor(store, query, settings, paper_selection(store, project).papers),
     )
     current = {spec.key: versions.current(project.project_id, spec.key) for spec in plan.sections}
-    ids = sorted({i for v in current.values() if v for i in v.evidence_ids})
+    # A section whose drafting failed has no version, but its last attempt names the evidence
+    # it had: enough to tell whether the library could have given it any text (`headroom`).
+    attempts = {
+        key: versions.latest_attempt(project.project_id, key)
+        for key, version in current.items()
+        if version is None
+    }
+    ids = sorted({i for v in [*current.values(), *attempts.values()] if v for i in v.evidence_ids})
     cards = {c.card_id: c for c in store.get_cards(ids=ids)} if ids else {}
     notes = {
         n.evidence_id: n.card
@@ -120,6 +160,9 @@ def from_project(
         if version is None:
             checked.body = ""
             paper.notes.append(Phrase(Code.SECTION_EMPTY, {"heading": section.heading}))
+            attempt = attempts.get(spec.key)
+            if attempt is not None:
+                checked.evidence = _evidence(attempt, cards, notes, relevance)
         else:
             checked.evidence = _evidence(version, cards, notes, relevance)
             checked.evidence += _snippets(version, checked.evidence, store, paper_relevance)
@@ -129,6 +172,7 @@ def from_project(
                 checked.grounding = [(f.sentence, f.claim) for f in review.unsupported]
                 checked.claims_checked = review.claims_checked
         paper.sections.append(checked)
+    _measure_unused_evidence(paper, plan, store, paper_relevance)
     paper.references = [
         ReferenceEntry(r.number, text, r.paper_id, r.paper)
         for r, text in zip(exported.references, exported.document.references, strict=True)

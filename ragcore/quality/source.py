@@ -41,6 +41,9 @@ class SectionUnderCheck:
     grounding: list[tuple[str, str]] | None = None
     claims_checked: int = 0
     allowed_terms: list[str] = field(default_factory=list)  # the brief's own terms
+    # Length of the usable evidence (its cards and its papers' role-fitting raw text) that the
+    # paper does not use (`headroom`); None = unknown (a file).
+    unused_evidence: int | None = None
 
     def evidence_of(self, paper_id: str) -> list[Evidence]:
         return [e for e in self.evidence or [] if e.paper_id == paper_id]

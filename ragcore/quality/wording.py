@@ -61,6 +61,8 @@ class Code(StrEnum):
     # section length
     EMPTY_SHORT = "length.empty"
     SHORT = "length.short"
+    SHORT_UNUSED = "length.short_unused"  # evidence left unused would have reached the target
+    SHORT_EXHAUSTED = "length.short_exhausted"  # the library's shortfall: not a failure
     LONG = "length.long"
     NO_TARGET = "length.no_target"
     # off-topic citations
@@ -143,6 +145,10 @@ EN: dict[Code, str] = {
     Code.NO_SENTENCES: "the paper has no sentences",
     Code.EMPTY_SHORT: "no text, target {low}-{high}: short",
     Code.SHORT: "{length} words, target {low}-{high}: short",
+    Code.SHORT_UNUSED: "{length} words, target {low}-{high}: short, while {unused} words of its "
+    "evidence are unused",
+    Code.SHORT_EXHAUSTED: "{length} words, target {low}-{high}: short, but not for the "
+    "pipeline: its evidence holds only {unused} more words; add papers on the topic",
     Code.LONG: "{length} words, target {low}-{high}: long",
     Code.NO_TARGET: "no length target for {headings:quoted} (not a section of the plan)",
     Code.BELOW_FLOOR: "cites {paper_id}: relevance {relevance:.2f} to the topic, below the floor "
@@ -225,6 +231,9 @@ ZH: dict[Code, str] = {
     Code.NO_SENTENCES: "论文中没有句子",
     Code.EMPTY_SHORT: "没有正文，目标 {low}–{high} 字：过短",
     Code.SHORT: "{length} 字，目标 {low}–{high} 字：过短",
+    Code.SHORT_UNUSED: "{length} 字，目标 {low}–{high} 字：过短，而本节证据还有 {unused} 字未用",
+    Code.SHORT_EXHAUSTED: "{length} 字，目标 {low}–{high} 字：过短，但不是流程的问题：本节证据只剩 "
+    "{unused} 字可用；请补充本主题的论文",
     Code.LONG: "{length} 字，目标 {low}–{high} 字：过长",
     Code.NO_TARGET: "{headings:quoted} 没有长度目标（不是大纲中的章节）",
     Code.BELOW_FLOOR: "引用 {paper_id}：与主题的相关度 {relevance:.2f}，低于阈值 {floor:.2f}",

@@ -197,3 +197,55 @@ def test_a_sentence_from_a_raw_text_passage_is_judged_against_that_passage(home:
     )
     card = score_project(home, project)
     assert card.figure("citation_support").value == 1.0
+
+
+def _intro_from(settings: Settings, text: str, card: Card) -> Scorecard:
+    CardStore.open(settings).upsert_cards([card])
+    project = ProjectStore.from_settings(settings).create(TOPIC, lang="en")
+    VersionStore.from_settings(settings).save(
+        SectionVersion(
+            project_id=project.project_id,
+            section="introduction",
+            text=text,
+            evidence_ids=[card.card_id],
+            citation_keys={"1": card.paper_id},
+        )
+    )
+    return _score(settings, project)
+
+
+def _intro_length(card: Scorecard) -> tuple[str, str]:
+    (finding,) = [f for f in card.figure("section_length").findings if f.section == "Introduction"]
+    return finding.code.value, finding.detail
+
+
+def test_a_short_section_whose_evidence_is_all_used_is_the_librarys_shortfall(
+    home: Settings,
+) -> None:
+    card = Card(paper_id="pOn", summary_type=SummaryType.BACKGROUND, text=ON_TOPIC, card_id="cAll")
+    text = ON_TOPIC.replace("papers.", "papers [1].").replace("benchmark.", "benchmark [1].")
+    scorecard = _intro_from(home, text, card)
+    code, detail = _intro_length(scorecard)
+    assert code == "length.short_exhausted"
+    assert "25 words, target 800-1200" in detail and "only 0 more words" in detail
+    # Counted as meeting the figure; the four sections never drafted are not (no evidence).
+    assert scorecard.figure("section_length").value == pytest.approx(1 / 5)
+
+
+def test_a_short_section_with_enough_unused_evidence_fails(home: Settings) -> None:
+    sentences = [
+        f"Hybrid retrieval run {i} combined dense and lexical scores over {3 * i + 7} "
+        "scientific papers for drafting their evaluation."
+        for i in range(1, 80)
+    ]
+    card = Card(
+        paper_id="pOn",
+        summary_type=SummaryType.BACKGROUND,
+        text=" ".join(sentences),
+        card_id="cBig",
+    )
+    scorecard = _intro_from(home, f"{sentences[0][:-1]} [1].", card)
+    code, detail = _intro_length(scorecard)
+    assert code == "length.short_unused"
+    assert "words of its evidence are unused" in detail
+    assert scorecard.figure("section_length").value == 0.0
