@@ -112,7 +112,14 @@ MATH_SYMBOLS_MAX = 3  # "F ≥ 0", "S ∩ R ∩ C" read as prose; four and more 
 
 
 FlawKind = Literal[
-    "gap", "empty_brackets", "comma_gap", "formula", "braces", "opening_parenthesis", "operator"
+    "gap",
+    "empty_brackets",
+    "comma_gap",
+    "formula",
+    "braces",
+    "opening_parenthesis",
+    "operator",
+    "garbled_glyphs",
 ]
 
 

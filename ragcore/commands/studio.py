@@ -4,13 +4,13 @@
 elsewhere, Streamlit listens on every interface and sends usage statistics. This command passes
 the settings on the command line, so they hold wherever it is run: loopback address, no usage
 statistics, uploads limited to the ingest's per-paper limit, no file watcher. The studio
-(`python -m studio`: Streamlit with the first page's modules preloaded) is started as a child
-process (ragcore never imports streamlit).
+(`python -m studio`: Streamlit with the first page's modules preloaded) replaces this process
+(ragcore never imports streamlit).
 """
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from typing import Annotated
 
@@ -57,8 +57,11 @@ def studio(
         )
     typer.secho(f"RAG Paper Studio on http://{host}:{port}", err=True)
     arguments = studio_arguments(host, port, MAX_FILE_BYTES // (1024 * 1024))
-    # Run from the repository: the pages' paths and the theme resolve there.
-    raise typer.Exit(subprocess.call(arguments, cwd=PROJECT_ROOT))
+    # Run from the repository: the pages' paths and the theme resolve there. The studio
+    # replaces this process rather than running as its child: a supervisor that stops
+    # `ragcore studio` by its process id stops the server, and leaves no orphan on the port.
+    os.chdir(PROJECT_ROOT)
+    os.execv(arguments[0], arguments)
 
 
 def register(app: typer.Typer) -> None:

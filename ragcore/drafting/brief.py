@@ -132,7 +132,8 @@ def _sentences(items: Sequence[EvidenceItem], summary_type: SummaryType, lang: s
     out: list[str] = []
     for item in items:
         if item.summary_type == summary_type:
-            same = [s for s in clean_sentences(item.text) if detect_lang(s) == lang]
+            sentences = clean_sentences(item.text, from_paper=item.kind == "card")
+            same = [s for s in sentences if detect_lang(s) == lang]
             out.extend(same[:1])
     return list(dict.fromkeys(out))
 

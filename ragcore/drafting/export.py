@@ -19,9 +19,8 @@ import nh3
 from ragcore.documents.paper import PaperDocument, PaperSection, render_paper
 from ragcore.drafting.citations import cited_papers, renumber
 from ragcore.drafting.versions import SectionVersion
-from ragcore.library.cards import Paper
+from ragcore.library.cards import NOTE_PAPER_PREFIX, Paper
 from ragcore.redaction import redact_urls
-from ragcore.retrieval.evidence import NOTE_PAPER_PREFIX
 from ragcore.retrieval.sectionplan import SectionPlan
 from ragcore.text import count_words
 

@@ -138,7 +138,8 @@ def _candidates(
     for block_index, block in enumerate(blocks, start=first):
         if block.key is None:
             continue  # a sentence the paper cannot cite is not evidence for it
-        for sentence_index, text in enumerate(clean_sentences(block.text)):
+        sentences = clean_sentences(block.text, from_paper=block.from_paper)
+        for sentence_index, text in enumerate(sentences):
             fingerprint = keys(text)
             if fingerprint in taken or fingerprint in seen or detect_lang(text) != lang:
                 continue

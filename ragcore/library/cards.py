@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field, field_validator
 
 from ragcore.text import detect_lang, normalize_space, split_keywords, unique_keywords
 
+# A project's manual note is evidence without a paper: its "paper id" starts so.
+NOTE_PAPER_PREFIX = "note:"
+
 
 class SummaryType(StrEnum):
     """The ten summary types. Values are the lower-case English names used in JSON."""

@@ -1,7 +1,7 @@
 """jieba's default dictionary, loaded once per process from `parsed_cache`'s pickle of it.
 
 Retrieval tokenizes Chinese with it; ingest reads its word frequencies to tell real Chinese
-from Latin text a PDF turned into ideographs (`pdf_cjk_glyphs`). One load serves both.
+from Latin text a PDF turned into ideographs (`latin_glyphs`). One load serves both.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from ragcore.documents.section_context import SectionContext
+from ragcore.library.cards import NOTE_PAPER_PREFIX
+from ragcore.library.latin_glyphs import garbled_glyphs
 from ragcore.text import (
     citation_stub,
     count_words,
@@ -71,6 +73,15 @@ _END_PUNCT = "。！？.!?；;"
 _NUMBERED = r"[\[【]\s*\d{1,4}(?:\s*[-–,，、;；]\s*\d{1,4})*\s*[\]】]"  # [3], [4, 5], 【1-2】
 _SOURCE_CITATION = re.compile(r"\s*" + _NUMBERED)
 _BRACKETED_URL = re.compile(r"\[(https?://[^\]\s]+)\]")
+# "Our code is available at https://...", "数据地址：https://...，密码：...": where the source's
+# code or data can be had is the source's announcement, not a statement of the new paper (its
+# reference list names the source).
+_WEB_ADDRESS = re.compile(r"https?://|\bwww\.|github\.com", re.IGNORECASE)
+_AVAILABILITY = re.compile(
+    r"\b(?:available|availability|released?|download\w*|repository|code|open[- ]sourced?|hosted)"
+    r"\b|开源|地址|下载|获取|密码|网址|链接|发布在",
+    re.IGNORECASE,
+)
 # An aside of the source's author-year citations, "(Zhang et al., 2022)", "(Wu et al., 2013;
 # Yu et al., 2014b)", "(Smith and Lee, 2020)": like a numbered one it points into the source's
 # bibliography, not ours. Only an aside that is nothing but such citations goes; a narrative
@@ -103,10 +114,11 @@ _FLOAT_ASIDE = re.compile(
 )
 _FLOAT_REFERENCE = re.compile(rf"(?<![\w-])(?:{_FLOAT_LATIN})(?!\w)|{_FLOAT_CJK}", re.IGNORECASE)
 # A citation the sentence reads as a word: after a preposition ("method in [12]", "see [3]"),
-# or as its subject ("[3] showed that ...").
+# as its subject ("[3] showed that ..."), or named as a work in Chinese ("文献[12]提出",
+# "参考了文献[12]", "参见[3]", "如[3]所述").
 _CITATION_AS_WORD = re.compile(
-    r"(?:\b(?:in|by|of|see|from|than|to|with|following|cf\.|e\.g\.,?|i\.e\.,?)\s*|^\s*)"
-    + _NUMBERED,
+    r"(?:\b(?:in|by|of|see|from|than|to|with|following|cf\.|e\.g\.,?|i\.e\.,?)\s*|^\s*"
+    r"|(?:文献|参见|见|如|据|按照|采用|参考)\s*)" + _NUMBERED,
     re.IGNORECASE,
 )
 
@@ -123,6 +135,11 @@ class EvidenceBlock:
     @property
     def citation(self) -> str:
         return f"[{self.key or self.source}]"
+
+    @property
+    def from_paper(self) -> bool:
+        """A source paper's text (not a user's note, nor a prompt quoted as its evidence)."""
+        return bool(self.source) and not self.source.startswith(NOTE_PAPER_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -209,8 +226,12 @@ def requested_length(prompt: str) -> tuple[int, int] | None:
     return None
 
 
-def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
-    """Whole, informative sentences of one evidence text, each verbatim after light cleaning."""
+def clean_sentences(
+    text: str, min_words: int | None = None, *, from_paper: bool = False
+) -> list[str]:
+    """Whole, informative sentences of one evidence text, each verbatim after light cleaning;
+    `from_paper`: the text is a source paper's (a card, an excerpt, raw text), so its authors'
+    first person is theirs (`attributed`), not that of a user's note or prompt."""
     out: list[str] = []
     for line in _statement_lines(text):
         sentences = split_sentences(line)
@@ -219,6 +240,8 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
         for sentence in sentences:
             if _CITATION_AS_WORD.search(sentence):
                 continue  # "as in [12]", "[3] showed": without the citation a hole is left
+            if _WEB_ADDRESS.search(sentence) and _AVAILABILITY.search(sentence):
+                continue
             # The source paper's own citations ("[23]", "[4, 5]") point into its bibliography,
             # not ours: kept, they would read as (wrong) citations of our evidence.
             sentence = _SOURCE_CITATION.sub("", sentence).strip()
@@ -227,11 +250,43 @@ def clean_sentences(text: str, min_words: int | None = None) -> list[str]:
             # broken citation of ours.
             sentence = _BRACKETED_URL.sub(r"(\1)", sentence)
             sentence = _FLOAT_ASIDE.sub("", sentence)
+            if from_paper:
+                sentence = attributed(sentence)
             if _FLOAT_REFERENCE.search(sentence):
                 continue
             if _informative(sentence, min_words) and is_whole_sentence(sentence):
                 out.append(sentence)
     return out
+
+
+# The source's authors speak of themselves ("We propose ...", "our method", "本文提出……",
+# "我们构造了……"); quoted as they are, the new paper would claim their work as its own, with
+# their citation after it. Each such word becomes the cited authors' (the sentence carries their
+# citation): the only words the extractive composer changes. Sentence starts first, so that a
+# capital stays a capital and "Our" does not become a leaning "Their".
+_SELF_REFERENCE_EN = (
+    (re.compile(r"^We\b"), "The authors"),
+    (re.compile(r"^Our\b"), "The authors'"),
+    (re.compile(r"^(In|For|With) this (paper|work|study|article|thesis)\b"), r"\1 the cited \2"),
+    (re.compile(r"^This (paper|work|study|article|thesis)\b"), r"The cited \1"),
+    (re.compile(r"\bwe\b"), "the authors"),
+    (re.compile(r"\bour\b"), "their"),
+    (re.compile(r"\bus\b"), "them"),
+    (re.compile(r"\bourselves\b"), "themselves"),
+    (re.compile(r"\bthis (paper|work|study|article|thesis)\b"), r"the cited \1"),
+)
+_SELF_REFERENCE_ZH = (
+    (re.compile(r"我们|笔者|本文作者"), "作者"),
+    (re.compile(r"本(文|研究|工作|论文)"), r"该\1"),
+)
+
+
+def attributed(sentence: str) -> str:
+    """The sentence with its source authors' first person turned to the cited authors."""
+    rules = _SELF_REFERENCE_ZH if detect_lang(sentence) == "zh" else _SELF_REFERENCE_EN
+    for pattern, replacement in rules:
+        sentence = pattern.sub(replacement, sentence)
+    return sentence
 
 
 _BULLET = re.compile(r"^[-*•·]\s+")
@@ -280,9 +335,15 @@ def _noun_phrase(text: str) -> bool:
     return detect_lang(text) == "zh" and len(text) <= 40 and not _CLAUSE_PUNCT.search(text)
 
 
+# A Chinese value that starts with its predicate has the label for its subject: a list of
+# datasets or resources ("HSK6：来源于汉语水平考试的作文", "字混淆集：包含读音相近的汉字").
+_PREDICATE_START = re.compile(r"^(?:是|为|指|即|包含|包括|来源于|来自|源于|用于|表示|由|收集|涵盖)")
+
+
 def _labelled(line: str) -> str:
     """`label: value` as the value alone, or as one sentence with its Chinese label when the
-    value cannot stand alone (a bare noun phrase, a "如何……" question)."""
+    value cannot stand alone (a bare noun phrase, a "如何……" question, a predicate whose
+    subject is the label)."""
     match = _LABEL.match(line)
     if not match:
         return line
@@ -291,6 +352,8 @@ def _labelled(line: str) -> str:
         return f"{label}为{value.rstrip('。')}。"
     if _CJK_LABEL.match(label) and value.startswith("如何"):  # "核心问题: 如何……": a question
         return f"{label}是{value}"
+    if _PREDICATE_START.match(value):  # "HSK6：来源于……" -> "HSK6来源于……"
+        return f"{label}{value}"
     return value
 
 
@@ -322,7 +385,7 @@ def is_whole_sentence(sentence: str) -> bool:
     text = sentence.strip()
     if not text or _FRAGMENT_START.match(text) or _DEBRIS.search(text):
         return False
-    if text_gap(text) or formula_debris(text):
+    if text_gap(text) or formula_debris(text) or garbled_glyphs(text):
         return False
     if _ABBREVIATION_END.search(text.rstrip("[]0123456789, ")) or ends_dangling(text):
         return False
@@ -426,7 +489,8 @@ def _candidates(
     sections: dict[str, list[list[ComposedSentence]]] = {}
     for block_index, block in enumerate(blocks):
         same: list[ComposedSentence] = []
-        for sentence_index, sentence in enumerate(clean_sentences(block.text, min_words)):
+        sentences = clean_sentences(block.text, min_words, from_paper=block.from_paper)
+        for sentence_index, sentence in enumerate(sentences):
             fingerprint = sentence_fingerprint(sentence)
             if fingerprint in seen or detect_lang(sentence) != lang:
                 continue
@@ -478,7 +542,7 @@ _LEANS_BACK = re.compile(
     r"|Also|Consequently|As a result|In contrast|Similarly|Likewise|Instead|Still|Yet|Otherwise"
     r"|Then|Finally|Second|Secondly|Third|Thirdly|Lastly|On the other hand|Conversely"
     r"|Accordingly|Meanwhile|At the same time|In particular|For example|For instance"
-    r"|To this end|As such|Nevertheless|Nonetheless|In turn|We then"
+    r"|To this end|As such|Nevertheless|Nonetheless|In turn|We then|The authors then"
     # "This paper proposes ..." names its own paper, as "We propose" does: no antecedent.
     r"|This(?!\s+(?:paper|work|study|article|thesis|survey|review|research)\b)"
     r"|These|Those|Such|It|They|Its|Their"

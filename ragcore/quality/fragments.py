@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ragcore.library.latin_glyphs import garbled_glyphs
 from ragcore.quality.model import Figure, Finding, count_figure
 from ragcore.quality.source import PaperUnderCheck
 from ragcore.quality.text import blocks, split, strip_markers
@@ -69,7 +70,7 @@ def _debris(sentence: str) -> Phrase | None:
         return Phrase(Code.DEBRIS, {"piece": match.group(0)})
     if piece := citation_stub(sentence):
         return Phrase(Code.CITATION_STUB, {"piece": piece})
-    if flaw := text_gap(sentence) or formula_debris(sentence):
+    if flaw := text_gap(sentence) or formula_debris(sentence) or garbled_glyphs(sentence):
         code = Code(f"fragment.{flaw.kind}")
         return Phrase(code, {"piece": flaw.piece} if flaw.piece else {})
     if unopened_parenthesis(sentence):

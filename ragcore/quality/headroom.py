@@ -28,13 +28,14 @@ def used_sentences(bodies: Iterable[str]) -> set[str]:
     }
 
 
-def unused_words(evidence: Iterable[str], used: set[str], lang: str) -> int:
-    """Length (as the export counts it) of the evidence's usable sentences the paper lacks."""
+def unused_words(evidence: Iterable[tuple[str, bool]], used: set[str], lang: str) -> int:
+    """Length (as the export counts it) of the usable sentences of the evidence, given as
+    (text, from a paper: not a user's note), that the paper lacks."""
     counted: set[str] = set()
     words = 0
-    for text in evidence:
+    for text, from_paper in evidence:
         before_available = False  # the sentence before: in the paper, or usable with it
-        for sentence in clean_sentences(text):
+        for sentence in clean_sentences(text, from_paper=from_paper):
             fingerprint = sentence_fingerprint(sentence)
             if fingerprint in used or fingerprint in counted:
                 before_available = True

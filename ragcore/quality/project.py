@@ -109,7 +109,8 @@ def _measure_unused_evidence(
             if vector is not None
             else []
         )
-        texts = [e.text for e in section.evidence] + [passage.text for passage in raw]
+        texts = [(e.text, not e.is_note) for e in section.evidence]
+        texts += [(passage.text, True) for passage in raw]
         section.unused_evidence = unused_words(texts, used, paper.lang)
 
 

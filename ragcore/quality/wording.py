@@ -44,6 +44,7 @@ class Code(StrEnum):
     BRACES = "fragment.braces"
     OPENING_PARENTHESIS = "fragment.opening_parenthesis"
     OPERATOR = "fragment.operator"
+    GARBLED_GLYPHS = "fragment.garbled_glyphs"
     # grounding
     UNGROUNDED = "grounding.not_in_evidence"
     GROUNDING_FILE = "grounding.file"
@@ -131,6 +132,7 @@ EN: dict[Code, str] = {
     Code.BRACES: "braces that do not pair up: a cut formula",
     Code.OPENING_PARENTHESIS: "an opening parenthesis without its closing: a cut-off piece of text",
     Code.OPERATOR: "an operator where a sentence starts: a piece of a formula",
+    Code.GARBLED_GLYPHS: "Latin text a PDF turned into Chinese characters: {piece}",
     Code.UNGROUNDED: "{claim} is in none of the evidence",
     Code.GROUNDING_FILE: "a paper file does not carry the evidence its sections were written from",
     Code.RAW_KEY: "{marker}: a raw library key in the text, not a numbered citation",
@@ -218,6 +220,7 @@ ZH: dict[Code, str] = {
     Code.BRACES: "花括号不成对：公式被截断",
     Code.OPENING_PARENTHESIS: "只有左括号没有右括号：一段被截断的文字",
     Code.OPERATOR: "句子以运算符开头：公式的一部分",
+    Code.GARBLED_GLYPHS: "文件的文本层把英文变成了汉字：{piece}",
     Code.UNGROUNDED: "{claim} 不在任何证据中",
     Code.GROUNDING_FILE: "论文文件不带有各章节写作所依据的证据",
     Code.RAW_KEY: "{marker}：正文中出现文献库原始编号，而不是编号引用",

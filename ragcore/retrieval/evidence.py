@@ -13,9 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from ragcore.library.cards import Card, Origin, SummaryType
-
-NOTE_PAPER_PREFIX = "note:"
+from ragcore.library.cards import NOTE_PAPER_PREFIX, Card, Origin, SummaryType
 
 
 @dataclass

@@ -11,11 +11,11 @@ import pymupdf
 import pytest
 
 from ragcore.ingest.formats import parse_file
-from ragcore.ingest.formats.pdf_cjk_glyphs import decoded, latin_as_cjk
 from ragcore.ingest.formats.pdf_clean import unmark_cjk_code
 from ragcore.ingest.model import ParsedDocument
 from ragcore.ingest.pdf_evaluation import heading_key, score_headings
 from ragcore.ingest.sections import split_sections
+from ragcore.library.latin_glyphs import decoded, latin_as_cjk
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PDFS = DATA / "pdfs"
@@ -52,12 +52,18 @@ def test_authors_merged_with_their_affiliation_are_read(clean: ParsedDocument) -
     assert clean.hints["title"].replace(" ", "") == "CCL2022-CLTC赛道一:中文拼写检查"
 
 
-def test_latin_text_turned_into_chinese_characters_is_reported() -> None:
+def test_latin_text_turned_into_chinese_characters_is_read_back_and_reported() -> None:
     doc = parse_file(PDFS / GARBLED)
     warning = next(w for w in doc.warnings if "into Chinese characters" in w)
-    assert "English words and numbers" in warning and "garbled" in warning
-    assert "(probably “" in warning  # what the run most likely said
+    assert "English words and numbers" in warning and "read back as Latin text" in warning
+    assert "奢奡女奥奬奩奮奥 → “baseline”" in warning or "→ “" in warning
     assert decoded("奢奡女奥奬奩奮奥") == "baseline"
+    # Read back, runs and single characters alike; Chinese words of the same code block stay.
+    text = doc.full_text
+    assert "本赛道的训练集提供了中文Lang8数据，并基于seq2seq使用BART-large训练了" in text
+    assert "共有5个赛道" in text and "排名前10（小于等于10）" in text and "真实F0.5分数" in text
+    assert latin_as_cjk(text) == []
+    assert "汉语学习者文本纠错" in text and "大" in text
     # Chinese title, 摘要, then the English title and authors, Abstract: the English title
     # is front matter, not a section.
     headings = [heading_key(s.heading) for s in split_sections(doc) if s.heading]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ragcore.llm import compose_extractive, parse_evidence, requested_length
-from ragcore.text import count_words
+from ragcore.llm.composer import attributed
+from ragcore.text import count_words, split_sentences
 from tests.conftest import SEEDS
 
 SEED_CONTEXTS = sorted(
@@ -45,7 +46,9 @@ def test_seed_contexts_are_found() -> None:
 
 def test_every_sentence_is_evidence_text(seed: str) -> None:
     composed = compose_extractive(seed)
-    evidence = _flat("\n".join(block.text for block in parse_evidence(seed)))
+    lines = "\n".join(block.text for block in parse_evidence(seed)).splitlines()
+    # The source's first person is the cited authors' ("我们" -> "作者"): no other word changes.
+    evidence = _flat(" ".join(attributed(s) for line in lines for s in split_sentences(line)))
 
     assert composed.sentences
     for sentence in composed.sentences:
@@ -356,3 +359,80 @@ def test_a_paper_naming_itself_does_not_lean_back() -> None:
     assert not leans_back("Currently, metrics are computed from aligned edits.")
     assert leans_back("此外，该方法还降低了通信开销。")
     assert not leans_back("Thesis statements are short.")
+
+
+def test_the_source_authors_first_person_becomes_the_cited_authors() -> None:
+    """Quoted as written, "We propose X [1]" would claim the cited paper's work for the new
+    paper: the source's first person is the cited authors', in both languages."""
+    from ragcore.llm.composer import clean_sentences
+
+    english = (
+        "We propose GREEN, an alignment-free F-score for GEC evaluation. "
+        "In this paper, we show that our metric correlates with human judgements. "
+        "This paper releases a corpus of learner essays with two references each. "
+        "Our method outperforms every baseline on three benchmarks."
+    )
+    assert clean_sentences(english, from_paper=True) == [
+        "The authors propose GREEN, an alignment-free F-score for GEC evaluation.",
+        "In the cited paper, the authors show that their metric correlates with human judgements.",
+        "The cited paper releases a corpus of learner essays with two references each.",
+        "The authors' method outperforms every baseline on three benchmarks.",
+    ]
+    chinese = "我们首先使用混淆集构造合成的并行数据用于预训练模型。本文提出了一种基于编辑的中文语法纠错方法。"
+    assert clean_sentences(chinese, from_paper=True) == [
+        "作者首先使用混淆集构造合成的并行数据用于预训练模型。",
+        "该文提出了一种基于编辑的中文语法纠错方法。",
+    ]
+    # A user's own note, or a prompt quoted as its own evidence, keeps its voice.
+    assert clean_sentences(chinese) == [
+        "我们首先使用混淆集构造合成的并行数据用于预训练模型。",
+        "本文提出了一种基于编辑的中文语法纠错方法。",
+    ]
+
+
+def test_where_the_source_keeps_its_code_and_a_work_named_by_number_are_left_out() -> None:
+    from ragcore.llm.composer import clean_sentences
+
+    text = (
+        "Our code and models are available at https://github.com/example/green for reuse. "
+        "我们的代码开源在https://github.com/example/deepctc，欢迎使用。"
+        "数据集地址：http://yunpan.example.edu.cn/link/abc，密码：lO42。"
+        "关于损坏处理的具体策略，我们参考了文献[12]。"
+        "文献[3]提出了一种基于编辑的方法，在多个数据集上取得了很好的效果。"
+        "The databases are archived on OSF (https://osf.io/t3fqa/) together with the scripts.\n"
+        "该方法在多个公开数据集上取得了较好的效果[3]，说明了其有效性和通用性。"
+    )
+    assert clean_sentences(text) == [
+        "The databases are archived on OSF (https://osf.io/t3fqa/) together with the scripts.",
+        "该方法在多个公开数据集上取得了较好的效果，说明了其有效性和通用性。",
+    ]
+
+
+def test_latin_text_a_pdf_turned_into_ideographs_is_never_quoted() -> None:
+    """A CCL 2022 report's text layer (tests/data/pdfs): "Lang8" came out as 奌奡奮奧夸."""
+    from ragcore.llm.composer import clean_sentences
+
+    text = (
+        "本赛道的训练集提供了中文奌奡奮奧夸数据，并基于女奥奱夲女奥奱训练了语法纠错模型。"
+        "流利提升指进一步修改句子使其更加地道和流畅，符合汉语母语者的表述习惯。"
+    )
+    assert clean_sentences(text) == [
+        "流利提升指进一步修改句子使其更加地道和流畅，符合汉语母语者的表述习惯。"
+    ]
+
+
+def test_a_chinese_label_whose_value_is_its_predicate_stays_its_subject() -> None:
+    """A list of datasets ("HSK6：来源于……") loses its subject without the label; a card's
+    label over a whole sentence ("研究背景：……") is dropped as before."""
+    from ragcore.llm.composer import clean_sentences
+
+    text = (
+        "HSK6：来源于汉语水平考试（Hanyu Shuiping Kaoshi）的作文。\n"
+        "字混淆集：包含读音、字形或意义相近的汉字，并过滤掉其中的低频字。\n"
+        "研究背景：中文语法纠错任务近年来受到越来越多的关注，也出现了许多应用。"
+    )
+    assert clean_sentences(text, from_paper=True) == [
+        "HSK6来源于汉语水平考试（Hanyu Shuiping Kaoshi）的作文。",
+        "字混淆集包含读音、字形或意义相近的汉字，并过滤掉其中的低频字。",
+        "中文语法纠错任务近年来受到越来越多的关注，也出现了许多应用。",
+    ]

@@ -92,6 +92,20 @@ def test_chinese_fragment_starting_with_punctuation_and_ending_open(tmp_path: Pa
     assert any(f.startswith("该方法首先") and "mid-sentence" in f for f in found)
 
 
+def test_latin_text_turned_into_ideographs_is_debris(tmp_path: Path) -> None:
+    """A PDF text layer that gave "Lang8" as 奌奡奮奧夸 (a CCL 2022 report): nonsense to a
+    reader, so a fragment; a real rare word of one code block ("酚酸酯") is not."""
+    document = clean_document("zh")
+    document.sections[2].body += (
+        "\n\n本赛道的训练集提供了中文奌奡奮奧夸数据，用于训练语法纠错模型[1]。"
+        "\n\n寻常型天疱疮的治疗中常用酚酸酯类药物，疗效已得到临床验证[1]。"
+    )
+    card = score_document(recount(document), tmp_path)
+    found = findings(card, "fragments")
+    assert len(found) == 1, found
+    assert "奌奡奮奧夸 (Lang8)" in found[0] and "turned into Chinese characters" in found[0]
+
+
 def test_an_enumeration_left_with_its_first_item_is_a_fragment(tmp_path: Path) -> None:
     document = clean_document("zh")
     document.sections[2].body += (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -60,10 +58,14 @@ def test_studio_from_another_folder_listens_on_loopback_only(tmp_path: Path) -> 
         addresses = _listening(port)
         loopback = {"0100007F", "00000000000000000000000001000000"}
         assert addresses and set(addresses) <= loopback, addresses
-        (child,) = _children(process.pid)
-        arguments = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+        # The studio replaced `ragcore studio` (same process id): stopping that id stops the
+        # server, with no child left behind on the port.
+        assert _children(process.pid) == []
+        arguments = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode().split("\0")
+        assert arguments[1:3] == ["-m", "studio"]
         assert "--browser.gatherUsageStats=false" in arguments
         assert "--server.maxUploadSize=40" in arguments
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        process.terminate()
+        process.communicate(timeout=30)  # read its last words: a closed pipe would break them
+    assert not _listening(port)

@@ -14,13 +14,13 @@ import pymupdf
 
 from ragcore.errors import InputError
 from ragcore.ingest.formats import pdf_meta
-from ragcore.ingest.formats.pdf_cjk_glyphs import decoded, latin_as_cjk
 from ragcore.ingest.formats.pdf_clean import HyphenRestorer, markdown_to_text
 from ragcore.ingest.formats.pdf_layout import LayoutBox, LayoutError, read_boxes, split_furniture
 from ragcore.ingest.formats.pdf_plain import parse_plain
 from ragcore.ingest.formats.pdf_structure import build, heading_key
 from ragcore.ingest.model import Block, ParsedDocument
 from ragcore.ingest.pdf_integrity import check_page_tree
+from ragcore.library.latin_glyphs import decoded, latin_as_cjk, read_back
 
 PageCallback = Callable[[int, int], None]
 _MAGIC = {
@@ -101,14 +101,23 @@ def parse(path: Path, data: bytes, on_page: PageCallback | None = None) -> Parse
         )
     as_cjk = latin_as_cjk(parsed.full_text)
     if as_cjk:
-        examples = ", ".join(f"{run} (probably “{decoded(run)}”)" for run in as_cjk[:3])
+        _read_back_latin(parsed, as_cjk)
+        examples = ", ".join(f"{run} → “{decoded(run)}”" for run in as_cjk[:3])
         parsed.warnings.append(
             "the PDF's text layer turns English words and numbers into Chinese characters "
-            f"(its fonts lack a correct character map): {examples}; the Chinese text reads "
-            "correctly, but English terms, numbers and citations in this paper are garbled. "
+            f"(its fonts lack a correct character map): they were read back as Latin text "
+            f"({examples}), but the layer has no spaces between English words, so English "
+            "sentences run together; check English terms and numbers in this paper's cards. "
             "A copy of the paper from another source may read correctly"
         )
     return parsed
+
+
+def _read_back_latin(parsed: ParsedDocument, runs: list[str]) -> None:
+    for block in parsed.blocks:
+        block.text = read_back(block.text, runs)
+    parsed.hints = {name: read_back(value, runs) for name, value in parsed.hints.items()}
+    parsed.authors = [read_back(author, runs) for author in parsed.authors]
 
 
 def garbled_words(text: str) -> list[str]:
