@@ -179,10 +179,18 @@ def lone_first_item(sentence: str) -> bool:
     return bool(_FIRST_ITEM.search(sentence)) and not _SECOND_ITEM.search(sentence)
 
 
+# A Chinese sentence ending on a pointer whose object was cut ("……我们参考了文献。", its
+# author-year citation removed; "详见。").
+_DANGLING_ZH = re.compile(r"(?:文献|参见|详见|见)\s*[。！？.!?]?$")
+
+
 def ends_dangling(sentence: str) -> bool:
-    """True when an English sentence ends on a word no sentence ends with ("... method in.")."""
+    """True when a sentence ends on a word no sentence ends with ("... method in.", "……参考了
+    文献。")."""
     stripped = sentence.rstrip()
-    return bool(_DANGLING.search(stripped.rstrip(".!?"))) and cjk_count(stripped) == 0
+    if cjk_count(stripped):
+        return bool(_DANGLING_ZH.search(stripped))
+    return bool(_DANGLING.search(stripped.rstrip(".!?")))
 
 
 def text_gap(sentence: str) -> Flaw | None:

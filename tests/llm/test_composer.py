@@ -436,3 +436,19 @@ def test_a_chinese_label_whose_value_is_its_predicate_stays_its_subject() -> Non
         "字混淆集包含读音、字形或意义相近的汉字，并过滤掉其中的低频字。",
         "中文语法纠错任务近年来受到越来越多的关注，也出现了许多应用。",
     ]
+
+
+def test_a_chinese_pointer_left_without_its_object_is_left_out() -> None:
+    """"我们参考了文献(Tang et al., 2021)" loses its author-year aside and would end on 文献;
+    "如下表" points at a table the new paper does not have; "上表现" is not a table."""
+    from ragcore.llm.composer import clean_sentences
+
+    text = (
+        "关于损坏处理的具体策略，我们参考了文献(Tang et al., 2021; Zhang et al., 2021)。"
+        "单个模型基于lang8和HSK数据集的精确度/召回率/F0.5值如下表。"
+        "各个模型的结果见下图，可以看出集成模型的效果最好。"
+        "该模型在多个数据集上表现优异，尤其是在长句上表现出了较强的纠错能力。"
+    )
+    assert clean_sentences(text, from_paper=True) == [
+        "该模型在多个数据集上表现优异，尤其是在长句上表现出了较强的纠错能力。"
+    ]
