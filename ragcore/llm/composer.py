@@ -102,7 +102,9 @@ _FLOAT_LATIN = (
     r"(?:Supplementary\s+|Suppl\.\s+)?(?:Fig(?:ure)?s?\.?|Tables?|Tabs?\.|Sections?|Secs?\.|§"
     r"|Eqs?\.|Equations?|Algorithms?|Appendix|Appendices|Listings?)\s*[A-Z]?\d+[A-Za-z]?"
 )
-_FLOAT_CJK = r"[图表]\s*\d+|第\s*[一二三四五六七八九十\d]+\s*[章节]|[上下][图表](?![现示明达述面层情态])"
+_FLOAT_CJK = (
+    r"[图表]\s*\d+|第\s*[一二三四五六七八九十\d]+\s*[章节]|[上下][图表](?![现示明达述面层情态])"
+)
 _FLOAT = f"(?:{_FLOAT_LATIN}|{_FLOAT_CJK})"
 _FLOAT_ASIDE = re.compile(
     r"\s*[(（]\s*(?:(?:see|cf\.|as in|as shown in|见|参见|如)\s*)?(?:"

@@ -439,7 +439,7 @@ def test_a_chinese_label_whose_value_is_its_predicate_stays_its_subject() -> Non
 
 
 def test_a_chinese_pointer_left_without_its_object_is_left_out() -> None:
-    """"我们参考了文献(Tang et al., 2021)" loses its author-year aside and would end on 文献;
+    """ "我们参考了文献(Tang et al., 2021)" loses its author-year aside and would end on 文献;
     "如下表" points at a table the new paper does not have; "上表现" is not a table."""
     from ragcore.llm.composer import clean_sentences
 
