@@ -4,6 +4,7 @@ each section the evidence its current version was written from, with each card's
 from __future__ import annotations
 
 from ragcore.drafting.brief import current_brief
+from ragcore.drafting.export import paper_length
 from ragcore.drafting.paper_selection import paper_selection
 from ragcore.drafting.pipeline import project_paper
 from ragcore.drafting.projects import Project, ProjectStore
@@ -84,15 +85,21 @@ def _snippets(
     return out
 
 
+def _short(section: SectionUnderCheck) -> bool:
+    length = paper_length(without_export_notes(section.body))
+    return section.target is not None and length < section.target[0]
+
+
 def _measure_unused_evidence(
     paper: PaperUnderCheck,
     plan: SectionPlan,
     store: CardStore,
     paper_relevance: dict[str, float],
 ) -> None:
-    """For each written section: how much of its evidence (its cards, and the role-fitting raw
+    """For each short section: how much of its evidence (its cards, and the role-fitting raw
     text of the project's on-topic papers, which drafting fills a short section from) the
-    paper leaves unused (`headroom`)."""
+    paper leaves unused (`headroom`). Only short sections are measured: the length figure
+    asks nothing more of the others, and each measure is a search of the papers' raw text."""
     on_topic = [
         paper_id
         for paper_id, relevance in paper_relevance.items()
@@ -102,7 +109,7 @@ def _measure_unused_evidence(
     vector = store.embed_query(paper.topic) if on_topic else None
     roles = {spec.key: spec.roles for spec in plan.sections}
     for section in paper.sections:
-        if section.evidence is None:
+        if section.evidence is None or not _short(section):
             continue
         raw = (
             fill_passages(store, vector, on_topic, roles.get(section.key, ()))
