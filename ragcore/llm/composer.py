@@ -339,7 +339,9 @@ def _noun_phrase(text: str) -> bool:
 
 # A Chinese value that starts with its predicate has the label for its subject: a list of
 # datasets or resources ("HSK6：来源于汉语水平考试的作文", "字混淆集：包含读音相近的汉字").
-_PREDICATE_START = re.compile(r"^(?:是|为(?!了)|指|即|包含|包括|来源于|来自|源于|用于|表示|由|收集|涵盖)")
+_PREDICATE_START = re.compile(
+    r"^(?:是|为(?!了)|指|即|包含|包括|来源于|来自|源于|用于|表示|由|收集|涵盖)"
+)
 
 
 def _labelled(line: str) -> str:
