@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ragcore.drafting.export import paper_length
 from ragcore.quality.model import Figure, Finding
-from ragcore.quality.source import PaperUnderCheck
+from ragcore.quality.source import PaperUnderCheck, SectionUnderCheck
 from ragcore.quality.text import without_export_notes
 from ragcore.quality.wording import Code, Phrase
 
@@ -26,7 +26,7 @@ def section_length(paper: PaperUnderCheck) -> Figure:
             unknown.append(section.heading)
             continue
         low, high = section.target
-        length = paper_length(without_export_notes(section.body))
+        length = written_length(section)
         judged += 1
         target = {"low": low, "high": high}
         if length < low:
@@ -46,6 +46,16 @@ def section_length(paper: PaperUnderCheck) -> Figure:
         figure.value, figure.checked = within / judged, judged
         figure.passed = within == judged
     return figure
+
+
+def written_length(section: SectionUnderCheck) -> int:
+    """The section's length as the export counts it, its export notes left out."""
+    return paper_length(without_export_notes(section.body))
+
+
+def is_short(section: SectionUnderCheck) -> bool:
+    """Below its target's minimum (a section without a target is never short)."""
+    return section.target is not None and written_length(section) < section.target[0]
 
 
 def _shortfall(length: int, low: int, unused: int | None) -> Code:

@@ -4,7 +4,6 @@ each section the evidence its current version was written from, with each card's
 from __future__ import annotations
 
 from ragcore.drafting.brief import current_brief
-from ragcore.drafting.export import paper_length
 from ragcore.drafting.paper_selection import paper_selection
 from ragcore.drafting.pipeline import project_paper
 from ragcore.drafting.projects import Project, ProjectStore
@@ -12,6 +11,7 @@ from ragcore.drafting.versions import SectionVersion, VersionStore
 from ragcore.library.cards import Card
 from ragcore.library.store import CardStore
 from ragcore.quality.headroom import unused_words, used_sentences
+from ragcore.quality.length import is_short
 from ragcore.quality.relevance import project_floor, topic_relevance
 from ragcore.quality.source import (
     Evidence,
@@ -85,11 +85,6 @@ def _snippets(
     return out
 
 
-def _short(section: SectionUnderCheck) -> bool:
-    length = paper_length(without_export_notes(section.body))
-    return section.target is not None and length < section.target[0]
-
-
 def _measure_unused_evidence(
     paper: PaperUnderCheck,
     plan: SectionPlan,
@@ -109,7 +104,7 @@ def _measure_unused_evidence(
     vector = store.embed_query(paper.topic) if on_topic else None
     roles = {spec.key: spec.roles for spec in plan.sections}
     for section in paper.sections:
-        if section.evidence is None or not _short(section):
+        if section.evidence is None or not is_short(section):
             continue
         raw = (
             fill_passages(store, vector, on_topic, roles.get(section.key, ()))
