@@ -180,8 +180,11 @@ def lone_first_item(sentence: str) -> bool:
 
 
 # A Chinese sentence ending on a pointer whose object was cut ("……我们参考了文献。", its
-# author-year citation removed; "详见。").
-_DANGLING_ZH = re.compile(r"(?:文献|参见|详见|见)\s*[。！？.!?]?$")
+# author-year citation removed; "详见。"). A verb must point: "很常见。", "意见。" and "已有大量
+# 相关文献。" end a sentence.
+_DANGLING_ZH = re.compile(
+    r"(?:(?:参考|参照|引用|借鉴)了?|见|参见|详见)文献\s*[。！？.!?]?$|(?:参见|详见)\s*[。！？.!?]?$"
+)
 
 
 def ends_dangling(sentence: str) -> bool:
