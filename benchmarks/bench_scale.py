@@ -191,7 +191,8 @@ def _phase(args: argparse.Namespace, phase: str) -> dict[str, float]:
     ]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO)
     sys.stderr.write(done.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ with new_tab, st.form("home_new_form"):
         plan_keys,
         default=plan_keys,
         # Labels made in this run (studio.common.labels); a typed new section shows as typed.
-        format_func=lambda key, names=section_names: names.get(key, str(key)),
+        format_func=lambda key: section_names.get(key, str(key)),
         key="home_new_sections",
         accept_new_options=True,  # 讨论, Limitations, ...: a section of the project's own
     )

@@ -165,7 +165,7 @@ def _relabel_choices() -> None:
     from streamlit.errors import StreamlitAPIException
 
     for key in list(st.session_state.keys()):
-        if key in LANGUAGE_LABELLED or key.startswith(LANGUAGE_LABELLED_PREFIXES):
+        if key in LANGUAGE_LABELLED or str(key).startswith(LANGUAGE_LABELLED_PREFIXES):
             try:
                 st.session_state[key] = st.session_state[key]
             except (KeyError, StreamlitAPIException):
