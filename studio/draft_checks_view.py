@@ -14,7 +14,7 @@ from ragcore.drafting.undo import EvidenceChange, last_evidence_change, undo_las
 from ragcore.wording import word_note
 from studio.card_view import type_name
 from studio.common import projects, section_plan, settings, store, t
-from studio.papers_view import paper_label
+from studio.papers_view import paper_infos, paper_label
 
 
 def is_new(project: Project) -> bool:
@@ -65,10 +65,11 @@ def _brief_evidence_table(project: Project) -> pd.DataFrame:
     rows = cached[1]
     from ragcore.library.cards import SummaryType
 
+    infos = paper_infos()
     return pd.DataFrame(
         {
             t("类型", "Type"): [type_name(SummaryType(r[0])) for r in rows],
-            t("论文", "Paper"): [paper_label(r[1]) for r in rows],
+            t("论文", "Paper"): [paper_label(r[1], infos) for r in rows],
             t("文本", "Text"): [r[2] for r in rows],
         }
     )

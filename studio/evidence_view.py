@@ -25,7 +25,7 @@ from ragcore.retrieval.sectionplan import SectionSpec
 from ragcore.retrieval.snippets import Snippet
 from ragcore.wording import Phrase, describe
 from studio.common import projects, section_plan, settings, store, t
-from studio.papers_view import paper_label
+from studio.papers_view import paper_infos, paper_label
 
 # "key" is the citation key when the card is in the section's context (empty: not used); tags
 # and the rest of a card are in its readable view below the table, so the table fits the page.
@@ -83,6 +83,7 @@ def section_view(project: Project, section_key: str) -> SectionView:
 def type_table(view: SectionView, summary_type: SummaryType) -> pd.DataFrame:
     used = {item.evidence_id: item.citation_key for item in view.built.items}
     rows = [item for item in view.evidence.by_type(summary_type) if item.kind == "card"]
+    infos = paper_infos()
     return pd.DataFrame(
         {
             "include": [item.included for item in rows],
@@ -91,7 +92,9 @@ def type_table(view: SectionView, summary_type: SummaryType) -> pd.DataFrame:
             "key": [
                 f"[{used[item.evidence_id]}]" if item.evidence_id in used else "" for item in rows
             ],
-            "paper": [("⚠️ " if item.weak else "") + paper_label(item.paper_id) for item in rows],
+            "paper": [
+                ("⚠️ " if item.weak else "") + paper_label(item.paper_id, infos) for item in rows
+            ],
             "lang": [item.card.lang for item in rows],
             "text": [item.text for item in rows],
         },

@@ -91,8 +91,10 @@ def paper_infos() -> dict[str, PaperInfo]:
     return infos
 
 
-def paper_label(paper_id: str) -> str:
-    info = paper_infos().get(paper_id)
+def paper_label(paper_id: str, infos: dict[str, PaperInfo] | None = None) -> str:
+    """The paper's label; a table labelling many rows passes `paper_infos()` once (each call
+    of it reads the store's revision: a database connection)."""
+    info = (paper_infos() if infos is None else infos).get(paper_id)
     return info.label if info else paper_id
 
 

@@ -9,6 +9,7 @@ A longer phrase hides its parts when it covers the same papers ("neural network"
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -152,11 +153,14 @@ def _english_terms(text: str) -> set[str]:
     return terms
 
 
-def card_terms(text: str) -> set[str]:
+# The Evidence page rebuilds a section's context, trends included, on every rerun (an edit, a
+# toggle): segmenting the same card texts again was ~7% of its run time.
+@functools.lru_cache(maxsize=8192)
+def card_terms(text: str) -> frozenset[str]:
     """Candidate trend terms of one text (Chinese and English parts both)."""
     if re.search(r"[\u3400-\u9fff]", text):
-        return _chinese_terms(text)
-    return _english_terms(text)
+        return frozenset(_chinese_terms(text))
+    return frozenset(_english_terms(text))
 
 
 def _contains(longer: str, term: str) -> bool:

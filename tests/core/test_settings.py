@@ -72,3 +72,60 @@ def test_missing_settings_file_is_reported(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("RAGCORE_SETTINGS_FILE", "/no/such.toml")
     with pytest.raises(SettingsError, match="RAGCORE_SETTINGS_FILE"):
         load_settings()
+
+
+# Settings are validated once per combination of what they are read from (ragcore.settings
+# _inputs); every change of those must still be seen at the next read.
+def test_a_changed_variable_is_seen_at_the_next_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__K", "6")
+    assert load_settings().retrieval.k == 6
+    monkeypatch.setenv("RAGCORE_RETRIEVAL__K", "9")
+    assert load_settings().retrieval.k == 9
+    monkeypatch.delenv("RAGCORE_RETRIEVAL__K")
+    assert load_settings().retrieval.k == 5
+
+
+def test_an_edited_settings_file_is_seen_at_the_next_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    toml = tmp_path / "ragcore.toml"
+    toml.write_text('model = "first"\n')
+    monkeypatch.setenv("RAGCORE_SETTINGS_FILE", str(toml))
+    assert load_settings().model == "first"
+    toml.write_text('model = "the second"\n')  # another size: seen even within one mtime tick
+    assert load_settings().model == "the second"
+
+
+def test_a_model_file_removed_after_a_read_is_reported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "models.yaml"
+    config.write_text("model_list: []\n")
+    monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
+    assert load_settings().llm_config == config
+    config.unlink()
+    with pytest.raises(SettingsError, match="RAGCORE_LLM_CONFIG"):
+        load_settings()
+
+
+def test_a_models_file_added_to_the_home_is_seen(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    assert load_settings(home=home).llm_config is None
+    (home / "llm.yaml").write_text("model_list: []\n")
+    assert load_settings(home=home).llm_config == home / "llm.yaml"
+
+
+def test_changing_the_settings_read_does_not_change_the_next_read() -> None:
+    first = load_settings()
+    first.model = "changed by a caller"
+    first.retrieval.k = 42
+    again = load_settings()
+    assert again.model != "changed by a caller" and again.retrieval.k != 42
+
+
+def test_an_invalid_value_is_reported_at_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAGCORE_LANG", "fr")
+    for _ in range(2):
+        with pytest.raises(SettingsError, match="RAGCORE_LANG"):
+            load_settings()
