@@ -125,7 +125,7 @@ def test_a_borrowed_sentence_is_cited_with_the_borrowing_sections_key() -> None:
     assert method.composed.sentences, method.warnings
     for sentence in method.composed.sentences:
         # "gec" is [2] in the introduction; in the method section [1] is "third".
-        assert sentence.key != "1"
+        assert sentence.key is not None and sentence.key != "1"
         assert method.citation_keys[sentence.key] == sentence.source
     assert "c1" in method.evidence_ids or "c0" in method.evidence_ids
     assert codes_of(method.warnings)[0] == DraftNote.BORROWED

@@ -7,6 +7,7 @@ check uses exactly the evidence the section was written from."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from typer.testing import CliRunner
@@ -112,7 +113,7 @@ def test_the_offline_paper_uses_each_whole_english_sentence_once(home: Settings)
 
 
 def _every_card_weak(
-    monkeypatch: pytest.MonkeyPatch, lang: str
+    monkeypatch: pytest.MonkeyPatch, lang: Literal["zh", "en"]
 ) -> tuple[Settings, CardStore, ProjectStore, Project]:
     monkeypatch.setenv("RAGCORE_RETRIEVAL__RELEVANCE_FLOOR", "1.0")  # every card is weak
     settings = load_settings()

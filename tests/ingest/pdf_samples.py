@@ -127,12 +127,12 @@ class SamplePdf:
 
 class _Writer:
     def __init__(self, lang: str, two_columns: bool) -> None:
-        self.doc = pymupdf.open()  # type: ignore[no-untyped-call]
+        self.doc = pymupdf.open()
         self.font, self.bold = ("china-s", "china-s") if lang == "zh" else ("helv", "hebo")
         self.columns = (
-            [pymupdf.Rect(50, 70, 290, 790), pymupdf.Rect(305, 70, 545, 790)]  # type: ignore[no-untyped-call]
+            [pymupdf.Rect(50, 70, 290, 790), pymupdf.Rect(305, 70, 545, 790)]
             if two_columns
-            else [pymupdf.Rect(60, 70, 535, 790)]  # type: ignore[no-untyped-call]
+            else [pymupdf.Rect(60, 70, 535, 790)]
         )
         self.column = 0
         self.y = 0.0
@@ -156,7 +156,7 @@ class _Writer:
                 self._next_column()
                 continue
             x0, x1 = (60, 535) if full_width else (rect.x0, rect.x1)
-            box = pymupdf.Rect(x0, self.y, x1, rect.y1)  # type: ignore[no-untyped-call]
+            box = pymupdf.Rect(x0, self.y, x1, rect.y1)
             left = self.page.insert_textbox(
                 box, text, fontsize=size, fontname=self.bold if bold else self.font
             )
@@ -203,7 +203,7 @@ def styled_pdf(style: str, two_columns: bool = False, keywords: str = "") -> Sam
                 )
                 writer.write(caption, 8)
                 writer.footnote("1 Code is available from the authors.")
-    data: bytes = writer.doc.tobytes()  # type: ignore[no-untyped-call]
+    data: bytes = writer.doc.tobytes()
     return SamplePdf(data, headings, title, authors, lang)
 
 
@@ -221,8 +221,8 @@ def with_sideways_page(data: bytes, after_page: int = 1) -> bytes:
     """The PDF with a page of sideways text inserted after `after_page` (1-based). PyMuPDF's
     layout model finds that page's text boxes but returns them without their text
     (pymupdf4llm 2.0), while the text layer holds every character."""
-    doc = pymupdf.open(stream=data, filetype="pdf")  # type: ignore[no-untyped-call]
+    doc = pymupdf.open(stream=data, filetype="pdf")
     page = doc.new_page(pno=after_page)
-    page.insert_textbox(pymupdf.Rect(60, 60, 535, 790), SIDEWAYS_TABLE, fontsize=10, rotate=90)  # type: ignore[no-untyped-call]
-    out: bytes = doc.tobytes()  # type: ignore[no-untyped-call]
+    page.insert_textbox(pymupdf.Rect(60, 60, 535, 790), SIDEWAYS_TABLE, fontsize=10, rotate=90)
+    out: bytes = doc.tobytes()
     return out

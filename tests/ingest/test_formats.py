@@ -156,7 +156,8 @@ def test_truncated_encrypted_and_scanned_pdfs(tmp_path: Path) -> None:
         parse_file(_write(tmp_path, "cut.pdf", good[: len(good) // 2]))
 
     doc = pymupdf.open(stream=good, filetype="pdf")
-    locked = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+    aes_256 = pymupdf.PDF_ENCRYPT_AES_256  # type: ignore[attr-defined]
+    locked = doc.tobytes(encryption=aes_256, user_pw="secret", owner_pw="owner")
     with pytest.raises(InputError, match="password-protected"):
         parse_file(_write(tmp_path, "locked.pdf", locked))
 

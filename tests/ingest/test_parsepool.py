@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from tests.ingest.pdf_samples import styled_pdf
 
 
 @pytest.fixture
-def unguarded_main(tmp_path: Path) -> types.ModuleType:
+def unguarded_main(tmp_path: Path) -> Iterator[types.ModuleType]:
     """What Streamlit (a page, AppTest) or a notebook leaves as `__main__`: a script that must
     not run again, which a spawned child would re-run before doing its work."""
     script = tmp_path / "page.py"

@@ -74,7 +74,8 @@ def test_real_chinese_text_is_not_reported_as_garbled(clean: ParsedDocument) -> 
     assert latin_as_cjk(clean.full_text) == []
     # The thesis prints a table of rare characters (consecutive code points): still real text.
     thesis = pymupdf.open(PDFS / "zh_ucasthesis_sample_thesis.pdf")
-    assert latin_as_cjk("\n".join(page.get_text() for page in thesis)) == []
+    text = "\n".join(thesis[number].get_text() for number in range(thesis.page_count))
+    assert latin_as_cjk(text) == []
     papers = sorted((DATA / "papers_topics").glob("zh-*.md"))
     assert papers
     for paper in papers:

@@ -17,7 +17,7 @@ from ragcore.library.cards import Card, SummaryType
 from ragcore.library.embeddings import FakeEmbedder
 from ragcore.library.store import CardStore
 from ragcore.retrieval import lexical
-from ragcore.retrieval.lexical import index_for
+from ragcore.retrieval.lexical import TypeIndex, index_for
 from ragcore.settings import Settings
 
 METRIC = SummaryType.METRIC
@@ -57,7 +57,9 @@ def test_a_new_process_maps_the_persisted_snapshot_and_bm25(settings: Settings) 
     assert _mapped(store)
     assert [(c.card_id, round(s, 5)) for c, s in store.dense_search(query, k=3)] == expected
     index = index_for(store)
-    assert isinstance(index.by_type[METRIC].token_ids, np.memmap)  # not tokenized again
+    metric_index = index.by_type[METRIC]
+    assert isinstance(metric_index, TypeIndex)
+    assert isinstance(metric_index.token_ids, np.memmap)  # not tokenized again
     [hit] = index.search("ImageNet accuracy", METRIC, 5)
     assert hit.card.text == "Top-1 accuracy on ImageNet." and hit.coverage == 1.0
     assert set(store.snapshot().cards) == {c.card_id for c in _cards()}

@@ -98,7 +98,7 @@ def test_a_backup_card_can_be_switched_on(app: AppTest) -> None:
     project_id = open_method_tab(app)
     app.number_input(key="evidence_k_方法").set_value(1)
     app.button(key="evidence_retrieve_方法").click().run()
-    key = next(e.key for e in app.dataframe if str(e.key).startswith(TABLE))
+    key = next(str(e.key) for e in app.dataframe if str(e.key).startswith(TABLE))
     shown = table(app, key).value  # type: ignore[attr-defined]
     backups = [row for row, on in enumerate(shown["include"]) if not on]
     assert backups, "with one card per type the rest are backups, shown switched off"
@@ -106,7 +106,7 @@ def test_a_backup_card_can_be_switched_on(app: AppTest) -> None:
     card_id = shown.index[backups[0]]
     state = ProjectStore.from_settings(load_settings()).section_state(project_id, "method")
     assert state.included == [card_id]
-    after = table(app, next(e.key for e in app.dataframe if str(e.key).startswith(TABLE)))
+    after = table(app, next(str(e.key) for e in app.dataframe if str(e.key).startswith(TABLE)))
     assert after.value.loc[card_id, "include"] and after.value.loc[card_id, "key"]  # type: ignore[attr-defined]
 
 

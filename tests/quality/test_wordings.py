@@ -13,7 +13,7 @@ from typing import get_args
 import pytest
 
 from ragcore.documents.paper import PaperSection
-from ragcore.quality.wording import WORDINGS, Code, Phrase, describe
+from ragcore.quality.wording import WORDINGS, Code, Coded, Phrase, describe
 from ragcore.text import FlawKind
 from tests.quality.conftest import clean_document, recount, score_document
 
@@ -124,7 +124,7 @@ def test_every_scorecard_finding_is_worded_in_chinese(lang: str, tmp_path: Path)
     document = _defective(lang)
     card = score_document(document, tmp_path)
     headings = [s.heading for s in document.sections]  # the paper's own words
-    said = [*(x for f in card.figures for x in f.findings), *card.remarks]
+    said: list[Coded] = [*(x for f in card.figures for x in f.findings), *card.remarks]
     said += [f.why_not for f in card.figures if f.why_not]
     kinds = {f.key for f in card.figures if f.findings}
     assert len(kinds) >= 7, kinds  # most figures have findings to word

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +65,15 @@ def finish(process: subprocess.Popen[str], timeout: float = 300) -> Run:
     return Run(process.returncode, out, err)
 
 
-def run_cli(home: Path, *args: str, timeout: float = 300, **env: str) -> Run:
-    return finish(start_cli(home, *args, **env), timeout)
+def run_cli(
+    home: Path,
+    *args: str,
+    timeout: float = 300,
+    env: Mapping[str, str] | None = None,
+    **variables: str,
+) -> Run:
+    """`ragcore ARGS` in `home` with `env` and `variables` added to its environment."""
+    return finish(start_cli(home, *args, **{**(env or {}), **variables}), timeout)
 
 
 def free_port() -> int:

@@ -49,7 +49,7 @@ def test_stream_without_finish_reason_is_incomplete_and_continued(
     library: Path, tmp_path: Path, server: FakeOpenAIServer
 ) -> None:
     server.always(Behaviour.nofinish(12))
-    run = run_cli(library, "draft", TOPIC, "-s", "method", **_env(tmp_path, server))
+    run = run_cli(library, "draft", TOPIC, "-s", "method", env=_env(tmp_path, server))
     (version,) = _history(library)["method"]
     assert version.status == "incomplete" and "without a finish reason" in version.message
     assert version.text and version.continuations == 2  # continued as for `length`
@@ -61,7 +61,7 @@ def test_cut_stream_is_continued_to_a_complete_section(
     library: Path, tmp_path: Path, server: FakeOpenAIServer
 ) -> None:
     server.script(Behaviour.reply('{"title": "x"}'), Behaviour.nofinish(6))
-    run_cli(library, "draft", TOPIC, "-s", "method", **_env(tmp_path, server))
+    run_cli(library, "draft", TOPIC, "-s", "method", env=_env(tmp_path, server))
     (version,) = _history(library)["method"]
     assert version.status == "complete" and version.continuations == 1
     assert version.text.startswith(REPLY[:10])
@@ -77,7 +77,7 @@ def test_failed_brief_falls_back_and_every_section_is_attempted(
 ) -> None:
     server.always(fault)
     out = tmp_path / "paper.md"
-    run = run_cli(library, "draft", TOPIC, "-o", str(out), **_env(tmp_path, server, timeout=2))
+    run = run_cli(library, "draft", TOPIC, "-o", str(out), env=_env(tmp_path, server, timeout=2))
     assert run.code == 1  # sections failed: a distinct exit, not a crash
     assert "fell back to the offline one" in run.err and "Traceback" not in run.text
     history = _history(library)
@@ -96,7 +96,7 @@ def test_fallback_covers_failures_mid_stream(
 ) -> None:
     server.always(fault)
     env = _env(tmp_path, server, fallbacks=True, timeout=2)
-    run = run_cli(library, "draft", TOPIC, "-s", "method", "-s", "conclusion", **env)
+    run = run_cli(library, "draft", TOPIC, "-s", "method", "-s", "conclusion", env=env)
     assert run.code == 0, run.err[-800:]
     for key in ("method", "conclusion"):
         failed, fallback = _history(library)[key]
@@ -136,7 +136,7 @@ def test_killed_draft_keeps_partial_text_and_resumes(library: Path, tmp_path: Pa
         assert [v.status for v in before["method"]] == ["partial"] and before["method"][0].text
         server.token_latency = 0.0
         project_id = before["method"][0].project_id
-        run = run_cli(library, "draft", "--project", project_id, "--resume", **env)
+        run = run_cli(library, "draft", "--project", project_id, "--resume", env=env)
     assert run.code == 0, run.err[-800:]
     assert (
         "resuming" in run.err and "introduction" not in run.err.split("resuming")[1].split("\n")[0]

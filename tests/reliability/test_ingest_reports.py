@@ -81,7 +81,7 @@ def test_chroma_server_killed_mid_ingest(tmp_path: Path) -> None:
     assert not any("stopped answering" in line for line in handled[:-1])
     restarted = start_chroma(server.path, server.port)
     try:
-        again = run_cli(home, "ingest", str(folder), **env)
+        again = run_cli(home, "ingest", str(folder), env=env)
         assert "stopped answering" not in again.text, again.err[-800:]
         lines = [line for line in again.out.splitlines() if line.startswith(("✓", "✗"))]
         assert len(lines) == len(papers)  # every file has its line: the next run completes

@@ -31,14 +31,14 @@ def test_url_secrets_are_scrubbed_everywhere(library: Path, tmp_path: Path, wher
         env = {"RAGCORE_LLM_CONFIG": str(config), "RAGCORE_MODEL": "test-model"}
         out = tmp_path / "paper.md"
         runs = [
-            run_cli(library, "draft", TOPIC, "-o", str(out), **env),
-            run_cli(library, "chat", "test-model", "hello", **env),
-            run_cli(library, "models", **env),
+            run_cli(library, "draft", TOPIC, "-o", str(out), env=env),
+            run_cli(library, "chat", "test-model", "hello", env=env),
+            run_cli(library, "models", env=env),
         ]
         project = next(line for line in runs[0].err.splitlines() if line.startswith("project "))
         project_id = project.split()[1]
         for fmt in ("md", "html"):
-            runs.append(run_cli(library, "export", project_id, "-f", fmt, **env))
+            runs.append(run_cli(library, "export", project_id, "-f", fmt, env=env))
     assert "***@127.0.0.1" in runs[0].err  # the server is still named, without its password
     for run in runs:
         assert _leaks(run.text) == [], run.text[-600:]

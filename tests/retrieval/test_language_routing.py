@@ -48,8 +48,10 @@ def test_english_query_scores_english_cards_with_the_english_model(settings: Set
     minilm, multilingual = get_embedder("minilm"), store.embedder
     expected_en = _cosine(minilm.embed([topic])[0], minilm.embed([ENGLISH.text])[0])
     expected_zh = _cosine(multilingual.embed([topic])[0], multilingual.embed([CHINESE.text])[0])
-    assert abs(items[ENGLISH.card_id].channels.dense - expected_en) < 1e-4
-    assert abs(items[CHINESE.card_id].channels.dense - max(0.0, expected_zh)) < 1e-4
+    english, chinese = items[ENGLISH.card_id].channels.dense, items[CHINESE.card_id].channels.dense
+    assert english is not None and chinese is not None
+    assert abs(english - expected_en) < 1e-4
+    assert abs(chinese - max(0.0, expected_zh)) < 1e-4
 
 
 def test_chinese_queries_never_use_the_english_channel(settings: Settings) -> None:

@@ -10,7 +10,13 @@ import pytest
 
 from ragcore.library.cards import Card, SummaryType
 from ragcore.library.store import CardStore
-from ragcore.retrieval.lexical import LexicalIndex, english_tokens, index_for, tokenize
+from ragcore.retrieval.lexical import (
+    LexicalIndex,
+    TypeIndex,
+    english_tokens,
+    index_for,
+    tokenize,
+)
 from ragcore.settings import Settings
 from tests.conftest import REPO_ROOT
 
@@ -115,4 +121,6 @@ def test_an_edit_is_served_at_once_while_its_type_is_reindexed_in_the_background
     assert index_for(store).search("ImageNet", metric, 5) == []
     lexical.wait_persisted()
     store2 = CardStore.open(settings)
-    assert isinstance(index_for(store2).by_type[metric].token_ids, np.memmap)  # files current
+    reopened = index_for(store2).by_type[metric]
+    assert isinstance(reopened, TypeIndex)
+    assert isinstance(reopened.token_ids, np.memmap)  # files current

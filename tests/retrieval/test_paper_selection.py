@@ -109,7 +109,7 @@ def test_a_deleted_paper_drops_out_with_a_note(
     set_paper_selection(library, projects, project_id, ["img-vit", "gpu-cluster"])
     library.delete_paper("gpu-cluster")
     selection = paper_selection(library, projects.get(project_id))
-    assert selection.papers == {"img-vit"}
+    assert selection.papers == frozenset({"img-vit"})
     assert selection.dropped == ("gpu-cluster",)
     section = project_section(
         library, projects, projects.get(project_id), "method", settings=retrieval_settings
