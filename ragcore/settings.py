@@ -168,25 +168,24 @@ def _validated(overrides: dict[str, Any]) -> Settings:
 # A studio page reads the settings a dozen times or more per run (every store and project
 # call), and pydantic-settings builds them from the environment each time: 0.6-1.6 ms a read,
 # a quarter of an Evidence rerun. What they are built from is the keyword overrides, the
-# RAGCORE_* variables and the settings file and model file named there (stamped by size and
-# modification time, as the file-existence validator reads them), so each combination is
-# validated once. An error is not kept: the next read tries again.
+# RAGCORE_* variables and the settings file (stamped by size and modification time), so each
+# combination is validated once. An error is not kept: the next read tries again. The one
+# validator that looks outside those, the model file's existence, is checked at every read.
 def _inputs(overrides: dict[str, Any], toml_path: str | None) -> tuple[Any, ...]:
     environment = tuple(
         sorted(item for item in os.environ.items() if item[0].upper().startswith("RAGCORE_"))
     )
-    files = (toml_path, overrides.get("llm_config") or os.environ.get("RAGCORE_LLM_CONFIG"))
-    return (tuple(sorted(overrides.items())), environment, tuple(_stamp(f) for f in files))
+    return (tuple(sorted(overrides.items())), environment, _stamp(toml_path))
 
 
-def _stamp(path: str | os.PathLike[str] | None) -> tuple[str, int, int] | None:
+def _stamp(path: str | None) -> tuple[str, int, int] | None:
     if not path:
         return None
     try:
         stat = os.stat(path)
     except OSError:
-        return (str(path), -1, -1)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+        return (path, -1, -1)
+    return (path, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=32)
@@ -206,6 +205,8 @@ def load_settings(**overrides: Any) -> Settings:
         settings = _validated(overrides)
     else:
         settings = _validated_once(inputs).model_copy(deep=True)  # callers may change theirs
+        if settings.llm_config is not None and not settings.llm_config.is_file():
+            settings = _validated(overrides)  # gone since: reported as at a first read
     settings.home = settings.home.expanduser().resolve()
     if settings.llm_config is None and (settings.home / LLM_CONFIG_NAME).is_file():
         # The user's models live in their home folder by default, out of the repository.

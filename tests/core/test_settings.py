@@ -96,12 +96,18 @@ def test_an_edited_settings_file_is_seen_at_the_next_read(
     assert load_settings().model == "the second"
 
 
+@pytest.mark.parametrize("named_in", ["environment", "settings file"])
 def test_a_model_file_removed_after_a_read_is_reported(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, named_in: str
 ) -> None:
     config = tmp_path / "models.yaml"
     config.write_text("model_list: []\n")
-    monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
+    if named_in == "environment":
+        monkeypatch.setenv("RAGCORE_LLM_CONFIG", str(config))
+    else:
+        toml = tmp_path / "ragcore.toml"
+        toml.write_text(f"llm_config = {str(config)!r}\n")
+        monkeypatch.setenv("RAGCORE_SETTINGS_FILE", str(toml))
     assert load_settings().llm_config == config
     config.unlink()
     with pytest.raises(SettingsError, match="RAGCORE_LLM_CONFIG"):
