@@ -173,11 +173,30 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context (a separate Streamlit session) with one page."""
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context (a separate Streamlit session) with one page. A failed test leaves
+    a full-page screenshot of where it stopped in test-artifacts/failed-<test>.png."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(60_000)
     tab = context.new_page()
     yield tab
+    if request.node.stash.get(_FAILED, False):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"failed-{request.node.name}.png"
+        try:
+            tab.screenshot(path=str(shot), full_page=True, timeout=15_000)
+        except Exception as error:  # the page may be gone: the test's own error says more
+            print(f"no screenshot of the failed page: {error}")
     context.close()
