@@ -24,8 +24,8 @@ def skip_component_scan() -> None:
     environment) to find packages declaring such components: 0.25-0.35 s of a ~3 s start on 2
     cores (docs/benchmarks.md), and there is no option to turn it off (Streamlit 1.67). The
     studio uses only Streamlit's own elements and depends on no component package, so the scan
-    finds nothing; tests/pages/test_launcher.py checks both that it finds nothing here and that
-    the function replaced below still exists.
+    finds nothing; tests/pages/test_launcher.py checks both that it finds nothing here and that,
+    with this replacement, Streamlit's runtime no longer reads the distributions at start.
     """
     from streamlit.components.v2 import manifest_scanner
 
